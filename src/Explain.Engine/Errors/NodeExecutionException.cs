@@ -1,10 +1,14 @@
 namespace Explain.Engine.Errors;
 
-/// <summary>An op failed while running; names the node so the user can find it in the model.</summary>
-public sealed class NodeExecutionException(string node, string opType, Exception inner)
-    : EngineException($"node '{node}' ({opType}): {inner.Message}", inner)
+/// <summary>An op failed with a non-engine error while running; names the node so the user can find it in the model.</summary>
+public sealed class NodeExecutionException : EngineException
 {
-    public string Node { get; } = node;
+    public NodeExecutionException(string node, string opType, Exception inner)
+        : base($"{opType} failed: {inner.Message}", inner)
+    {
+        Node = node;
+        OpType = opType;
+    }
 
-    public string OpType { get; } = opType;
+    public string OpType { get; }
 }

@@ -1,0 +1,48 @@
+using Explain.Engine.Tensors;
+
+namespace Explain.Engine.Graph;
+
+/// <summary>
+/// A graph specialised to fixed input shapes: tensor ids, constants (initializers and folded
+/// shape arithmetic), the shape of every tensor, and the nodes left to run.
+/// </summary>
+internal sealed class ExecutionPlan
+{
+    public required string[] Names { get; init; }
+
+    public required Dictionary<string, int> Ids { get; init; }
+
+    /// <summary>Values known at plan time, by tensor id; null for tensors computed at run time.</summary>
+    public required Tensor?[] Constants { get; init; }
+
+    public required int[]?[] Shapes { get; init; }
+
+    public required List<PlanNode> Nodes { get; set; }
+
+    public required int[] InputIds { get; init; }
+
+    public required int[] OutputIds { get; init; }
+
+    public required HashSet<int> Observed { get; init; }
+
+    /// <summary>Tensors whose gradients a backward pass returns.</summary>
+    public required HashSet<int> GradientTargets { get; init; }
+
+    /// <summary>Per tensor id, the index of the last node reading it (-1 when none).</summary>
+    public int[] LastUse { get; set; } = [];
+
+    /// <summary>Tensors an optimization must not rewrite: observed, gradient targets, graph inputs and outputs.</summary>
+    public bool IsProtected(int id) => Observed.Contains(id) || GradientTargets.Contains(id) || OutputIds.Contains(id) || InputIds.Contains(id);
+
+    public int[] Consumers(int id) =>
+        Enumerable.Range(0, Nodes.Count).Where(n => Nodes[n].Inputs.Contains(id)).ToArray();
+
+    public void ComputeLastUse()
+    {
+        LastUse = Enumerable.Repeat(-1, Names.Length).ToArray();
+        for (int n = 0; n < Nodes.Count; n++)
+            foreach (int id in Nodes[n].Inputs)
+                if (id >= 0)
+                    LastUse[id] = n;
+    }
+}
