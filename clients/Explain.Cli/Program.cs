@@ -1,0 +1,36 @@
+using Explain.Cli;
+using Explain.Cli.Commands;
+using Explain.Engine.Errors;
+
+var commands = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
+{
+    ["infer"] = InferCommand.Run,
+    ["layers"] = LayersCommand.Run,
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || !commands.ContainsKey(args[0]))
+{
+    Console.Error.WriteLine("""
+        usage: explain <command> [options]
+          infer   --model M (--input-npy X.npy) --out DIR [--threads N]   run a model, write its outputs as .npy, print the top-5
+          layers  --model M [--input-shape 1,3,224,224]                   list observable tensors and the default Grad-CAM target
+        M is a path to an .onnx file (model.json beside it is used when present) or a name in the model store
+        ($EXPLAIN_MODEL_STORE, default ../shared/models).
+        """);
+    return args.Length == 0 || args[0] is "-h" or "--help" or "help" ? 0 : 2;
+}
+
+try
+{
+    return commands[args[0]](args[1..]);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"explain {args[0]}: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is EngineException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException or System.Text.Json.JsonException)
+{
+    Console.Error.WriteLine($"explain {args[0]}: error: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Explain.Cam.Models;
+
+/// <summary>
+/// A model's description from its model.json (the model-store format of ARCHITECTURE.md): input
+/// geometry, preprocessing (kept as JSON for the imaging library), output names, labels and the
+/// default Grad-CAM target layer. Every field is optional so a bare .onnx file still works.
+/// </summary>
+public sealed record ModelCard
+{
+    public required string Name { get; init; }
+
+    public required string OnnxPath { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? InputName { get; init; }
+
+    public int? InputHeight { get; init; }
+
+    public int? InputWidth { get; init; }
+
+    /// <summary>The model.json "preprocess" object, when present.</summary>
+    public JsonElement? Preprocess { get; init; }
+
+    /// <summary>Name of the pre-softmax score output (what explanations differentiate).</summary>
+    public string? ScoresOutput { get; init; }
+
+    public string? ProbabilitiesOutput { get; init; }
+
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    public string? DefaultTargetLayer { get; init; }
+
+    public string Label(int index) => index >= 0 && index < Labels.Count ? Labels[index] : $"class {index}";
+
+    /// <summary>Reads NAME/model.json (or the model.json beside an .onnx file); a missing file yields a bare card.</summary>
+    public static ModelCard ForOnnxFile(string onnxPath)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(onnxPath))!;
+        string json = Path.Combine(dir, "model.json");
+        var bare = new ModelCard { Name = Path.GetFileNameWithoutExtension(onnxPath), OnnxPath = Path.GetFullPath(onnxPath) };
+        return File.Exists(json) ? Parse(File.ReadAllText(json), dir, bare) : bare;
+    }
+
+    private static ModelCard Parse(string json, string dir, ModelCard bare)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement.Clone();
+        string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        int? Int(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+        var input = root.TryGetProperty("input", out var i) ? i : default;
+        var outputs = root.TryGetProperty("outputs", out var o) ? o : default;
+        string? labelsFile = Str(root, "labels");
+        string labelsPath = Path.Combine(dir, labelsFile ?? "labels.txt");
+        return bare with
+        {
+            Name = Str(root, "name") ?? bare.Name,
+            Description = Str(root, "description"),
+            InputName = Str(input, "name"),
+            InputHeight = Int(input, "height"),
+            InputWidth = Int(input, "width"),
+            Preprocess = root.TryGetProperty("preprocess", out var p) ? p : null,
+            ScoresOutput = Str(outputs, "scores"),
+            ProbabilitiesOutput = Str(outputs, "probabilities"),
+            Labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Trim()).ToList() : [],
+            DefaultTargetLayer = Str(root, "default_target_layer"),
+        };
+    }
+}
