@@ -8,14 +8,14 @@ namespace Explain.Engine.Graph;
 /// </summary>
 internal sealed class ExecutionPlan
 {
-    public required string[] Names { get; init; }
+    public required string[] Names { get; set; }
 
     public required Dictionary<string, int> Ids { get; init; }
 
     /// <summary>Values known at plan time, by tensor id; null for tensors computed at run time.</summary>
-    public required Tensor?[] Constants { get; init; }
+    public required Tensor?[] Constants { get; set; }
 
-    public required int[]?[] Shapes { get; init; }
+    public required int[]?[] Shapes { get; set; }
 
     public required List<PlanNode> Nodes { get; set; }
 
@@ -36,6 +36,17 @@ internal sealed class ExecutionPlan
 
     public int[] Consumers(int id) =>
         Enumerable.Range(0, Nodes.Count).Where(n => Nodes[n].Inputs.Contains(id)).ToArray();
+
+    /// <summary>Adds a constant made by an optimization (folded weights) and returns its id.</summary>
+    public int AddConstant(string name, Tensor value)
+    {
+        int id = Names.Length;
+        Names = [.. Names, name];
+        Constants = [.. Constants, value];
+        Shapes = [.. Shapes, value.Shape];
+        Ids[name] = id;
+        return id;
+    }
 
     public void ComputeLastUse()
     {

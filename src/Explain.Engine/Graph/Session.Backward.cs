@@ -13,7 +13,10 @@ public sealed partial class Session
     /// one backward pass. Returns gradients at the observed tensors and/or the inputs, as the
     /// session's options asked.
     /// </summary>
-    public IReadOnlyDictionary<string, Tensor> Backward(IReadOnlyDictionary<string, Tensor> seeds, BackwardMode mode = BackwardMode.Standard)
+    /// <param name="seeds">Seeds by tensor name.</param>
+    /// <param name="mode">The rectifier rule (guided backpropagation or the exact gradient).</param>
+    /// <param name="only">Return just these gradient targets; the pass stops as soon as they are complete.</param>
+    public IReadOnlyDictionary<string, Tensor> Backward(IReadOnlyDictionary<string, Tensor> seeds, BackwardMode mode = BackwardMode.Standard, IReadOnlyCollection<string>? only = null)
     {
         var plan = _plan;
         if (plan is null || _forwardBatch < 0 || plan.GradientTargets.Count == 0)
@@ -36,10 +39,14 @@ public sealed partial class Session
             grads[id] = seed;
         }
 
+        var wanted = only is null ? plan.GradientTargets : only.Select(name => plan.Ids.TryGetValue(name, out int id) && plan.GradientTargets.Contains(id)
+            ? id : throw new InputException($"'{name}' is not a gradient target of this session")).ToHashSet();
+        // A target's gradient is complete once every node after its producer has run backward.
+        int stop = wanted.Select(id => plan.Nodes.FindIndex(node => node.Outputs.Contains(id))).DefaultIfEmpty(-1).Min();
         _context.Mode = mode;
         try
         {
-            for (int n = plan.Nodes.Count - 1; n >= 0; n--)
+            for (int n = plan.Nodes.Count - 1; n > stop; n--)
             {
                 var node = plan.Nodes[n];
                 if (!node.NeedsBackward || node.Outputs.All(o => o < 0 || grads[o] is null))
@@ -63,7 +70,7 @@ public sealed partial class Session
         {
             _context.Mode = BackwardMode.Standard;
         }
-        return plan.GradientTargets.ToDictionary(id => plan.Names[id], id => grads[id] ?? Tensor.Zeros(Scale(plan.Shapes[id]!, factor)));
+        return wanted.ToDictionary(id => plan.Names[id], id => grads[id] ?? Tensor.Zeros(Scale(plan.Shapes[id]!, factor)));
     }
 
     private Tensor?[] BackwardNode(PlanNode node, Tensor[] outGrads)

@@ -1,0 +1,14 @@
+namespace Explain.Cam;
+
+/// <summary>One class's prediction: index, label, pre-softmax score and softmax probability.</summary>
+public sealed record Prediction(int Class, string Label, float Score, float Probability);
+
+/// <summary>
+/// One method × target map. <see cref="Map"/> is the normalized map at input resolution
+/// (H×W in [0,1]; 3×H×W for guided maps); <see cref="Raw"/> the map at the target layer's resolution
+/// before ReLU and normalization (the first layer's, when several were aggregated).
+/// </summary>
+public sealed record CamMap(string Method, string Target, int? Class, string Layer, float[] Raw, int[] RawShape, float[] Map, int[] MapShape);
+
+/// <summary>Everything one explanation produced, with wall-clock timings per stage in milliseconds.</summary>
+public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnlyList<CamMap> Maps, IReadOnlyList<string> Layers, IReadOnlyDictionary<string, double> TimingsMs);

@@ -1,0 +1,12 @@
+namespace Explain.Cam.Methods;
+
+/// <summary>
+/// HiResCAM (Draelos &amp; Carin, 2020, eq. 4): map = Σ_k ∂y^c/∂A^k ⊙ A^k — element-wise, without
+/// Grad-CAM's spatial averaging of the gradient, so the map is faithful to the model's computation.
+/// </summary>
+public sealed class HiResCam : CamMethod
+{
+    public override string WireName => "hirescam";
+
+    public override float[] RawMap(LayerMaps layer) => layer.ElementwiseSum((g, a) => g * a);
+}

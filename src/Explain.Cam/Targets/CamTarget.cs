@@ -1,0 +1,32 @@
+using Explain.Engine.Tensors;
+
+namespace Explain.Cam.Targets;
+
+/// <summary>
+/// What to explain, separate from how: a target turns the model's score output into the seed of
+/// the backward pass (∂loss/∂scores). Class targets, counterfactuals, and later segmentation masks or
+/// embedding similarities are all seeds.
+/// </summary>
+public abstract record CamTarget
+{
+    /// <summary>A short name for files and reports, e.g. "c243" or "c243-counterfactual".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The class the target concerns, when it concerns one.</summary>
+    public abstract int? ClassIndex { get; }
+
+    /// <summary>Writes this target's seed row for one sample's scores into <paramref name="seed"/>.</summary>
+    public abstract void WriteSeed(ReadOnlySpan<float> scores, Span<float> seed);
+
+    /// <summary>The scalar being explained, for faithfulness metrics and perturbation methods.</summary>
+    public abstract float Score(ReadOnlySpan<float> scores);
+
+    /// <summary>Stacks the seeds of several targets for one sample: F rows, one backward pass.</summary>
+    public static Tensor Seeds(IReadOnlyList<CamTarget> targets, ReadOnlySpan<float> scores)
+    {
+        var seed = Tensor.Zeros(targets.Count, scores.Length);
+        for (int t = 0; t < targets.Count; t++)
+            targets[t].WriteSeed(scores, seed.Floats.AsSpan(t * scores.Length, scores.Length));
+        return seed;
+    }
+}

@@ -1,0 +1,81 @@
+using System.IO.Compression;
+
+namespace Explain.Imaging.Png;
+
+/// <summary>
+/// Managed PNG decoder: every colour type and bit depth, Adam7, all filters, CRC-checked chunks.
+/// Managed rather than libspng because every length and index is then bounds-checked by the
+/// runtime: a hostile file can only end in an exception, never in memory corruption, and the
+/// decompressed size is fixed from IHDR before inflating, so a zlib bomb cannot grow a buffer.
+/// </summary>
+internal static class PngDecoder
+{
+    /// <summary>Adam7 passes (PNG spec §8.2): x0, y0, dx, dy.</summary>
+    private static readonly (int X0, int Y0, int Dx, int Dy)[] Adam7 =
+    [
+        (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2),
+    ];
+
+    private static readonly (int X0, int Y0, int Dx, int Dy)[] SinglePass = [(0, 0, 1, 1)];
+
+    public static RgbImage Decode(ReadOnlySpan<byte> png, ImageLimits limits)
+    {
+        var header = PngHeader.Read(png);
+        limits.CheckDimensions(header.Width, header.Height);
+        var chunks = PngChunks.Read(png);
+        var unpacker = new PngSampleUnpacker(header, chunks.Palette);
+        var passes = header.Interlaced ? Adam7 : SinglePass;
+
+        var pixels = new byte[3L * header.Width * header.Height];
+        using var zlib = new ZLibStream(new MemoryStream(chunks.ImageData), CompressionMode.Decompress);
+        var prior = new byte[header.RowBytes(header.Width)];
+        var row = new byte[prior.Length];
+        foreach (var (x0, y0, dx, dy) in passes)
+        {
+            int passWidth = PassExtent(header.Width, x0, dx), passHeight = PassExtent(header.Height, y0, dy);
+            if (passWidth == 0 || passHeight == 0)
+            {
+                continue;
+            }
+
+            int rowBytes = (int)header.RowBytes(passWidth);
+            Array.Clear(prior);
+            for (int r = 0; r < passHeight; r++)
+            {
+                int filter = ReadByte(zlib);
+                var current = row.AsSpan(0, rowBytes);
+                Fill(zlib, current);
+                PngUnfilter.Apply(filter, current, prior.AsSpan(0, rowBytes), header.FilterStride);
+                unpacker.Unpack(current, pixels, y0 + r * dy, x0, dx, passWidth);
+                (prior, row) = (row, prior);
+            }
+        }
+
+        return new RgbImage(header.Width, header.Height, pixels);
+    }
+
+    private static int PassExtent(int size, int start, int step) => size > start ? (size - start + step - 1) / step : 0;
+
+    private static int ReadByte(Stream zlib)
+    {
+        Span<byte> one = stackalloc byte[1];
+        Fill(zlib, one);
+        return one[0];
+    }
+
+    private static void Fill(Stream zlib, Span<byte> buffer)
+    {
+        try
+        {
+            zlib.ReadExactly(buffer);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new ImageFormatException("Truncated PNG: the image data ends before the last scanline.", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ImageFormatException($"Corrupt PNG: invalid zlib data ({e.Message}).", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+namespace Explain.Imaging.Preprocessing;
+
+/// <summary>
+/// Image → NCHW float tensor, step for step as torchvision 0.14 does on a PIL image:
+/// Resize(S) (PIL resize, antialiased), CenterCrop, ToTensor, Normalize.
+/// </summary>
+public static class ImagePreprocessor
+{
+    /// <summary>Runs the whole pipeline; returns float[1 × 3 × H × W].</summary>
+    public static float[] ToTensor(RgbImage image, PreprocessSpec spec)
+    {
+        var (rw, rh) = ResizedSize(image.Width, image.Height, spec.ResizeShorterTo);
+        var resized = (rw, rh) == (image.Width, image.Height) ? image : Resize(image, rw, rh, spec.Interpolation);
+        var cropped = CenterCrop(resized, spec.InputHeight, spec.InputWidth);
+        return Normalize(cropped, spec);
+    }
+
+    /// <summary>
+    /// torchvision F.resize with an int: shorter side to S, longer side int(S · long / short),
+    /// truncated as Python's int() does.
+    /// </summary>
+    public static (int Width, int Height) ResizedSize(int width, int height, int? shorterTo)
+    {
+        if (shorterTo is not int s)
+        {
+            return (width, height);
+        }
+
+        bool portrait = width <= height;
+        int shortSide = portrait ? width : height, longSide = portrait ? height : width;
+        int newLong = (int)((double)((long)s * longSide) / shortSide);
+        return portrait ? (s, newLong) : (newLong, s);
+    }
+
+    /// <summary>PIL Image.resize with a convolution filter, byte-exact with Pillow.</summary>
+    public static RgbImage Resize(RgbImage image, int width, int height, ResampleFilter filter) =>
+        PilResampler.Resize(image, width, height, filter);
+
+    /// <summary>
+    /// torchvision F.center_crop: offset int(round((size − crop) / 2)) with Python's
+    /// round-half-to-even; where the crop is larger, zero padding of (crop − size) // 2 first.
+    /// </summary>
+    public static int CropOffset(int size, int crop) =>
+        crop > size ? -((crop - size) / 2) : (int)Math.Round((size - crop) / 2.0, MidpointRounding.ToEven);
+
+    public static RgbImage CenterCrop(RgbImage image, int height, int width)
+    {
+        int left = CropOffset(image.Width, width), top = CropOffset(image.Height, height);
+        var dst = new byte[3L * width * height];
+        for (int y = 0; y < height; y++)
+        {
+            int sy = top + y;
+            if (sy < 0 || sy >= image.Height)
+            {
+                continue;
+            }
+
+            int x0 = Math.Max(0, -left), x1 = Math.Min(width, image.Width - left);
+            if (x1 > x0)
+            {
+                Array.Copy(image.Pixels, (sy * image.Width + left + x0) * 3, dst, (y * width + x0) * 3, (x1 - x0) * 3);
+            }
+        }
+
+        return new RgbImage(width, height, dst);
+    }
+
+    /// <summary>
+    /// ToTensor then Normalize in float32, as torch computes them: v = x·scale rounded to
+    /// float, then (v − mean) / std with float32 mean and std. Mean and std are indexed by
+    /// tensor plane, so for a BGR model they are listed B, G, R (as Caffe-era models list them).
+    /// </summary>
+    public static float[] Normalize(RgbImage image, PreprocessSpec spec)
+    {
+        int plane = image.Width * image.Height;
+        var tensor = new float[3 * plane];
+        for (int c = 0; c < 3; c++)
+        {
+            int source = spec.ChannelOrder == ChannelOrder.Rgb ? c : 2 - c;
+            float mean = (float)spec.Mean[c], std = (float)spec.Std[c];
+            var lut = new float[256];
+            for (int v = 0; v < 256; v++)
+            {
+                lut[v] = ((float)(v * spec.Scale) - mean) / std;
+            }
+
+            var dst = tensor.AsSpan(c * plane, plane);
+            for (int i = 0; i < plane; i++)
+            {
+                dst[i] = lut[image.Pixels[i * 3 + source]];
+            }
+        }
+
+        return tensor;
+    }
+}
