@@ -18,6 +18,8 @@ public class ConvOpTests
         [2, 3, 1, 3, 1, 2, 2, 0],
         [3, 4, 1, 1, 1, 1, 0, 1],
         [4, 4, 4, 3, 2, 1, 1, 1],
+        [2, 6, 2, 3, 1, 2, 2, 0],
+        [2, 6, 2, 3, 1, 2, 2, 1],
         [3, 4, 1, 3, 1, 1, 1, 2],
     ];
 
@@ -25,13 +27,14 @@ public class ConvOpTests
     [MemberData(nameof(GradientCases))]
     public void Backward_MatchesFiniteDifferences(int channels, int outChannels, int group, int kernel, int stride, int dilation, int pad, int activation)
     {
-        var random = new Random(channels * 31 + kernel);
+        var random = new Random(channels * 31 + kernel + 7 * activation + 101 * dilation);
         var x = GradientCheck.Random([2, channels, 6, 7], random);
         var w = GradientCheck.Random([outChannels, channels / group, kernel, kernel], random);
         var b = GradientCheck.Random([outChannels], random, 0.3f);
         var fused = activation switch { 1 => FusedActivation.Relu, 2 => FusedActivation.Clip(0f, 0.8f), _ => FusedActivation.None };
 
-        GradientCheck.Check(() => Create(group, kernel, stride, dilation, pad, fused), [x, w, b], [0], step: 1e-3f);
+        // A small step keeps perturbed pre-activations from crossing the Relu/Clip kinks.
+        GradientCheck.Check(() => Create(group, kernel, stride, dilation, pad, fused), [x, w, b], [0], step: activation == 0 ? 1e-2f : 1e-4f);
     }
 
     [Fact]
