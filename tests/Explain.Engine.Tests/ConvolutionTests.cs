@@ -99,4 +99,23 @@ public class ConvolutionTests
 
         Assert.Equal([1.5f, 0f, 3.5f, 6f, 0f, 2f, 0f, 0f], y);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ClampGradient_EveryLength_MatchesScalarRule(bool guided)
+    {
+        var random = new Random(guided ? 1 : 2);
+        for (int length = 0; length <= 256; length++)
+        {
+            var y = GemmTests.RandomArray(length, random).Select(v => v < -0.5f ? 0f : v > 0.6f ? 0.6f : v).ToArray();
+            var g = GemmTests.RandomArray(length, random);
+            var actual = new float[length];
+
+            ClampGradient.Apply(y, g, actual, 0f, 0.6f, guided);
+
+            var expected = y.Select((v, i) => v > 0f && v < 0.6f && (!guided || g[i] > 0f) ? g[i] : 0f).ToArray();
+            Assert.Equal(expected, actual);
+        }
+    }
 }

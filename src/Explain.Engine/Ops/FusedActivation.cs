@@ -33,17 +33,10 @@ public readonly record struct FusedActivation(FusedActivationKind Kind, float Mi
             return gradient;
         ArgumentNullException.ThrowIfNull(output);
         bool guided = mode == BackwardMode.Guided && Min == 0f;
-        var y = output.Floats;
-        var g = gradient.Floats;
         var result = Tensor.Create(gradient.Shape);
-        var r = result.Floats;
-        float min = Min, max = Max;
-        for (int e = 0, i = 0; e < g.Length; e++, i = i + 1 == y.Length ? 0 : i + 1)
-        {
-            float v = y[i], d = g[e];
-            bool pass = v > min && v < max && (!guided || d > 0f);
-            r[e] = pass ? d : 0f;
-        }
+        int block = output.Length;
+        for (int start = 0; start < gradient.Length; start += block)
+            ClampGradient.Apply(output.Floats, gradient.Floats.AsSpan(start, block), result.Floats.AsSpan(start, block), Min, Max, guided);
         return result;
     }
 }
