@@ -27,7 +27,7 @@ public static unsafe class DepthwiseConvolution
                 var dst = new Span<float>(ys + (long)plane * g.OutPlane, g.OutPlane);
                 float b = bias is null ? 0f : bias[o];
                 if (Framed(g))
-                    ForwardFramed(g, src, ws + (long)o * taps, b, dst, activation);
+                    DepthwisePlane.ForwardFramed(g, src, ws + (long)o * taps, b, dst, activation);
                 else
                     ForwardPlane(g, src, new ReadOnlySpan<float>(ws + (long)o * taps, taps), b, dst, activation);
             });
@@ -49,7 +49,7 @@ public static unsafe class DepthwiseConvolution
                 var target = new Span<float>(dxs + (long)plane * g.InPlane, g.InPlane);
                 if (Framed(g))
                 {
-                    BackwardFramed(g, new ReadOnlySpan<float>(dys + ((long)image * g.OutChannels + c * multiplier) * g.OutPlane, multiplier * g.OutPlane),
+                    DepthwisePlane.BackwardFramed(g, new ReadOnlySpan<float>(dys + ((long)image * g.OutChannels + c * multiplier) * g.OutPlane, multiplier * g.OutPlane),
                         ws + (long)c * multiplier * taps, multiplier, target);
                     return;
                 }
@@ -66,49 +66,7 @@ public static unsafe class DepthwiseConvolution
 
     private static bool Framed(ConvGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1;
 
-    private static void ForwardFramed(ConvGeometry g, ReadOnlySpan<float> x, float* w, float bias, Span<float> y, GemmEpilogue activation)
-    {
-        int wp = DepthwisePlane.FrameWidth(g), frameLength = DepthwisePlane.FrameLength(g);
-        var xFrame = ArrayPool<float>.Shared.Rent(frameLength);
-        var yFrame = ArrayPool<float>.Shared.Rent(g.OutHeight * wp);
-        DepthwisePlane.Embed(g, x, xFrame.AsSpan(0, frameLength));
-        fixed (float* xf = xFrame)
-        fixed (float* yf = yFrame)
-            DepthwisePlane.Forward(g, xf, w, bias, yf);
-        for (int oh = 0; oh < g.OutHeight; oh++)
-        {
-            var row = y.Slice(oh * g.OutWidth, g.OutWidth);
-            yFrame.AsSpan(oh * wp, g.OutWidth).CopyTo(row);
-            if (activation.Clamp)
-                Clamp(row, activation);
-        }
-        ArrayPool<float>.Shared.Return(xFrame);
-        ArrayPool<float>.Shared.Return(yFrame);
-    }
-
-    /// <summary>One input plane's gradient from its <paramref name="multiplier"/> consecutive output planes.</summary>
-    private static void BackwardFramed(ConvGeometry g, ReadOnlySpan<float> dy, float* w, int multiplier, Span<float> dx)
-    {
-        int wp = DepthwisePlane.FrameWidth(g), frameLength = DepthwisePlane.FrameLength(g), taps = g.KernelHeight * g.KernelWidth;
-        var dxFrame = ArrayPool<float>.Shared.Rent(frameLength);
-        var dyFrame = ArrayPool<float>.Shared.Rent(g.OutHeight * wp);
-        dxFrame.AsSpan(0, frameLength).Clear();
-        dyFrame.AsSpan(0, g.OutHeight * wp).Clear();
-        fixed (float* dxf = dxFrame)
-        fixed (float* dyf = dyFrame)
-            for (int m = 0; m < multiplier; m++)
-            {
-                for (int oh = 0; oh < g.OutHeight; oh++)
-                    dy.Slice((m * g.OutHeight + oh) * g.OutWidth, g.OutWidth).CopyTo(dyFrame.AsSpan(oh * wp));
-                DepthwisePlane.Backward(g, dyf, w + m * taps, dxf);
-            }
-        for (int ih = 0; ih < g.Height; ih++)
-            dxFrame.AsSpan((ih + g.PadTop) * wp + g.PadLeft, g.Width).CopyTo(dx.Slice(ih * g.Width, g.Width));
-        ArrayPool<float>.Shared.Return(dxFrame);
-        ArrayPool<float>.Shared.Return(dyFrame);
-    }
-
-    private static void Clamp(Span<float> row, GemmEpilogue activation)
+    internal static void Clamp(Span<float> row, GemmEpilogue activation)
     {
         TensorPrimitives.Max(row, activation.Min, row);
         TensorPrimitives.Min(row, activation.Max, row);

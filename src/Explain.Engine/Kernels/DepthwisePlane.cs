@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Intrinsics;
 
 namespace Explain.Engine.Kernels;
@@ -16,6 +17,49 @@ internal static unsafe class DepthwisePlane
 
     /// <summary>Padded input frame length, with a tail so the last taps may read past the frame.</summary>
     public static int FrameLength(ConvGeometry g) => FrameHeight(g) * FrameWidth(g) + (g.KernelWidth - 1) * g.DilationWidth + 16;
+
+    /// <summary>One output plane y (OH×OW) from one input plane x: embed, run the taps, copy out and clamp.</summary>
+    public static void ForwardFramed(ConvGeometry g, ReadOnlySpan<float> x, float* w, float bias, Span<float> y, GemmEpilogue activation)
+    {
+        int wp = FrameWidth(g), frameLength = FrameLength(g);
+        var xFrame = ArrayPool<float>.Shared.Rent(frameLength);
+        var yFrame = ArrayPool<float>.Shared.Rent(g.OutHeight * wp);
+        Embed(g, x, xFrame.AsSpan(0, frameLength));
+        fixed (float* xf = xFrame)
+        fixed (float* yf = yFrame)
+            Forward(g, xf, w, bias, yf);
+        for (int oh = 0; oh < g.OutHeight; oh++)
+        {
+            var row = y.Slice(oh * g.OutWidth, g.OutWidth);
+            yFrame.AsSpan(oh * wp, g.OutWidth).CopyTo(row);
+            if (activation.Clamp)
+                DepthwiseConvolution.Clamp(row, activation);
+        }
+        ArrayPool<float>.Shared.Return(xFrame);
+        ArrayPool<float>.Shared.Return(yFrame);
+    }
+
+    /// <summary>One input plane's gradient from its <paramref name="multiplier"/> consecutive output planes.</summary>
+    public static void BackwardFramed(ConvGeometry g, ReadOnlySpan<float> dy, float* w, int multiplier, Span<float> dx)
+    {
+        int wp = FrameWidth(g), frameLength = FrameLength(g), taps = g.KernelHeight * g.KernelWidth;
+        var dxFrame = ArrayPool<float>.Shared.Rent(frameLength);
+        var dyFrame = ArrayPool<float>.Shared.Rent(g.OutHeight * wp);
+        dxFrame.AsSpan(0, frameLength).Clear();
+        dyFrame.AsSpan(0, g.OutHeight * wp).Clear();
+        fixed (float* dxf = dxFrame)
+        fixed (float* dyf = dyFrame)
+            for (int m = 0; m < multiplier; m++)
+            {
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                    dy.Slice((m * g.OutHeight + oh) * g.OutWidth, g.OutWidth).CopyTo(dyFrame.AsSpan(oh * wp));
+                Backward(g, dyf, w + m * taps, dxf);
+            }
+        for (int ih = 0; ih < g.Height; ih++)
+            dxFrame.AsSpan((ih + g.PadTop) * wp + g.PadLeft, g.Width).CopyTo(dx.Slice(ih * g.Width, g.Width));
+        ArrayPool<float>.Shared.Return(dxFrame);
+        ArrayPool<float>.Shared.Return(dyFrame);
+    }
 
     /// <summary>yFrame (OH × Wp) = bias + Σ taps w·shifted xFrame.</summary>
     public static void Forward(ConvGeometry g, float* xFrame, float* w, float bias, float* yFrame)
