@@ -116,6 +116,30 @@ public class ConvOpTests
         Assert.Equal(expected.Floats, actual.Floats);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 1)]
+    [InlineData(2, 32)]
+    public void ForwardBackward_ThreadCounts_GiveIdenticalResults(int batch, int group)
+    {
+        var random = new Random(batch);
+        var x = GradientCheck.Random([batch, 32, 20, 20], random);
+        var w = GradientCheck.Random([64, 32 / group, 3, 3], random);
+        var dy = GradientCheck.Random([batch, 64, 20, 20], random);
+        Tensor[] Run(int threads)
+        {
+            var op = Create(group, 3, 1, 1, 1, FusedActivation.Relu);
+            op.NeedsInputGradient = [true, false];
+            var context = new OpContext { Threads = threads, SaveForBackward = true };
+            return [op.Forward(context, [x, w])[0], op.Backward(context, [dy])[0]!];
+        }
+
+        var (one, two) = (Run(1), Run(2));
+
+        Assert.Equal(one[0].Floats, two[0].Floats);
+        Assert.Equal(one[1].Floats, two[1].Floats);
+    }
+
     [Fact]
     public void Forward_ReplacedWeights_Repacks()
     {

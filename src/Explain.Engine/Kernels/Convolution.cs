@@ -21,58 +21,82 @@ public static unsafe class Convolution
     /// <summary>y = clamp(conv(x, W) + bias) for all images of g.Batch.</summary>
     public static void Forward(ConvGeometry g, ReadOnlySpan<float> x, PackedMatrix[] weights, float[]? bias, Span<float> y, GemmEpilogue activation, ParallelOptions? parallel)
     {
-        int k = g.ColumnRows, n = g.OutPlane, mg = g.GroupOutChannels;
-        float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(k * n);
-        try
+        fixed (float* px = x)
+        fixed (float* py = y)
         {
-            for (int image = 0; image < g.Batch; image++)
-                for (int group = 0; group < g.Group; group++)
-                {
-                    var xg = x.Slice((image * g.Channels + group * g.GroupChannels) * g.InPlane, g.GroupChannels * g.InPlane);
-                    var yg = y.Slice((image * g.OutChannels + group * mg) * n, mg * n);
-                    ReadOnlySpan<float> right = xg;
-                    if (col is not null)
-                    {
-                        Lower(g, xg, col, parallel);
-                        right = col.AsSpan(0, k * n);
-                    }
-                    Gemm.Multiply(weights[group], right, n, false, n, yg, n, false, activation.WithBias(bias, group * mg), parallel);
-                }
-        }
-        finally
-        {
-            if (col is not null)
-                ArrayPool<float>.Shared.Return(col);
+            float* xs = px, ys = py;
+            int xLength = x.Length, yLength = y.Length;
+            ForImages(g.Batch, parallel, (image, inner) =>
+                ForwardImage(g, new ReadOnlySpan<float>(xs, xLength), weights, bias, new Span<float>(ys, yLength), activation, image, inner));
         }
     }
 
     /// <summary>dx = ∂(Σ y·dy)/∂x for <paramref name="images"/> gradient rows (F·N under batched seeds).</summary>
     public static void BackwardData(ConvGeometry g, int images, ReadOnlySpan<float> dy, PackedMatrix[] transposedWeights, Span<float> dx, ParallelOptions? parallel)
     {
+        fixed (float* pdy = dy)
+        fixed (float* pdx = dx)
+        {
+            float* dys = pdy, dxs = pdx;
+            int dyLength = dy.Length, dxLength = dx.Length;
+            ForImages(images, parallel, (image, inner) =>
+                BackwardImage(g, new ReadOnlySpan<float>(dys, dyLength), transposedWeights, new Span<float>(dxs, dxLength), image, inner));
+        }
+    }
+
+    /// <summary>
+    /// Several images (batched seeds) run one per thread: no packing is shared or repeated and small
+    /// planes (7×7 at ResNet's last stage) stop being too narrow to split. Otherwise the GEMM splits.
+    /// </summary>
+    private static void ForImages(int images, ParallelOptions? parallel, Action<int, ParallelOptions?> body)
+    {
+        int threads = parallel is null ? 1 : parallel.MaxDegreeOfParallelism < 1 ? Environment.ProcessorCount : parallel.MaxDegreeOfParallelism;
+        if (threads > 1 && images >= threads && (images % threads == 0 || images >= 4 * threads))
+            Parallel.For(0, images, parallel!, image => body(image, null));
+        else
+            for (int image = 0; image < images; image++)
+                body(image, parallel);
+    }
+
+    private static void ForwardImage(ConvGeometry g, ReadOnlySpan<float> x, PackedMatrix[] weights, float[]? bias, Span<float> y, GemmEpilogue activation, int image, ParallelOptions? parallel)
+    {
         int k = g.ColumnRows, n = g.OutPlane, mg = g.GroupOutChannels;
         float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(k * n);
-        try
+        for (int group = 0; group < g.Group; group++)
         {
-            for (int image = 0; image < images; image++)
-                for (int group = 0; group < g.Group; group++)
-                {
-                    var dyg = dy.Slice((image * g.OutChannels + group * mg) * n, mg * n);
-                    var dxg = dx.Slice((image * g.Channels + group * g.GroupChannels) * g.InPlane, g.GroupChannels * g.InPlane);
-                    if (col is null)
-                    {
-                        Gemm.Multiply(transposedWeights[group], dyg, n, false, n, dxg, n, false, GemmEpilogue.None, parallel);
-                        continue;
-                    }
-                    Gemm.Multiply(transposedWeights[group], dyg, n, false, n, col, n, false, GemmEpilogue.None, parallel);
-                    dxg.Clear();
-                    Raise(g, col, dxg, parallel);
-                }
-        }
-        finally
-        {
+            var xg = x.Slice((image * g.Channels + group * g.GroupChannels) * g.InPlane, g.GroupChannels * g.InPlane);
+            var yg = y.Slice((image * g.OutChannels + group * mg) * n, mg * n);
+            ReadOnlySpan<float> right = xg;
             if (col is not null)
-                ArrayPool<float>.Shared.Return(col);
+            {
+                Lower(g, xg, col, parallel);
+                right = col.AsSpan(0, k * n);
+            }
+            Gemm.Multiply(weights[group], right, n, false, n, yg, n, false, activation.WithBias(bias, group * mg), parallel);
         }
+        if (col is not null)
+            ArrayPool<float>.Shared.Return(col);
+    }
+
+    private static void BackwardImage(ConvGeometry g, ReadOnlySpan<float> dy, PackedMatrix[] transposedWeights, Span<float> dx, int image, ParallelOptions? parallel)
+    {
+        int k = g.ColumnRows, n = g.OutPlane, mg = g.GroupOutChannels;
+        float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(k * n);
+        for (int group = 0; group < g.Group; group++)
+        {
+            var dyg = dy.Slice((image * g.OutChannels + group * mg) * n, mg * n);
+            var dxg = dx.Slice((image * g.Channels + group * g.GroupChannels) * g.InPlane, g.GroupChannels * g.InPlane);
+            if (col is null)
+            {
+                Gemm.Multiply(transposedWeights[group], dyg, n, false, n, dxg, n, false, GemmEpilogue.None, parallel);
+                continue;
+            }
+            Gemm.Multiply(transposedWeights[group], dyg, n, false, n, col, n, false, GemmEpilogue.None, parallel);
+            dxg.Clear();
+            Raise(g, col, dxg, parallel);
+        }
+        if (col is not null)
+            ArrayPool<float>.Shared.Return(col);
     }
 
     private static PackedMatrix[] PackGroups(ConvGeometry g, ReadOnlySpan<float> w, bool transposed)
