@@ -15,6 +15,7 @@ public sealed class ConvOp(string autoPad, long[]? dilations, long group, long[]
     private ConvGeometry? _geometry;
     private int[] _inputShape = [], _outputShape = [];
     private Tensor? _weights, _output;
+    private int _inputCount;
 
     /// <summary>A Relu or Clip folded into this convolution by the planner.</summary>
     public FusedActivation Activation { get; set; } = FusedActivation.None;
@@ -39,7 +40,7 @@ public sealed class ConvOp(string autoPad, long[]? dilations, long group, long[]
 
         if (context.SaveForBackward)
         {
-            (_geometry, _weights, _inputShape, _outputShape) = (g, w, x.Shape, outputShape);
+            (_geometry, _weights, _inputShape, _outputShape, _inputCount) = (g, w, x.Shape, outputShape, inputs.Length);
             _output = Activation.Kind == FusedActivationKind.None ? null : y;
         }
         return [y];
@@ -47,7 +48,7 @@ public sealed class ConvOp(string autoPad, long[]? dilations, long group, long[]
 
     public override Tensor?[] Backward(OpContext context, Tensor[] outputGradients)
     {
-        var gradients = new Tensor?[NeedsInputGradient.Length];
+        var gradients = new Tensor?[Math.Max(NeedsInputGradient.Length, _inputCount)];
         if (!NeedsGradient(0))
             return gradients;
         var g = _geometry ?? throw new InvalidOperationException($"Conv '{Name}': backward without a saved forward pass");

@@ -12,6 +12,7 @@ namespace Explain.Engine.Ops;
 public sealed class GemmOp(bool transA, bool transB, float alpha, float beta) : Op
 {
     private Tensor? _a, _b, _output;
+    private int _inputCount;
 
     /// <summary>A Relu or Clip folded into this Gemm by the planner.</summary>
     public FusedActivation Activation { get; set; } = FusedActivation.None;
@@ -20,6 +21,8 @@ public sealed class GemmOp(bool transA, bool transB, float alpha, float beta) : 
     {
         var (a, b) = (inputs[0], inputs[1]);
         var c = inputs.Length > 2 ? inputs[2] : null;
+        if (a.Type != DataType.Float32 || b.Type != DataType.Float32)
+            throw new UnsupportedFeatureException($"Gemm '{Name}': only float32 is supported");
         if (a.Rank != 2 || b.Rank != 2)
             throw new TensorShapeException($"Gemm '{Name}': inputs {TensorShape.Format(a.Shape)} and {TensorShape.Format(b.Shape)} are not matrices");
         int m = transA ? a.Shape[1] : a.Shape[0], k = transA ? a.Shape[0] : a.Shape[1];
@@ -32,13 +35,13 @@ public sealed class GemmOp(bool transA, bool transB, float alpha, float beta) : 
         if (alpha != 1f || c is not null || Activation.Kind != FusedActivationKind.None)
             Finish(y, c, m, n);
         if (context.SaveForBackward)
-            (_a, _b, _output) = (a, b, Activation.Kind == FusedActivationKind.None ? null : y);
+            (_a, _b, _output, _inputCount) = (a, b, Activation.Kind == FusedActivationKind.None ? null : y, inputs.Length);
         return [y];
     }
 
     public override Tensor?[] Backward(OpContext context, Tensor[] outputGradients)
     {
-        var gradients = new Tensor?[NeedsInputGradient.Length];
+        var gradients = new Tensor?[Math.Max(NeedsInputGradient.Length, _inputCount)];
         var (a, b) = (_a ?? throw new InvalidOperationException($"Gemm '{Name}': backward without a saved forward pass"), _b!);
         int m = transA ? a.Shape[1] : a.Shape[0], k = transA ? a.Shape[0] : a.Shape[1], n = transB ? b.Shape[0] : b.Shape[1];
         int factor = BatchFactor(outputGradients[0], [m, n]);

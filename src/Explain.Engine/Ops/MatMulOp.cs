@@ -11,10 +11,13 @@ namespace Explain.Engine.Ops;
 public sealed class MatMulOp : Op
 {
     private Tensor? _a, _b;
+    private int _inputCount;
 
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
         var (a, b) = (inputs[0], inputs[1]);
+        if (a.Type != DataType.Float32 || b.Type != DataType.Float32)
+            throw new UnsupportedFeatureException($"MatMul '{Name}': only float32 is supported");
         var layout = MatMulLayout.Create(a.Shape, b.Shape);
         var y = Tensor.Create(layout.OutputShape);
         for (int batch = 0; batch < layout.Batches; batch++)
@@ -23,13 +26,13 @@ public sealed class MatMulOp : Op
                 b.Floats.AsSpan(layout.BOffset(batch)), layout.N, false,
                 y.Floats.AsSpan(batch * layout.M * layout.N), layout.N, false, context.Parallel);
         if (context.SaveForBackward)
-            (_a, _b) = (a, b);
+            (_a, _b, _inputCount) = (a, b, inputs.Length);
         return [y];
     }
 
     public override Tensor?[] Backward(OpContext context, Tensor[] outputGradients)
     {
-        var gradients = new Tensor?[NeedsInputGradient.Length];
+        var gradients = new Tensor?[Math.Max(NeedsInputGradient.Length, _inputCount)];
         var (a, b) = (_a ?? throw new InvalidOperationException($"MatMul '{Name}': backward without a saved forward pass"), _b!);
         var dy = outputGradients[0];
         int factor = BatchFactor(dy, MatMulLayout.Create(a.Shape, b.Shape).OutputShape);
@@ -53,8 +56,7 @@ public sealed class MatMulOp : Op
                     db.Floats.AsSpan(layout.BOffset(batch)), n, true, context.Parallel);
         }
         gradients[0] = da;
-        if (NeedsInputGradient.Length > 1)
-            gradients[1] = db;
+        gradients[1] = db;
         return gradients;
     }
 
