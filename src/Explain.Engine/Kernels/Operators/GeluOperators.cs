@@ -12,16 +12,19 @@ internal readonly struct GeluOperator(bool tanh) : IUnaryOperator, IDoubleFuncti
     internal const double SqrtTwoOverPi = 0.79788456080286535588;
     internal const double Cubic = 0.044715;
 
-    public float Invoke(float x) => (float)(0.5 * x * (1 + (tanh ? DoubleLanes.Tanh(SqrtTwoOverPi * (x + Cubic * x * x * x)) : ErfOperator.Erf(x * InvSqrt2))));
+    // The tanh form uses x/2·(1 + tanh u) = x·σ(2u), which does not cancel in the negative tail.
+    public float Invoke(float x) => tanh
+        ? (float)(x / (1 + Math.Exp(-2 * SqrtTwoOverPi * (x + Cubic * x * x * x))))
+        : (float)(x * ErfOperator.NormalCdf(x));
+
     public Vector256<float> Invoke(Vector256<float> x) => DoubleLanes.Map(x, this);
     public Vector512<float> Invoke(Vector512<float> x) => DoubleLanes.Map(x, this);
 
     public Vector256<double> Invoke(Vector256<double> x)
     {
-        var inner = tanh
-            ? DoubleLanes.Tanh((x + x * x * x * Cubic) * SqrtTwoOverPi)
-            : default(ErfOperator).Invoke(x * InvSqrt2);
-        return x * 0.5 * (Vector256<double>.One + inner);
+        if (tanh)
+            return x / (Vector256<double>.One + Vector256.Exp((x + x * x * x * Cubic) * (-2 * SqrtTwoOverPi)));
+        return x * ErfOperator.NormalCdf(x);
     }
 }
 
@@ -46,7 +49,7 @@ internal readonly struct GeluGradientOperator(bool tanh) : IBinaryOperator
     private double Derivative(double x)
     {
         if (!tanh)
-            return 0.5 * (1 + ErfOperator.Erf(x * GeluOperator.InvSqrt2)) + x * InvSqrt2Pi * Math.Exp(-0.5 * x * x);
+            return ErfOperator.NormalCdf(x) + x * InvSqrt2Pi * Math.Exp(-0.5 * x * x);
         double t = DoubleLanes.Tanh(GeluOperator.SqrtTwoOverPi * (x + GeluOperator.Cubic * x * x * x));
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GeluOperator.SqrtTwoOverPi * (1 + 3 * GeluOperator.Cubic * x * x);
     }
