@@ -13,6 +13,12 @@ internal static class OpTestHelpers
     public static Tensor[] Forward(Op op, params Tensor[] inputs) =>
         op.Forward(new OpContext { Threads = 1 }, inputs);
 
+    /// <summary>|expected − actual| ≤ tolerance·max(1, |expected|) (Assert.Equal's decimal rounding flips at boundaries).</summary>
+    public static void AssertNear(double expected, double actual, double tolerance = 1e-5)
+    {
+        Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)), $"expected {expected:R}, got {actual:R}");
+    }
+
     /// <summary>Random values in [−scale, scale] kept at least <paramref name="margin"/> away from each kink.</summary>
     public static Tensor RandomAway(int[] shape, int seed, float scale = 2f, float margin = 0.05f, params float[] kinks)
     {
@@ -58,7 +64,7 @@ internal static class OpTestHelpers
             Assert.Equal(expected.Length, batched[i]!.Length);
             Assert.Equal(single[0][i]!.Shape[0] * 3, batched[i]!.Shape[0]);
             for (int k = 0; k < expected.Length; k++)
-                Assert.Equal(expected[k], batched[i]!.Floats[k], 5);
+                AssertNear(expected[k], batched[i]!.Floats[k], 1e-6);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Explain.Engine.Ops;
 /// ONNX LayerNormalization (opset 17): each row over axes [axis, rank) is normalised,
 /// y = (x − μ)·r·Scale + B with r = 1/√(σ² + ε); optional outputs Mean and InvStdDev have the input
 /// shape with the normalised axes set to 1. Backward w.r.t. X (Ba et al. 2016), with x̂ = (x − μ)·r
-/// and h = g·Scale: dx = r·(h − mean(h) − x̂·mean(h·x̂)).
+/// and h = g·Scale: dx = r·(h − mean(h) − x̂·mean(h·x̂)), plus the terms from the optional outputs.
 /// </summary>
 public sealed class LayerNormalizationOp(long axis, float epsilon) : Op
 {
@@ -56,8 +56,9 @@ public sealed class LayerNormalizationOp(long axis, float epsilon) : Op
         var gradients = new Tensor?[3];
         if (!NeedsGradient(0))
             return gradients;
-        if (outputGradients.Length > 1 && outputGradients.Skip(1).Any(g => g is not null))
-            throw new NotSupportedException($"LayerNormalization '{Name}': gradients through Mean/InvStdDev are not supported");
+        // Optional outputs: ∂μ/∂x_i = 1/W and ∂r/∂x_i = −r²·x̂_i/W.
+        float[]? gMean = outputGradients.Length > 1 ? outputGradients[1]?.Floats : null;
+        float[]? gInverse = outputGradients.Length > 2 ? outputGradients[2]?.Floats : null;
         var (xhat, inv, scale) = (_normalized!, _inverse!, _scale ?? throw new InvalidOperationException($"LayerNormalization '{Name}': backward without saved state"));
         var g = outputGradients[0];
         var dx = Tensor.Create(g.Shape);
@@ -75,8 +76,13 @@ public sealed class LayerNormalizationOp(long axis, float epsilon) : Op
             }
             meanH /= width;
             meanHx /= width;
+            double fromMean = gMean is null ? 0 : gMean[r] / (double)width;
+            double fromInverse = gInverse is null ? 0 : -gInverse[r] * (double)inv[saved] * inv[saved] / width;
             for (int i = 0; i < width; i++)
-                dx.Floats[r * width + i] = (float)(inv[saved] * (h[i] - meanH - xhat[saved * width + i] * meanHx));
+            {
+                double x = xhat[saved * width + i];
+                dx.Floats[r * width + i] = (float)(inv[saved] * (h[i] - meanH - x * meanHx) + fromMean + fromInverse * x);
+            }
         }
         gradients[0] = dx;
         return gradients;
