@@ -132,6 +132,28 @@ public class BinaryOpTests
     }
 
     [Fact]
+    public void Int64_MaxMin_Broadcast()
+    {
+        var a = Tensor.FromInt64([1, 5, -3], 3);
+        var b = Tensor.FromInt64([2], 1);
+
+        var max = Forward(Factory("Max", 13)(), a, b)[0];
+        var min = Forward(Factory("Min", 13)(), a, b)[0];
+
+        Assert.Equal([2L, 5, 2], max.Longs);
+        Assert.Equal([1L, 2, -3], min.Longs);
+    }
+
+    [Fact]
+    public void Pow_Int64Exponent_FloatResult()
+    {
+        var y = Forward(Factory("Pow", 15)(), Tensor.FromArray([1.5f, -2f], 2), Tensor.FromInt64([3L], 1))[0];
+
+        Assert.Equal(DataType.Float32, y.Type);
+        Assert.Equal([3.375f, -8f], y.Floats);
+    }
+
+    [Fact]
     public void Forward_MixedTypes_Throws()
     {
         Assert.Throws<Errors.TensorShapeException>(() => Forward(Factory("Add", 14)(), Tensor.Scalar(1f), Tensor.FromInt64([1L])));

@@ -1,7 +1,7 @@
 namespace Explain.Engine.Kernels;
 
 /// <summary>
-/// Broadcast Add/Sub/Mul/Div on int64 tensors, which carry shape arithmetic (Shape → Gather → Mul →
+/// Broadcast Add/Sub/Mul/Div/Max/Min on int64 tensors, which carry shape arithmetic (Shape → Gather → Mul →
 /// Concat → Reshape). Tiny tensors, so scalar loops.
 /// </summary>
 internal static class Int64Arithmetic
@@ -12,6 +12,8 @@ internal static class Int64Arithmetic
         Sub,
         Mul,
         Div,
+        Max,
+        Min,
     }
 
     public static long[] Run(BroadcastPlan plan, long[] a, long[] b, Operation operation)
@@ -33,6 +35,8 @@ internal static class Int64Arithmetic
         Operation.Add => unchecked(a + b),
         Operation.Sub => unchecked(a - b),
         Operation.Mul => unchecked(a * b),
+        Operation.Max => Math.Max(a, b),
+        Operation.Min => Math.Min(a, b),
         _ => b == 0 ? throw new DivideByZeroException("integer Div by zero") : a / b,
     };
 }

@@ -5,7 +5,7 @@ using Explain.Engine.Tensors;
 namespace Explain.Engine.Ops;
 
 /// <summary>
-/// ONNX Max / Min (variadic, multidirectional broadcasting, float32). The gradient goes to the
+/// ONNX Max / Min (variadic, multidirectional broadcasting; float32, or int64 without gradient). The gradient goes to the
 /// input(s) equal to the output; NOTE: ties split g evenly, as PyTorch's maximum/minimum do.
 /// Gradients are returned in the output's shape (contract rule 3).
 /// </summary>
@@ -16,6 +16,8 @@ public sealed class ExtremumOp(bool max) : Op
 
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
+        if (inputs.All(i => i.Type == DataType.Int64))
+            return [inputs.Skip(1).Aggregate(inputs[0], Integer)];
         var y = Elementwise.RequireFloat(this, inputs[0]);
         for (int i = 1; i < inputs.Length; i++)
         {
@@ -27,6 +29,14 @@ public sealed class ExtremumOp(bool max) : Op
         if (context.SaveForBackward)
             (_inputs, _y) = (inputs, y);
         return [y];
+    }
+
+    /// <summary>int64 Max/Min carry shape arithmetic; they have no gradient.</summary>
+    private Tensor Integer(Tensor a, Tensor b)
+    {
+        var plan = BroadcastPlan.Create(a.Shape, b.Shape);
+        var operation = max ? Int64Arithmetic.Operation.Max : Int64Arithmetic.Operation.Min;
+        return Tensor.FromInt64(Int64Arithmetic.Run(plan, a.Longs, b.Longs, operation), plan.OutputShape);
     }
 
     public override Tensor?[] Backward(OpContext context, Tensor[] outputGradients)

@@ -5,7 +5,7 @@ using Explain.Engine.Tensors;
 namespace Explain.Engine.Ops;
 
 /// <summary>
-/// ONNX Pow (float32) with multidirectional broadcasting. ∂/∂a = g·b·a^(b−1), ∂/∂b = g·y·ln a.
+/// ONNX Pow (float32 base; float32 or int64 exponent) with multidirectional broadcasting. ∂/∂a = g·b·a^(b−1), ∂/∂b = g·y·ln a.
 /// NOTE: as PyTorch's pow_backward, ∂/∂a is 0 where b == 0 and ∂/∂b is 0 where a == 0 and b ≥ 0
 /// (otherwise 0·ln 0 would give NaN for the common x² with x = 0).
 /// </summary>
@@ -16,7 +16,8 @@ public sealed class PowOp : Op
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
         var a = Elementwise.RequireFloat(this, inputs[0]);
-        var b = Elementwise.RequireFloat(this, inputs[1]);
+        // ONNX Pow allows an integer exponent with a float base (output type follows the base).
+        var b = inputs[1].Type == DataType.Int64 ? Tensor.FromArray(inputs[1].ToFloatArray(), inputs[1].Shape) : inputs[1];
         var y = Elementwise.Broadcast(context, a, b, new PowOperator());
         if (context.SaveForBackward)
             (_a, _b, _y) = (a, b, y);
