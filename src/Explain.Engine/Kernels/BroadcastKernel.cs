@@ -42,19 +42,17 @@ internal static class BroadcastKernel
     }
 
     /// <summary>Copies an operand into the plan's output shape (operand A when <paramref name="left"/>).</summary>
-    public static float[] Expand(BroadcastPlan plan, ReadOnlySpan<float> source, bool left)
+    public static void Expand(BroadcastPlan plan, ReadOnlySpan<float> source, Span<float> result, bool left)
     {
-        var result = new float[plan.Length];
         int[] rows = left ? plan.ARowOffsets : plan.BRowOffsets;
         int step = left ? plan.AStep : plan.BStep;
         for (int r = 0; r < rows.Length; r++)
         {
-            var dst = result.AsSpan(r * plan.Inner, plan.Inner);
+            var dst = result.Slice(r * plan.Inner, plan.Inner);
             if (step == 1)
                 source.Slice(rows[r], plan.Inner).CopyTo(dst);
             else
                 dst.Fill(source[rows[r]]);
         }
-        return result;
     }
 }

@@ -6,7 +6,7 @@ namespace Explain.Engine.Kernels;
 /// </summary>
 internal static class ReductionKernel
 {
-    /// <summary>For each input element, the index of the output element it reduces into.</summary>
+    /// <summary>For each input element, the index of the output element it reduces into (the plan, built once per forward).</summary>
     public static int[] OutputIndex(int[] shape, bool[] reduced)
     {
         int rank = shape.Length;
@@ -37,21 +37,18 @@ internal static class ReductionKernel
         return map;
     }
 
-    /// <summary>Σ x (or Σ x² when <paramref name="squares"/>) per output element, in double.</summary>
-    public static double[] Sum(ReadOnlySpan<float> x, int[] map, int outputs, bool squares)
+    /// <summary>Σ x (or Σ x² when <paramref name="squares"/>) per output element, accumulated in double.</summary>
+    public static void Sum(ReadOnlySpan<float> x, ReadOnlySpan<int> map, Span<double> sums, bool squares)
     {
-        var acc = new double[outputs];
+        sums.Clear();
         for (int k = 0; k < x.Length; k++)
-            acc[map[k]] += squares ? (double)x[k] * x[k] : x[k];
-        return acc;
+            sums[map[k]] += squares ? (double)x[k] * x[k] : x[k];
     }
 
-    public static float[] Max(ReadOnlySpan<float> x, int[] map, int outputs)
+    public static void Max(ReadOnlySpan<float> x, ReadOnlySpan<int> map, Span<float> max)
     {
-        var acc = new float[outputs];
-        Array.Fill(acc, float.NegativeInfinity);
+        max.Fill(float.NegativeInfinity);
         for (int k = 0; k < x.Length; k++)
-            acc[map[k]] = MathF.Max(acc[map[k]], x[k]);
-        return acc;
+            max[map[k]] = MathF.Max(max[map[k]], x[k]);
     }
 }

@@ -50,6 +50,14 @@ internal static class Elementwise
         return r;
     }
 
+    /// <summary>A new array holding an operand broadcast to the plan's output shape.</summary>
+    public static float[] Expand(BroadcastPlan plan, ReadOnlySpan<float> source, bool left)
+    {
+        var result = new float[plan.Length];
+        BroadcastKernel.Expand(plan, source, result, left);
+        return result;
+    }
+
     /// <summary>Add/Sub/Mul/Div forward: int64 when both operands are int64, float32 otherwise.</summary>
     public static Tensor Arithmetic<TOp>(Op node, OpContext context, Tensor a, Tensor b, TOp op, Int64Arithmetic.Operation integer)
         where TOp : struct, IBinaryOperator

@@ -49,7 +49,7 @@ public sealed class ExtremumOp(bool max) : Op
         var ties = new int[n];
         for (int i = 0; i < inputs.Length; i++)
         {
-            expanded[i] = BroadcastKernel.Expand(BroadcastPlan.Create(inputs[i].Shape, y.Shape), inputs[i].Floats, left: true);
+            expanded[i] = Elementwise.Expand(BroadcastPlan.Create(inputs[i].Shape, y.Shape), inputs[i].Floats, left: true);
             for (int k = 0; k < n; k++)
                 ties[k] += expanded[i][k] == y.Floats[k] ? 1 : 0;
         }

@@ -97,7 +97,7 @@ public sealed class LayerNormalizationOp(long axis, float epsilon) : Op
         var plan = BroadcastPlan.Create(rowShape, p.Shape);
         if (!plan.OutputShape.AsSpan().SequenceEqual(rowShape))
             throw new TensorShapeException($"LayerNormalization '{Name}': input {index} {TensorShape.Format(p.Shape)} does not broadcast to {TensorShape.Format(rowShape)}");
-        return BroadcastKernel.Expand(plan, p.Floats, left: false);
+        return Elementwise.Expand(plan, p.Floats, left: false);
     }
 
     private static float[] Filled(int n, float value)

@@ -29,7 +29,7 @@ public sealed class PowOp : Op
         var g = outputGradients[0].Floats;
         var y = Elementwise.Saved(this, _y);
         var plan = BroadcastPlan.Create(Elementwise.Saved(this, _a).Shape, Elementwise.Saved(this, _b).Shape);
-        float[] a = BroadcastKernel.Expand(plan, _a!.Floats, left: true), b = BroadcastKernel.Expand(plan, _b!.Floats, left: false);
+        float[] a = Elementwise.Expand(plan, _a!.Floats, left: true), b = Elementwise.Expand(plan, _b!.Floats, left: false);
         Tensor? ga = NeedsGradient(0) ? Tensor.Create(outputGradients[0].Shape) : null;
         Tensor? gb = NeedsGradient(1) ? Tensor.Create(outputGradients[0].Shape) : null;
         int n = y.Length;

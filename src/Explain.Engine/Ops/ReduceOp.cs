@@ -48,10 +48,11 @@ public sealed class ReduceOp(ReduceOp.Kind kind, long[]? axes, bool keepDims, bo
         var y = Tensor.Create(shape);
         int count = y.Length == 0 ? 0 : x.Length / y.Length;
         if (kind == Kind.Max)
-            ReductionKernel.Max(x.Floats, map, y.Length).CopyTo(y.Floats, 0);
+            ReductionKernel.Max(x.Floats, map, y.Floats);
         else
         {
-            var sums = ReductionKernel.Sum(x.Floats, map, y.Length, squares: kind == Kind.L2);
+            var sums = new double[y.Length];
+            ReductionKernel.Sum(x.Floats, map, sums, squares: kind == Kind.L2);
             for (int i = 0; i < sums.Length; i++)
                 y.Floats[i] = (float)(kind switch { Kind.Mean => sums[i] / count, Kind.L2 => Math.Sqrt(sums[i]), _ => sums[i] });
         }
