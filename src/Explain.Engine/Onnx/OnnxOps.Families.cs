@@ -3,7 +3,8 @@ namespace Explain.Engine.Onnx;
 public static partial class OnnxOps
 {
     /// <summary>Each family file adds its op types to the registry.</summary>
-    private static readonly Action<Dictionary<string, Builder>>[] Families =
+    // A property, not a field: static field initializers across partial files run in no defined order.
+    private static Action<Dictionary<string, Builder>>[] Families =>
     [
         RegisterConv,
         RegisterElementwise,
