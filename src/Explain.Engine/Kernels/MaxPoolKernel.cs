@@ -49,22 +49,4 @@ internal static class MaxPoolKernel
             if (argmax[o] >= 0)
                 dx[argmax[o]] += g[o];
     }
-
-    /// <summary>Plain reference used by tests: visits every tap of the padded window with no clipping arithmetic.</summary>
-    public static void Reference(ReadOnlySpan<float> x, in PoolAxis h, in PoolAxis w, Span<float> y)
-    {
-        for (int oh = 0; oh < h.Out; oh++)
-            for (int ow = 0; ow < w.Out; ow++)
-            {
-                float best = float.NegativeInfinity;
-                for (int kh = 0; kh < h.Kernel; kh++)
-                    for (int kw = 0; kw < w.Kernel; kw++)
-                    {
-                        int ih = h.Start(oh) + kh * h.Dilation, iw = w.Start(ow) + kw * w.Dilation;
-                        if (ih >= 0 && ih < h.In && iw >= 0 && iw < w.In)
-                            best = Math.Max(best, x[ih * w.In + iw]);
-                    }
-                y[oh * w.Out + ow] = best;
-            }
-    }
 }
