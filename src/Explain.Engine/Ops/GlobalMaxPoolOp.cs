@@ -42,6 +42,8 @@ public sealed class GlobalMaxPoolOp : Op
             return [null];
         var g = outputGradients[0];
         int planes = _argmax.Length;
+        if (planes == 0 && g.Length > 0)
+            throw new InvalidOperationException("GlobalMaxPool: backward without a forward pass that saved for backward");
         int size = TensorShape.ElementCount(_inputShape.AsSpan(2));
         var dx = Tensor.Zeros(ScaleBatch(_inputShape, TensorStorage.SeedFactor(g, planes)));
         for (int p = 0; p < g.Length; p++)

@@ -34,6 +34,8 @@ public sealed class MaxPoolOp(PoolSettings settings) : Op
         if (!NeedsGradient(0))
             return [null];
         var g = outputGradients[0];
+        if (_argmax.Length == 0 && g.Length > 0)
+            throw new InvalidOperationException("MaxPool: backward without a forward pass that saved for backward");
         var geo = _geometry;
         int inPlane = geo.InPlane, outPlane = geo.OutPlane;
         int factor = TensorStorage.SeedFactor(g, geo.Planes * outPlane);
