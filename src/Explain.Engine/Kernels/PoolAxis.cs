@@ -54,6 +54,13 @@ internal readonly record struct PoolAxis(int In, int Kernel, int Stride, int Dil
         return (first, Math.Max(first, last));
     }
 
+    /// <summary>Outputs [first, last] whose whole window lies inside the input (no clipping arithmetic needed).</summary>
+    public (int First, int Last) Interior()
+    {
+        int lastStart = In - 1 - (Kernel - 1) * Dilation + PadBegin;
+        return ((PadBegin + Stride - 1) / Stride, lastStart < 0 ? -1 : lastStart / Stride);
+    }
+
     /// <summary>Taps of output o inside the padded input (count_include_pad divisor; ceil_mode windows are clipped).</summary>
     public int PaddedTaps(int o)
     {
