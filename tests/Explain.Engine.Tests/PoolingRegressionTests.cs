@@ -59,7 +59,7 @@ public class PoolingRegressionTests
     public void MaxPool_Backward_ZeroTiesAfterReluGoToFirstZeroInRowMajorOrder()
     {
         // Zeros after a ReLU tie inside every window; PyTorch routes each window's gradient to its
-        // first zero in row-major order (a column-first scan would pick differently).
+        // first zero in row-major order.
         var x = Tensor.FromArray([-1f, 0f, 0f, 0f, 0f, -2f, 0f, 0f, -3f], 1, 1, 3, 3);
         var op = new MaxPoolOp(new PoolSettings([2, 2], [1, 1], [], [], "NOTSET", false)) { NeedsInputGradient = [true] };
         var context = new OpContext { SaveForBackward = true };
@@ -69,5 +69,20 @@ public class PoolingRegressionTests
 
         // Windows: (0,0) → taps 0,1,3,4 first max index 1; (0,1) → 1,2,4,5 → 1; (1,0) → 3,4,6,7 → 3; (1,1) → 4,5,7,8 → 4.
         Assert.Equal([0f, 11f, 0f, 100f, 1000f, 0f, 0f, 0f, 0f], dx.Floats);
+    }
+
+    [Fact]
+    public void MaxPool_Backward_TieAcrossRowsAndColumns_PicksRowMajorFirst()
+    {
+        // [[0, 5], [5, 0]]: the maxima tie at (0, 1) and (1, 0); row-major order reaches (0, 1) first,
+        // whereas a column-first reduction would pick (1, 0).
+        var x = Tensor.FromArray([0f, 5f, 5f, 0f], 1, 1, 2, 2);
+        var op = new MaxPoolOp(new PoolSettings([2, 2], [], [], [], "NOTSET", false)) { NeedsInputGradient = [true] };
+        var context = new OpContext { SaveForBackward = true };
+        op.Forward(context, [x]);
+
+        var dx = op.Backward(context, [Tensor.FromArray([1f], 1, 1, 1, 1)])[0]!;
+
+        Assert.Equal([0f, 1f, 0f, 0f], dx.Floats);
     }
 }
