@@ -14,7 +14,7 @@ public sealed class AveragePoolOp(PoolSettings settings, bool countIncludePad) :
 
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
-        var x = inputs[0];
+        var x = TensorStorage.RequireFloat(inputs[0], "AveragePool");
         var geo = PoolGeometry.Create(settings, x.Shape);
         var y = Tensor.Create(geo.OutputShape);
         int inPlane = geo.InPlane, outPlane = geo.OutPlane;

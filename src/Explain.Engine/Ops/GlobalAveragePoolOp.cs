@@ -11,7 +11,7 @@ public sealed class GlobalAveragePoolOp : Op
 
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
-        var x = inputs[0];
+        var x = TensorStorage.RequireFloat(inputs[0], "GlobalAveragePool");
         if (x.Rank < 3)
             throw new TensorShapeException($"GlobalAveragePool: input {TensorShape.Format(x.Shape)} has no spatial axes");
         int planes = x.Shape[0] * x.Shape[1];

@@ -15,7 +15,7 @@ public sealed class GlobalMaxPoolOp : Op
 
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
-        var x = inputs[0];
+        var x = TensorStorage.RequireFloat(inputs[0], "GlobalMaxPool");
         if (x.Rank < 3)
             throw new TensorShapeException($"GlobalMaxPool: input {TensorShape.Format(x.Shape)} has no spatial axes");
         int planes = x.Shape[0] * x.Shape[1];

@@ -15,7 +15,7 @@ public sealed class MaxPoolOp(PoolSettings settings) : Op
 
     public override Tensor[] Forward(OpContext context, Tensor[] inputs)
     {
-        var x = inputs[0];
+        var x = TensorStorage.RequireFloat(inputs[0], "MaxPool");
         var geo = PoolGeometry.Create(settings, x.Shape);
         var y = Tensor.Create(geo.OutputShape);
         var argmax = context.SaveForBackward ? new int[y.Length] : [];

@@ -50,12 +50,14 @@ public sealed class SplitOp(long axis, long[]? split, bool splitFromInput, int o
         var result = new Tensor?[_inputCount];
         if (!NeedsGradient(0))
             return result;
+        int inner = TensorShape.ElementCount(_inputShape.AsSpan(_axis + 1));
+        int outerForward = TensorShape.ElementCount(_inputShape.AsSpan(0, _axis));
+        // Unused outputs may arrive without a gradient; any present one tells the seed factor.
         int first = Array.FindIndex(outputGradients, g => g is not null);
-        int factor = first < 0 ? 1 : TensorStorage.SeedFactor(outputGradients[first], _inputShape.Length == 0 ? 1 : TensorShape.ElementCount(_inputShape) / Math.Max(1, _inputShape[_axis]) * _sizes[first]);
+        int factor = first < 0 ? 1 : TensorStorage.SeedFactor(outputGradients[first], outerForward * _sizes[first] * inner);
         if (_axis == 0)
             TensorStorage.RequireSingleSeed(factor, "Split", "splitting on axis 0");
         var dx = Tensor.Zeros(ScaleBatch(_inputShape, factor));
-        int inner = TensorShape.ElementCount(_inputShape.AsSpan(_axis + 1));
         int row = _inputShape[_axis] * inner;
         int outer = row == 0 ? 0 : dx.Length / row;
         int offset = 0;

@@ -35,6 +35,11 @@ internal static class TensorStorage
     public static int SeedFactor(Tensor gradient, int forwardLength) =>
         forwardLength == 0 ? 1 : Math.Max(1, gradient.Length / forwardLength);
 
+    /// <summary>Pooling computes in float32 only; integer inputs are valid ONNX we do not support.</summary>
+    public static Tensor RequireFloat(Tensor x, string op) => x.Type == DataType.Float32
+        ? x
+        : throw new UnsupportedFeatureException($"{op} on {x.Type} tensors is not supported");
+
     /// <summary>Contract rule 4: ops that move dimension 0 cannot separate batched seeds.</summary>
     public static void RequireSingleSeed(int factor, string op, string why)
     {
