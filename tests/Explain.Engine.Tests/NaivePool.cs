@@ -42,4 +42,29 @@ public static class NaivePool
                 }
         return Tensor.FromArray(y, n, c, outH, outW);
     }
+
+    /// <summary>Gradient of max pooling: each output's gradient goes to its first maximal tap in row-major order.</summary>
+    public static Tensor MaxBackward(Tensor x, Tensor g, int[] k, int[] s, int[] pb, int[] d)
+    {
+        int planes = x.Shape[0] * x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        int outH = g.Shape[2], outW = g.Shape[3];
+        var dx = new float[x.Length];
+        for (int p = 0; p < planes; p++)
+            for (int oh = 0; oh < outH; oh++)
+                for (int ow = 0; ow < outW; ow++)
+                {
+                    int best = -1;
+                    for (int kh = 0; kh < k[0]; kh++)
+                        for (int kw = 0; kw < k[1]; kw++)
+                        {
+                            int ih = oh * s[0] - pb[0] + kh * d[0], iw = ow * s[1] - pb[1] + kw * d[1];
+                            int i = (p * h + ih) * w + iw;
+                            if (ih >= 0 && ih < h && iw >= 0 && iw < w && (best < 0 || x.Floats[i] > x.Floats[best]))
+                                best = i;
+                        }
+                    if (best >= 0)
+                        dx[best] += g.Floats[(p * outH + oh) * outW + ow];
+                }
+        return Tensor.FromArray(dx, x.Shape);
+    }
 }
