@@ -19,9 +19,12 @@ public sealed class AveragePoolOp(PoolSettings settings, bool countIncludePad) :
         var y = Tensor.Create(geo.OutputShape);
         int inPlane = geo.InPlane, outPlane = geo.OutPlane;
         PlaneLoop.For(context, geo.Planes, (long)outPlane * geo.H.Kernel * geo.W.Kernel, p =>
+        {
+            Span<float> rows = geo.W.In <= 4096 ? stackalloc float[geo.W.In] : new float[geo.W.In];
             AveragePoolKernel.Forward(
                 x.Floats.AsSpan(p * inPlane, inPlane), geo.H, geo.W, countIncludePad,
-                y.Floats.AsSpan(p * outPlane, outPlane)));
+                y.Floats.AsSpan(p * outPlane, outPlane), rows);
+        });
         (_inputShape, _geometry) = (x.Shape, geo);
         return [y];
     }
@@ -36,9 +39,12 @@ public sealed class AveragePoolOp(PoolSettings settings, bool countIncludePad) :
         int factor = TensorStorage.SeedFactor(g, geo.Planes * outPlane);
         var dx = Tensor.Zeros(ScaleBatch(_inputShape, factor));
         PlaneLoop.For(context, geo.Planes * factor, (long)outPlane * geo.H.Kernel * geo.W.Kernel, p =>
+        {
+            Span<float> rows = geo.W.In <= 4096 ? stackalloc float[geo.W.In] : new float[geo.W.In];
             AveragePoolKernel.Backward(
                 g.Floats.AsSpan(p * outPlane, outPlane), geo.H, geo.W, countIncludePad,
-                dx.Floats.AsSpan(p * inPlane, inPlane)));
+                dx.Floats.AsSpan(p * inPlane, inPlane), rows);
+        });
         return [dx];
     }
 }
