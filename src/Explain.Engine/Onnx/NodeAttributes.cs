@@ -16,6 +16,12 @@ public sealed class NodeAttributes
 
     public string Node { get; }
 
+    /// <summary>
+    /// How many outputs the node declares (trailing empty names excluded); 0 when the importer did not
+    /// say. Split without sizes needs it, and ops refuse optional outputs they cannot produce.
+    /// </summary>
+    public int OutputCount { get; init; }
+
     public bool Has(string name) => _values.ContainsKey(name);
 
     public long Int(string name, long defaultValue) => _values.TryGetValue(name, out var v) ? Convert<long>(name, v) : defaultValue;
