@@ -11,7 +11,7 @@ namespace Explain.Engine.Tensors;
 /// </summary>
 public static partial class Npy
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static Tensor Read(string path) => Read(File.ReadAllBytes(path), path);
 
