@@ -2,13 +2,11 @@ using System.Runtime.Intrinsics;
 
 namespace Explain.Engine.Kernels;
 
-/// <summary>
-/// Argmax of one max-pooling output row with PyTorch's tie rule (first maximal tap in row-major
-/// window order). A vertical pass keeps, per input column, the maximum over the window's rows and
-/// the first row that reached it (strict &gt;, so earlier rows win ties); the horizontal scan then
-/// prefers the smallest row, then the leftmost column. Windows whose maximum is NaN are rare and
-/// rescanned tap by tap, because comparisons cannot order NaN.
-/// </summary>
+// Argmax of one max-pooling output row with PyTorch's tie rule (first maximal tap in row-major
+// window order). A vertical pass keeps, per input column, the maximum over the window's rows and
+// the first row that reached it (strict >, so earlier rows win ties); the horizontal scan then
+// prefers the smallest row, then the leftmost column. Windows whose maximum is NaN are rare and
+// rescanned tap by tap, because comparisons cannot order NaN.
 internal static class MaxPoolArgmax
 {
     public static void Row(ReadOnlySpan<float> x, in PoolAxis h, in PoolAxis w, int oh, ReadOnlySpan<float> yRow, Span<int> argRow, Span<float> rows, Span<int> rowArgs)
@@ -43,7 +41,7 @@ internal static class MaxPoolArgmax
         }
     }
 
-    /// <summary>rows[i] = max(rows[i], src[i]) keeping the earlier row on ties; rowArgs[i] = kh where src won.</summary>
+    // rows[i] = max(rows[i], src[i]) keeping the earlier row on ties; rowArgs[i] = kh where src won.
     private static void KeepGreater(ReadOnlySpan<float> src, int kh, Span<float> rows, Span<int> rowArgs)
     {
         int i = 0;

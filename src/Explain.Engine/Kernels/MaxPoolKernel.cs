@@ -2,19 +2,15 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Explain.Engine.Kernels;
 
-/// <summary>
-/// Max pooling of one H×W plane. Max is separable, so each output row first takes the SIMD
-/// element-wise maximum of its window's input rows, then a short strided scan per output. NaN
-/// propagates (IEEE 754-2019 maximum, as PyTorch); padding never wins. The argmax is the first
-/// maximal tap in row-major window order (PyTorch's tie rule): the row pass records per column
-/// the first row reaching the maximum, and the scan prefers the smallest such row, then column.
-/// </summary>
+// Max pooling of one H×W plane. Max is separable, so each output row first takes the SIMD
+// element-wise maximum of its window's input rows, then a short strided scan per output. NaN
+// propagates (IEEE 754-2019 maximum, as PyTorch); padding never wins. The argmax is the first
+// maximal tap in row-major window order (PyTorch's tie rule): the row pass records per column
+// the first row reaching the maximum, and the scan prefers the smallest such row, then column.
 internal static class MaxPoolKernel
 {
-    /// <summary>
-    /// y[o] = max over the window of o; when argmax is not empty, argmax[o] = the winning tap's index
-    /// in the plane (−1 for a window with no input taps). rows and rowArgs hold at least w.In values.
-    /// </summary>
+    // y[o] = max over the window of o; when argmax is not empty, argmax[o] = the winning tap's index
+    // in the plane (−1 for a window with no input taps). rows and rowArgs hold at least w.In values.
     public static void Forward(ReadOnlySpan<float> x, in PoolAxis h, in PoolAxis w, Span<float> y, Span<int> argmax, Span<float> rows, Span<int> rowArgs)
     {
         rows = rows[..w.In];
@@ -48,7 +44,7 @@ internal static class MaxPoolKernel
         }
     }
 
-    /// <summary>dx[argmax[o]] += g[o]: each output's gradient goes to the tap that won (dx is not cleared).</summary>
+    // dx[argmax[o]] += g[o]: each output's gradient goes to the tap that won (dx is not cleared).
     public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<int> argmax, Span<float> dx)
     {
         for (int o = 0; o < g.Length; o++)

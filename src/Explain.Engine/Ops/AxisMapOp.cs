@@ -64,7 +64,7 @@ public abstract class AxisMapOp : Op
         return result;
     }
 
-    /// <summary>Rows of dimension 0 map to themselves, so stacked seeds (contract rule 4) stay separable.</summary>
+    // Rows of dimension 0 map to themselves, so stacked seeds (contract rule 4) stay separable.
     private bool KeepsBatchAxis() =>
         _maps.Length > 0 && _inputShape.Length == _sourceShape.Length && _sourceShape[0] == _maps[0].Length
         && _maps[0].AsSpan().SequenceEqual(Identity(_maps[0].Length));
