@@ -95,6 +95,10 @@ public class MaxPoolOpTests
     }
 
     [Fact]
+    public void Backward_OneDimensional_GradientCheckPasses() =>
+        GradientCheck.Check(() => new MaxPoolOp(Settings([3], [2], [1, 1])), [Distinct([2, 3, 9])], [0]);
+
+    [Fact]
     public void Backward_BatchedSeeds_EqualSeparatePasses()
     {
         var x = Distinct([2, 3, 8, 8]);

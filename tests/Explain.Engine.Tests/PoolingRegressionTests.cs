@@ -46,13 +46,17 @@ public class PoolingRegressionTests
     }
 
     [Fact]
-    public void MaxPool_NaNInWindow_Propagates()
+    public void MaxPool_NaNInWindow_PropagatesAndTakesTheGradient()
     {
-        var x = Tensor.FromArray([1f, float.NaN, 3f, 2f], 1, 1, 2, 2);
+        var x = Tensor.FromArray([1f, 3f, float.NaN, 2f], 1, 1, 2, 2);
+        var op = new MaxPoolOp(new PoolSettings([2, 2], [], [], [], "NOTSET", false)) { NeedsInputGradient = [true] };
+        var context = new OpContext { SaveForBackward = true };
 
-        var y = new MaxPoolOp(new PoolSettings([2, 2], [], [], [], "NOTSET", false)).Forward(new OpContext(), [x])[0];
+        var y = op.Forward(context, [x])[0];
+        var dx = op.Backward(context, [Tensor.FromArray([1f], 1, 1, 1, 1)])[0]!;
 
         Assert.True(float.IsNaN(y.Floats[0]));
+        Assert.Equal([0f, 0f, 1f, 0f], dx.Floats);
     }
 
     [Fact]

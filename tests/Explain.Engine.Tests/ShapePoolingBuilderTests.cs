@@ -21,6 +21,10 @@ public class ShapePoolingBuilderTests
     }
 
     [Fact]
+    public void Reshape_Opset1ShapeAttribute_IsUsed() =>
+        Assert.Equal([3, 2], Forward(Build("Reshape", 1, new() { ["shape"] = new long[] { 3, -1 } }), Iota(6))[0].Shape);
+
+    [Fact]
     public void Split_NumOutputsOpset18_UsesUnevenLastChunk()
     {
         var parts = Forward(Build("Split", 18, new() { ["num_outputs"] = 2L }, outputs: 2), Iota(5));

@@ -2,16 +2,14 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Explain.Engine.Kernels;
 
-/// <summary>
-/// Average pooling of one H×W plane. The window sum is separable: the window's input rows are
-/// added with SIMD, then each output sums a few strided taps of that row. The divisor counts the
-/// taps inside the input, or with count_include_pad the taps inside the padded input: ceil_mode
-/// windows reaching past the end padding are clipped, as in the ONNX reference and PyTorch
-/// (test_averagepool_2d_ceil). Backward runs the same two steps transposed.
-/// </summary>
+// Average pooling of one H×W plane. The window sum is separable: the window's input rows are
+// added with SIMD, then each output sums a few strided taps of that row. The divisor counts the
+// taps inside the input, or with count_include_pad the taps inside the padded input: ceil_mode
+// windows reaching past the end padding are clipped, as in the ONNX reference and PyTorch
+// (test_averagepool_2d_ceil). Backward runs the same two steps transposed.
 internal static class AveragePoolKernel
 {
-    /// <summary>rowBuffer holds at least w.In floats.</summary>
+    // rowBuffer holds at least w.In floats.
     public static void Forward(ReadOnlySpan<float> x, in PoolAxis h, in PoolAxis w, bool countIncludePad, Span<float> y, Span<float> rowBuffer)
     {
         var rows = rowBuffer[..w.In];
@@ -36,7 +34,7 @@ internal static class AveragePoolKernel
         }
     }
 
-    /// <summary>dx[tap] += g[o] / divisor(o) for every input tap of every window (dx is not cleared). rowBuffer holds at least w.In floats.</summary>
+    // dx[tap] += g[o] / divisor(o) for every input tap of every window (dx is not cleared). rowBuffer holds at least w.In floats.
     public static void Backward(ReadOnlySpan<float> g, in PoolAxis h, in PoolAxis w, bool countIncludePad, Span<float> dx, Span<float> rowBuffer)
     {
         var rows = rowBuffer[..w.In];

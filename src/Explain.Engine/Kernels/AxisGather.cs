@@ -2,14 +2,12 @@ using Explain.Engine.Tensors;
 
 namespace Explain.Engine.Kernels;
 
-/// <summary>
-/// Copies driven by one index map per axis: output position o along axis d reads source position
-/// maps[d][o], or the fill value where the map holds −1. Slice, Pad, Tile and Expand are all such
-/// maps; their gradients are the transposed operation, a scatter-add through the same maps.
-/// </summary>
+// Copies driven by one index map per axis: output position o along axis d reads source position
+// maps[d][o], or the fill value where the map holds −1. Slice, Pad, Tile and Expand are all such
+// maps; their gradients are the transposed operation, a scatter-add through the same maps.
 internal static class AxisGather
 {
-    /// <summary>dst[o₀,…,oₖ] = src[maps₀[o₀],…,mapsₖ[oₖ]] (fill where any map entry is −1).</summary>
+    // dst[o₀,…,oₖ] = src[maps₀[o₀],…,mapsₖ[oₖ]] (fill where any map entry is −1).
     public static void Gather<T>(ReadOnlySpan<T> src, ReadOnlySpan<int> srcShape, int[][] maps, T fill, Span<T> dst)
     {
         if (dst.IsEmpty)
@@ -22,7 +20,7 @@ internal static class AxisGather
         GatherAxis(src, TensorShape.Strides(srcShape), maps, fill, dst, 0, 0);
     }
 
-    /// <summary>dst[maps(o)] += grad[o] for every output position o whose maps hold no −1 (dst is not cleared).</summary>
+    // dst[maps(o)] += grad[o] for every output position o whose maps hold no −1 (dst is not cleared).
     public static void ScatterAdd(ReadOnlySpan<float> grad, ReadOnlySpan<int> dstShape, int[][] maps, Span<float> dst)
     {
         if (grad.IsEmpty)

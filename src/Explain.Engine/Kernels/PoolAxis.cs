@@ -2,16 +2,12 @@ using Explain.Engine.Errors;
 
 namespace Explain.Engine.Kernels;
 
-/// <summary>
-/// One spatial axis of a pooling window: output position o covers input positions
-/// o·Stride − PadBegin + k·Dilation for k in [0, Kernel). Taps outside [0, In) are padding.
-/// </summary>
+// One spatial axis of a pooling window: output position o covers input positions
+// o·Stride − PadBegin + k·Dilation for k in [0, Kernel). Taps outside [0, In) are padding.
 internal readonly record struct PoolAxis(int In, int Kernel, int Stride, int Dilation, int PadBegin, int PadEnd, int Out)
 {
-    /// <summary>
-    /// Output size and pads per the ONNX spec. With ceil_mode the last window must start inside the
-    /// input or the begin padding, as in PyTorch (windows starting in the end padding are dropped).
-    /// </summary>
+    // Output size and pads per the ONNX spec. With ceil_mode the last window must start inside the
+    // input or the begin padding, as in PyTorch (windows starting in the end padding are dropped).
     public static PoolAxis Create(int inSize, int kernel, int stride, int dilation, int padBegin, int padEnd, string autoPad, bool ceilMode)
     {
         if (kernel <= 0 || stride <= 0 || dilation <= 0 || padBegin < 0 || padEnd < 0)
@@ -42,10 +38,10 @@ internal readonly record struct PoolAxis(int In, int Kernel, int Stride, int Dil
         return new PoolAxis(inSize, kernel, stride, dilation, padBegin, padEnd, outSize);
     }
 
-    /// <summary>The window start (may be negative, inside the begin padding).</summary>
+    // The window start (may be negative, inside the begin padding).
     public int Start(int o) => o * Stride - PadBegin;
 
-    /// <summary>Kernel taps [first, last) of output o that fall inside the input.</summary>
+    // Kernel taps [first, last) of output o that fall inside the input.
     public (int First, int Last) Taps(int o)
     {
         int start = Start(o);
@@ -54,14 +50,14 @@ internal readonly record struct PoolAxis(int In, int Kernel, int Stride, int Dil
         return (first, Math.Max(first, last));
     }
 
-    /// <summary>Outputs [first, last] whose whole window lies inside the input (no clipping arithmetic needed).</summary>
+    // Outputs [first, last] whose whole window lies inside the input (no clipping arithmetic needed).
     public (int First, int Last) Interior()
     {
         int lastStart = In - 1 - (Kernel - 1) * Dilation + PadBegin;
         return ((PadBegin + Stride - 1) / Stride, lastStart < 0 ? -1 : lastStart / Stride);
     }
 
-    /// <summary>Taps of output o inside the padded input (count_include_pad divisor; ceil_mode windows are clipped).</summary>
+    // Taps of output o inside the padded input (count_include_pad divisor; ceil_mode windows are clipped).
     public int PaddedTaps(int o)
     {
         int start = o * Stride;

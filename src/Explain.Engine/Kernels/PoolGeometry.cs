@@ -3,7 +3,7 @@ using Explain.Engine.Ops;
 
 namespace Explain.Engine.Kernels;
 
-/// <summary>NCHW pooling geometry; 1-D pooling (NCW) is run as NCHW with H = 1.</summary>
+// NCHW pooling geometry; 1-D pooling (NCW) is run as NCHW with H = 1.
 internal readonly record struct PoolGeometry(int Planes, PoolAxis H, PoolAxis W, int[] OutputShape)
 {
     public int InPlane => H.In * W.In;

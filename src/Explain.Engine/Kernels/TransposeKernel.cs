@@ -1,6 +1,6 @@
 namespace Explain.Engine.Kernels;
 
-/// <summary>Strided N-d permutation: output axis i is input axis perm[i].</summary>
+// Strided N-d permutation: output axis i is input axis perm[i].
 internal static class TransposeKernel
 {
     public static void Transpose<T>(ReadOnlySpan<T> src, ReadOnlySpan<int> srcShape, ReadOnlySpan<int> perm, Span<T> dst)

@@ -19,7 +19,9 @@ public static partial class OnnxOps
             : new ShapeOp();
         registry["Size"] = (_, _) => new SizeOp();
         registry["Gather"] = (a, _) => new GatherOp(a.Int("axis", 0));
-        registry["Reshape"] = (a, opset) => new ReshapeOp(opset >= 14 && a.Int("allowzero", 0) != 0);
+        registry["Reshape"] = (a, opset) => opset < 5
+            ? new ReshapeOp(shapeAttribute: a.Ints("shape") ?? throw new GraphException($"node '{a.Node}': Reshape without shape"))
+            : new ReshapeOp(opset >= 14 && a.Int("allowzero", 0) != 0);
         registry["Flatten"] = (a, _) => new FlattenOp(a.Int("axis", 1));
         registry["Transpose"] = (a, _) => new TransposeOp(a.Ints("perm"));
         // Squeeze/Unsqueeze: axes moved from attribute to input in opset 13.

@@ -52,8 +52,7 @@ public abstract class AxisMapOp : Op
         var source = _sourceShape;
         if (factor > 1)
         {
-            bool batchKept = maps.Length > 0 && _inputShape.Length == source.Length && source[0] == maps[0].Length && maps[0].Select((v, i) => v == i).All(b => b);
-            if (!batchKept)
+            if (!KeepsBatchAxis())
                 TensorStorage.RequireSingleSeed(factor, GetType().Name, "dimension 0 is remapped");
             maps = (int[][])maps.Clone();
             maps[0] = Enumerable.Range(0, maps[0].Length * factor).ToArray();
@@ -64,6 +63,11 @@ public abstract class AxisMapOp : Op
         result[0] = dx.Reshape(ScaleBatch(_inputShape, factor));
         return result;
     }
+
+    // Rows of dimension 0 map to themselves, so stacked seeds (contract rule 4) stay separable.
+    private bool KeepsBatchAxis() =>
+        _maps.Length > 0 && _inputShape.Length == _sourceShape.Length && _sourceShape[0] == _maps[0].Length
+        && _maps[0].AsSpan().SequenceEqual(Identity(_maps[0].Length));
 
     /// <summary>The identity map of an axis of length n.</summary>
     protected static int[] Identity(int n) => Enumerable.Range(0, n).ToArray();

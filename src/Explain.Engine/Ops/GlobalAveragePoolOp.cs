@@ -34,7 +34,7 @@ public sealed class GlobalAveragePoolOp : Op
         return [dx];
     }
 
-    /// <summary>[N, C, 1, …, 1] with the input's rank.</summary>
+    // [N, C, 1, …, 1] with the input's rank.
     internal static int[] GlobalShape(int[] input) =>
         input.Select((d, i) => i < 2 ? d : 1).ToArray();
 }

@@ -22,11 +22,13 @@ public sealed class MaxPoolOp(PoolSettings settings) : Op
         int inPlane = geo.InPlane, outPlane = geo.OutPlane;
         PlaneLoop.For(context, geo.Planes, (long)outPlane * geo.H.Kernel * geo.W.Kernel, p =>
         {
-            Span<float> rows = geo.W.In <= 4096 ? stackalloc float[geo.W.In] : new float[geo.W.In];
+            bool small = geo.W.In <= 2048;
+            Span<float> rows = small ? stackalloc float[geo.W.In] : new float[geo.W.In];
+            Span<int> rowArgs = argmax.Length == 0 ? [] : small ? stackalloc int[geo.W.In] : new int[geo.W.In];
             MaxPoolKernel.Forward(
                 x.Floats.AsSpan(p * inPlane, inPlane), geo.H, geo.W,
                 y.Floats.AsSpan(p * outPlane, outPlane),
-                argmax.Length == 0 ? [] : argmax.AsSpan(p * outPlane, outPlane), rows);
+                argmax.Length == 0 ? [] : argmax.AsSpan(p * outPlane, outPlane), rows, rowArgs);
         });
         (_inputShape, _geometry, _argmax) = (x.Shape, geo, argmax);
         return [y];

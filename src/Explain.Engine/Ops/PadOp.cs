@@ -63,7 +63,7 @@ public sealed class PadOp(string mode, long[]? pads = null, float value = 0f) : 
         return map;
     }
 
-    /// <summary>numpy.pad 'reflect': mirror about the edge samples without repeating them.</summary>
+    // numpy.pad 'reflect': mirror about the edge samples without repeating them.
     private static int Reflect(long i, int dim)
     {
         if (dim == 1)

@@ -1,6 +1,6 @@
 namespace Explain.Engine.Ops;
 
-/// <summary>Runs independent per-plane (N·C) work in parallel when it is big enough to pay for threads.</summary>
+// Runs independent per-plane (N·C) work in parallel when it is big enough to pay for threads.
 internal static class PlaneLoop
 {
     private const long MinParallelWork = 1 << 15;

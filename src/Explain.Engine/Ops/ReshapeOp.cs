@@ -5,14 +5,14 @@ namespace Explain.Engine.Ops;
 
 /// <summary>
 /// ONNX Reshape: 0 copies the input's dimension (unless allowzero, opset 14, makes it a literal 0)
-/// and one −1 is inferred from the element count.
+/// and one −1 is inferred from the element count. Opsets before 5 give the shape as an attribute.
 /// </summary>
-public sealed class ReshapeOp(bool allowZero = false) : ViewOp
+public sealed class ReshapeOp(bool allowZero = false, long[]? shapeAttribute = null) : ViewOp
 {
     protected override int[] OutputShape(Tensor[] inputs)
     {
         var x = inputs[0];
-        long[] requested = TensorStorage.Ints(inputs[1]);
+        long[] requested = shapeAttribute ?? TensorStorage.Ints(inputs[1]);
         var shape = new int[requested.Length];
         int inferred = -1;
         long known = 1;

@@ -37,7 +37,7 @@ public sealed class SliceOp(long[]? starts = null, long[]? ends = null, long[]? 
         return (x.Shape, maps);
     }
 
-    /// <summary>Clamping per the ONNX Slice spec (opset 13): ends past the axis are clipped.</summary>
+    // Clamping per the ONNX Slice spec (opset 13): ends past the axis are clipped.
     private static int[] AxisMap(long start, long end, long step, int dim)
     {
         if (dim == 0)
