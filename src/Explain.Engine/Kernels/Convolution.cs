@@ -58,14 +58,21 @@ public static unsafe class Convolution
                 body(image, parallel);
     }
 
+    /// <summary>One image, group by group: pointwise multiplies x directly, stride-1 lowers while packing, others lower first.</summary>
     private static void ForwardImage(ConvGeometry g, ReadOnlySpan<float> x, PackedMatrix[] weights, float[]? bias, Span<float> y, GemmEpilogue activation, int image, ParallelOptions? parallel)
     {
         int k = g.ColumnRows, n = g.OutPlane, mg = g.GroupOutChannels;
-        float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(k * n);
+        float[]? col = g.IsPointwise || g.StrideWidth == 1 ? null : ArrayPool<float>.Shared.Rent(k * n);
         for (int group = 0; group < g.Group; group++)
         {
             var xg = x.Slice((image * g.Channels + group * g.GroupChannels) * g.InPlane, g.GroupChannels * g.InPlane);
             var yg = y.Slice((image * g.OutChannels + group * mg) * n, mg * n);
+            if (g.StrideWidth == 1 && !g.IsPointwise)
+            {
+                fixed (float* px = xg)
+                    Gemm.MultiplyLowered(weights[group], Im2ColView.Create(g, px), n, yg, n, activation.WithBias(bias, group * mg), parallel);
+                continue;
+            }
             ReadOnlySpan<float> right = xg;
             if (col is not null)
             {

@@ -40,6 +40,10 @@ public static unsafe class Gemm
         Span<float> c, int ldc, bool accumulate, in GemmEpilogue epilogue, ParallelOptions? parallel = null) =>
         Run(a.Data, a.Rows, n, a.Depth, b, ldb, transB, c, ldc, accumulate, epilogue, parallel);
 
+    /// <summary>C (+)= A·im2col(x) for one group of a convolution, packing B straight from the image.</summary>
+    internal static void MultiplyLowered(PackedMatrix a, in Im2ColView view, int n, Span<float> c, int ldc, in GemmEpilogue epilogue, ParallelOptions? parallel) =>
+        Run(a.Data, a.Rows, n, a.Depth, new GemmJob { Lowered = view, IsLowered = true }, c, ldc, false, epilogue, parallel);
+
     private static void Run(
         float[] packedA, int m, int n, int k, ReadOnlySpan<float> b, int ldb, bool transB,
         Span<float> c, int ldc, bool accumulate, in GemmEpilogue epilogue, ParallelOptions? parallel)
@@ -47,6 +51,20 @@ public static unsafe class Gemm
         if (m == 0 || n == 0)
             return;
         CheckFits(b.Length, transB ? n : k, transB ? k : n, ldb, nameof(b));
+        fixed (float* pb = b)
+        {
+            var job = new GemmJob { B = pb, BRowStride = transB ? 1 : ldb, BColStride = transB ? ldb : 1 };
+            Run(packedA, m, n, k, job, c, ldc, accumulate, epilogue, parallel);
+        }
+    }
+
+    /// <summary>Completes a job whose B source is set and runs it over C.</summary>
+    private static void Run(
+        float[] packedA, int m, int n, int k, GemmJob job,
+        Span<float> c, int ldc, bool accumulate, in GemmEpilogue epilogue, ParallelOptions? parallel)
+    {
+        if (m == 0 || n == 0)
+            return;
         CheckFits(c.Length, m, n, ldc, nameof(c));
         if (epilogue.RowBias is { } bias && (epilogue.BiasOffset < 0 || epilogue.BiasOffset + m > bias.Length))
             throw new ArgumentException($"bias of {bias.Length} values has no {m} rows at {epilogue.BiasOffset}", nameof(epilogue));
@@ -57,18 +75,14 @@ public static unsafe class Gemm
         }
 
         fixed (float* pa = packedA)
-        fixed (float* pb = b)
         fixed (float* pc = c)
         fixed (float* pbias = epilogue.RowBias)
         {
-            var job = new GemmJob
-            {
-                M = m, N = n, K = k, PackedA = pa,
-                B = pb, BRowStride = transB ? 1 : ldb, BColStride = transB ? ldb : 1,
-                C = pc, Ldc = ldc,
-                Bias = epilogue.RowBias is null ? null : pbias + epilogue.BiasOffset,
-                Accumulate = accumulate, Clamp = epilogue.Clamp, Min = epilogue.Min, Max = epilogue.Max,
-            };
+            (job.M, job.N, job.K, job.Ldc) = (m, n, k, ldc);
+            job.PackedA = pa;
+            job.C = pc;
+            job.Bias = epilogue.RowBias is null ? null : pbias + epilogue.BiasOffset;
+            (job.Accumulate, job.Clamp, job.Min, job.Max) = (accumulate, epilogue.Clamp, epilogue.Min, epilogue.Max);
             GemmPartition.Execute(job, parallel);
         }
     }

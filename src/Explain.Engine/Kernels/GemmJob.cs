@@ -13,6 +13,8 @@ internal unsafe struct GemmJob
     public float* C;
     public nint Ldc;
     public float* Bias;
+    public Im2ColView Lowered;
+    public bool IsLowered;
     public bool Accumulate, Clamp;
     public float Min, Max;
 
@@ -30,7 +32,10 @@ internal unsafe struct GemmJob
             for (int pc = 0; pc < K; pc += GemmBlocking.Kc)
             {
                 int kc = Math.Min(GemmBlocking.Kc, K - pc);
-                GemmPacking.PackB(B + pc * BRowStride + jc * BColStride, BRowStride, BColStride, kc, nc, packedB);
+                if (IsLowered)
+                    Im2ColPacking.PackB(Lowered, pc, kc, jc, nc, packedB);
+                else
+                    GemmPacking.PackB(B + pc * BRowStride + jc * BColStride, BRowStride, BColStride, kc, nc, packedB);
                 bool first = pc == 0, last = pc + kc >= K;
                 bool load = !first || Accumulate, clamp = last && Clamp;
                 float* aBlock = PackedA + (nint)pc * mPad;

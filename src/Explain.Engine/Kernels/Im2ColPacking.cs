@@ -1,0 +1,61 @@
+namespace Explain.Engine.Kernels;
+
+/// <summary>
+/// Packs B panels of a stride-1 (in width) convolution straight from the input image ("implicit
+/// GEMM"): the KH·KW-times larger column matrix is never written and read back, and each thread
+/// lowers only the columns it multiplies. Within a panel, columns of one output row read one
+/// contiguous input run, so each (panel, depth row) is a few clipped copies.
+/// </summary>
+internal static unsafe class Im2ColPacking
+{
+    /// <summary>Packs depth rows [pc, pc+kc) × columns [jc, jc+nc) into Nr-column panels (layout of <see cref="GemmPacking.PackB"/>).</summary>
+    public static void PackB(in Im2ColView v, int pc, int kc, int jc, int nc, float* dst)
+    {
+        int nr = GemmBlocking.Nr, taps = v.KernelHeight * v.KernelWidth, plane = v.Height * v.Width;
+        // Per panel: runs of columns sharing an output row; at most Nr runs.
+        int* runStart = stackalloc int[nr + 1];
+        int* runRow = stackalloc int[nr];
+        int* runCol = stackalloc int[nr];
+        for (int j0 = 0; j0 < nc; j0 += nr, dst += nr * kc)
+        {
+            int cols = Math.Min(nr, nc - j0), runs = 0;
+            for (int j = 0, column = jc + j0; j < cols;)
+            {
+                int oh = column / v.OutWidth, ow = column % v.OutWidth;
+                int length = Math.Min(cols - j, v.OutWidth - ow);
+                (runStart[runs], runRow[runs], runCol[runs]) = (j, oh * v.StrideHeight - v.PadTop, ow - v.PadLeft);
+                runs++;
+                j += length;
+                column += length;
+            }
+            runStart[runs] = cols;
+
+            for (int p = 0; p < kc; p++)
+            {
+                int row = pc + p, c = row / taps, kh = row % taps / v.KernelWidth, kw = row % v.KernelWidth;
+                float* src = v.X + (nint)c * plane;
+                float* d = dst + p * nr;
+                for (int r = 0; r < runs; r++)
+                {
+                    int ih = runRow[r] + kh * v.DilationHeight, iw = runCol[r] + kw * v.DilationWidth;
+                    CopyClipped(src + (nint)ih * v.Width, (uint)ih < (uint)v.Height, iw, v.Width, d + runStart[r], runStart[r + 1] - runStart[r]);
+                }
+                for (int j = cols; j < nr; j++)
+                    d[j] = 0f;
+            }
+        }
+    }
+
+    /// <summary>d[0..length) = line[iw..iw+length) with zeros outside [0, width) (or everywhere when the row is padding).</summary>
+    private static void CopyClipped(float* line, bool rowInside, int iw, int width, float* d, int length)
+    {
+        int lo = rowInside ? Math.Clamp(-iw, 0, length) : length;
+        int hi = rowInside ? Math.Clamp(width - iw, lo, length) : length;
+        for (int j = 0; j < lo; j++)
+            d[j] = 0f;
+        if (hi > lo)
+            Buffer.MemoryCopy(line + iw + lo, d + lo, (hi - lo) * sizeof(float), (hi - lo) * sizeof(float));
+        for (int j = hi; j < length; j++)
+            d[j] = 0f;
+    }
+}
