@@ -10,9 +10,10 @@ public sealed partial class Session
 
     /// <summary>
     /// Every tensor computed at run time (the ones that can be observed), in execution order, with
-    /// shapes for the planned input shapes. The default Grad-CAM target is the last 4-D activation
-    /// with a spatial extent above 1×1 that is not itself a pooling or reshaping result — the
-    /// feature map the classifier head pools (Selvaraju et al. use the last convolutional layer).
+    /// shapes for the planned input shapes. The default Grad-CAM target is the feature map the
+    /// classifier head pools: the input of the last global pooling node, or else the last 4-D
+    /// activation with a spatial extent above 1×1 that is not itself a pooling or reshaping result
+    /// (Selvaraju et al. use the last convolutional layer).
     /// </summary>
     public IReadOnlyList<TensorInfo> DescribeTensors()
     {
@@ -23,7 +24,12 @@ public sealed partial class Session
         foreach (var node in plan.Nodes)
             foreach (int o in node.Outputs.Where(o => o >= 0))
                 rows.Add((plan.Names[o], plan.Shapes[o]!, node.Source.OpType));
-        int target = rows.FindLastIndex(r => r.Shape.Length == 4 && r.Shape[2] * r.Shape[3] > 1 && r.Op != "input" && !NotTargets.Contains(r.Op));
+        int target = -1;
+        var pool = plan.Nodes.LastOrDefault(n => n.Source.OpType is "GlobalAveragePool" or "GlobalMaxPool");
+        if (pool is not null && plan.Shapes[pool.Inputs[0]] is { Length: 4 } pooled && pooled[2] * pooled[3] > 1)
+            target = rows.FindIndex(r => r.Name == plan.Names[pool.Inputs[0]] && r.Op != "input");
+        if (target < 0)
+            target = rows.FindLastIndex(r => r.Shape.Length == 4 && r.Shape[2] * r.Shape[3] > 1 && r.Op != "input" && !NotTargets.Contains(r.Op));
         return rows.Select((r, i) => new TensorInfo(r.Name, r.Shape, r.Op, i == target)).ToList();
     }
 

@@ -89,7 +89,9 @@ public sealed class OnnxModel
         var attributes = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var a in n.Attribute)
             attributes[a.Name] = AttributeValue(a, name, dir);
-        return new OnnxNode(n.Name, n.OpType, n.Domain, n.Input.ToArray(), n.Output.ToArray(), new NodeAttributes(name, attributes));
+        int outputs = n.Output.Count;
+        while (outputs > 0 && n.Output[outputs - 1].Length == 0) outputs--;
+        return new OnnxNode(n.Name, n.OpType, n.Domain, n.Input.ToArray(), n.Output.ToArray(), new NodeAttributes(name, attributes) { OutputCount = outputs });
     }
 
     private static object AttributeValue(AttributeProto a, string node, string? dir)
