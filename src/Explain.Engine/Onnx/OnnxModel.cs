@@ -79,8 +79,9 @@ public sealed class OnnxModel
         foreach (var o in proto.OpsetImport)
             if (o.Domain is "" or "ai.onnx")
                 return (int)o.Version;
-        // IR version 2 models predate opset_import and mean opset 1.
-        return proto.OpsetImport.Count == 0 ? 1 : throw new OnnxFormatException("the model imports no opset of the default ONNX domain");
+        // IR version 2 models predate opset_import and mean opset 1. A model importing only other
+        // domains (training, ML) gets 0: its nodes are then reported as unsupported operators.
+        return proto.OpsetImport.Count == 0 ? 1 : 0;
     }
 
     private static OnnxNode ToNode(NodeProto n, int index, string? dir)
