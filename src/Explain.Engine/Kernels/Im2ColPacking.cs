@@ -1,10 +1,10 @@
 namespace Explain.Engine.Kernels;
 
 /// <summary>
-/// Packs B panels of a stride-1 (in width) convolution straight from the input image ("implicit
-/// GEMM"): the KH·KW-times larger column matrix is never written and read back, and each thread
-/// lowers only the columns it multiplies. Within a panel, columns of one output row read one
-/// contiguous input run, so each (panel, depth row) is a few clipped copies.
+/// Packs B panels of a convolution straight from the input image ("implicit GEMM"): the KH·KW-times
+/// larger column matrix is never written and read back, and each thread lowers only the columns it
+/// multiplies. Within a panel, columns of one output row read one input run (contiguous at stride 1),
+/// so each (panel, depth row) is a few clipped copies.
 /// </summary>
 internal static unsafe class Im2ColPacking
 {
@@ -23,7 +23,7 @@ internal static unsafe class Im2ColPacking
             {
                 int oh = column / v.OutWidth, ow = column % v.OutWidth;
                 int length = Math.Min(cols - j, v.OutWidth - ow);
-                (runStart[runs], runRow[runs], runCol[runs]) = (j, oh * v.StrideHeight - v.PadTop, ow - v.PadLeft);
+                (runStart[runs], runRow[runs], runCol[runs]) = (j, oh * v.StrideHeight - v.PadTop, ow * v.StrideWidth - v.PadLeft);
                 runs++;
                 j += length;
                 column += length;
@@ -38,7 +38,7 @@ internal static unsafe class Im2ColPacking
                 for (int r = 0; r < runs; r++)
                 {
                     int ih = runRow[r] + kh * v.DilationHeight, iw = runCol[r] + kw * v.DilationWidth;
-                    CopyClipped(src + (nint)ih * v.Width, (uint)ih < (uint)v.Height, iw, v.Width, d + runStart[r], runStart[r + 1] - runStart[r]);
+                    CopyClipped(src + (nint)ih * v.Width, (uint)ih < (uint)v.Height, iw, v.StrideWidth, v.Width, d + runStart[r], runStart[r + 1] - runStart[r]);
                 }
                 for (int j = cols; j < nr; j++)
                     d[j] = 0f;
@@ -46,16 +46,26 @@ internal static unsafe class Im2ColPacking
         }
     }
 
-    /// <summary>d[0..length) = line[iw..iw+length) with zeros outside [0, width) (or everywhere when the row is padding).</summary>
-    private static void CopyClipped(float* line, bool rowInside, int iw, int width, float* d, int length)
+    /// <summary>
+    /// d[j] = line[iw + j·stride] for j &lt; length, 0 where that column lies outside [0, width)
+    /// (or everywhere when the row is padding).
+    /// </summary>
+    private static void CopyClipped(float* line, bool rowInside, int iw, int stride, int width, float* d, int length)
     {
-        int lo = rowInside ? Math.Clamp(-iw, 0, length) : length;
-        int hi = rowInside ? Math.Clamp(width - iw, lo, length) : length;
+        // Columns j with 0 ≤ iw + j·stride < width: j ≥ ceil(−iw / stride) and j < ceil((width − iw) / stride).
+        int lo = rowInside ? Math.Clamp(CeilDiv(-iw, stride), 0, length) : length;
+        int hi = rowInside ? Math.Clamp(CeilDiv(width - iw, stride), lo, length) : length;
         for (int j = 0; j < lo; j++)
             d[j] = 0f;
-        if (hi > lo)
+        if (stride == 1 && hi > lo)
             Buffer.MemoryCopy(line + iw + lo, d + lo, (hi - lo) * sizeof(float), (hi - lo) * sizeof(float));
+        else
+            for (int j = lo; j < hi; j++)
+                d[j] = line[iw + j * stride];
         for (int j = hi; j < length; j++)
             d[j] = 0f;
     }
+
+    /// <summary>Ceiling division for a positive divisor and any sign of numerator.</summary>
+    private static int CeilDiv(int a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 }
