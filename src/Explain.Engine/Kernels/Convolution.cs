@@ -58,31 +58,23 @@ public static unsafe class Convolution
                 body(image, parallel);
     }
 
-    /// <summary>One image, group by group: pointwise multiplies x directly, stride-1 lowers while packing, others lower first.</summary>
+    /// <summary>One image, group by group: pointwise multiplies x directly, others lower while packing.</summary>
     private static void ForwardImage(ConvGeometry g, ReadOnlySpan<float> x, PackedMatrix[] weights, float[]? bias, Span<float> y, GemmEpilogue activation, int image, ParallelOptions? parallel)
     {
-        int k = g.ColumnRows, n = g.OutPlane, mg = g.GroupOutChannels;
-        float[]? col = g.IsPointwise || g.StrideWidth == 1 ? null : ArrayPool<float>.Shared.Rent(k * n);
+        int n = g.OutPlane, mg = g.GroupOutChannels;
         for (int group = 0; group < g.Group; group++)
         {
             var xg = x.Slice((image * g.Channels + group * g.GroupChannels) * g.InPlane, g.GroupChannels * g.InPlane);
             var yg = y.Slice((image * g.OutChannels + group * mg) * n, mg * n);
-            if (g.StrideWidth == 1 && !g.IsPointwise)
+            var epilogue = activation.WithBias(bias, group * mg);
+            if (g.IsPointwise)
             {
-                fixed (float* px = xg)
-                    Gemm.MultiplyLowered(weights[group], Im2ColView.Create(g, px), n, yg, n, activation.WithBias(bias, group * mg), parallel);
+                Gemm.Multiply(weights[group], xg, n, false, n, yg, n, false, epilogue, parallel);
                 continue;
             }
-            ReadOnlySpan<float> right = xg;
-            if (col is not null)
-            {
-                Lower(g, xg, col, parallel);
-                right = col.AsSpan(0, k * n);
-            }
-            Gemm.Multiply(weights[group], right, n, false, n, yg, n, false, activation.WithBias(bias, group * mg), parallel);
+            fixed (float* px = xg)
+                Gemm.MultiplyLowered(weights[group], Im2ColView.Create(g, px), n, yg, n, epilogue, parallel);
         }
-        if (col is not null)
-            ArrayPool<float>.Shared.Return(col);
     }
 
     private static void BackwardImage(ConvGeometry g, ReadOnlySpan<float> dy, PackedMatrix[] transposedWeights, Span<float> dx, int image, ParallelOptions? parallel)
@@ -115,23 +107,6 @@ public static unsafe class Convolution
                 ? PackedMatrix.Pack(w, group * mg * k, k, mg, k, transposed: true)
                 : PackedMatrix.Pack(w, group * mg * k, mg, k, k, transposed: false);
         return packs;
-    }
-
-    /// <summary>im2col, split over column-matrix rows when the copy is big enough to share.</summary>
-    private static void Lower(ConvGeometry g, ReadOnlySpan<float> xg, float[] col, ParallelOptions? parallel)
-    {
-        int rows = g.ColumnRows;
-        if (parallel is null || (long)rows * g.OutPlane < 1 << 16)
-        {
-            Im2Col.Pack(g, xg, col, 0, rows);
-            return;
-        }
-        fixed (float* px = xg)
-        {
-            float* source = px;
-            int length = xg.Length;
-            RowChunks(rows, parallel, (first, end) => Im2Col.Pack(g, new ReadOnlySpan<float>(source, length), col, first, end));
-        }
     }
 
     /// <summary>col2im, split over input channels (whole groups of KH·KW rows) so no two threads add to one plane.</summary>

@@ -3,44 +3,14 @@ using System.Numerics.Tensors;
 namespace Explain.Engine.Kernels;
 
 /// <summary>
-/// Lowering of one group's convolution to GEMM (Chellapilla et al., "High performance convolutional
-/// neural networks for document processing", 2006): column matrix row (c·KH + kh)·KW + kw holds,
-/// for every output pixel, the input pixel that kernel tap sees (0 in the padding).
-/// <see cref="Accumulate"/> is the adjoint (col2im): it scatters-adds columns back onto the input.
+/// The column matrix of one group's convolution lowered to GEMM (Chellapilla et al., "High
+/// performance convolutional neural networks for document processing", 2006): row (c·KH + kh)·KW + kw
+/// holds, for every output pixel, the input pixel that kernel tap sees (0 in the padding). Forward
+/// builds it implicitly while packing (<see cref="Im2ColPacking"/>); the data gradient materializes
+/// it and <see cref="Accumulate"/> (col2im) scatter-adds it back onto the input.
 /// </summary>
 public static class Im2Col
 {
-    /// <summary>Fills rows [firstRow, endRow) of col (ColumnRows × OutPlane) from one group's input planes x.</summary>
-    public static void Pack(ConvGeometry g, ReadOnlySpan<float> x, Span<float> col, int firstRow, int endRow)
-    {
-        int taps = g.KernelHeight * g.KernelWidth;
-        for (int row = firstRow; row < endRow; row++)
-        {
-            int c = row / taps, kh = row % taps / g.KernelWidth, kw = row % g.KernelWidth;
-            var plane = x.Slice(c * g.InPlane, g.InPlane);
-            var dst = col.Slice(row * g.OutPlane, g.OutPlane);
-            var (lo, hi, iw0) = ValidColumns(g, kw);
-            for (int oh = 0; oh < g.OutHeight; oh++)
-            {
-                var line = dst.Slice(oh * g.OutWidth, g.OutWidth);
-                int ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
-                if ((uint)ih >= (uint)g.Height || lo >= hi)
-                {
-                    line.Clear();
-                    continue;
-                }
-                line[..lo].Clear();
-                line[hi..].Clear();
-                var src = plane.Slice(ih * g.Width);
-                if (g.StrideWidth == 1)
-                    src.Slice(lo + iw0, hi - lo).CopyTo(line[lo..hi]);
-                else
-                    for (int ow = lo; ow < hi; ow++)
-                        line[ow] = src[ow * g.StrideWidth + iw0];
-            }
-        }
-    }
-
     /// <summary>dx += col2im(col) for rows [firstRow, endRow): rows of one channel touch only that channel's plane.</summary>
     public static void Accumulate(ConvGeometry g, ReadOnlySpan<float> col, Span<float> dx, int firstRow, int endRow)
     {

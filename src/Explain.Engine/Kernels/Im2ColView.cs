@@ -9,12 +9,12 @@ internal unsafe struct Im2ColView
 {
     public float* X;
     public int Height, Width, KernelHeight, KernelWidth;
-    public int StrideHeight, DilationHeight, DilationWidth, PadTop, PadLeft, OutWidth;
+    public int StrideHeight, StrideWidth, DilationHeight, DilationWidth, PadTop, PadLeft, OutWidth;
 
     public static Im2ColView Create(ConvGeometry g, float* x) => new()
     {
         X = x, Height = g.Height, Width = g.Width, KernelHeight = g.KernelHeight, KernelWidth = g.KernelWidth,
-        StrideHeight = g.StrideHeight, DilationHeight = g.DilationHeight, DilationWidth = g.DilationWidth,
+        StrideHeight = g.StrideHeight, StrideWidth = g.StrideWidth, DilationHeight = g.DilationHeight, DilationWidth = g.DilationWidth,
         PadTop = g.PadTop, PadLeft = g.PadLeft, OutWidth = g.OutWidth,
     };
 }
