@@ -6,9 +6,10 @@ public sealed class Arguments
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    public Arguments(IEnumerable<string> args, IReadOnlySet<string> flags)
+    public Arguments(IEnumerable<string> args, IReadOnlySet<string> flags, IReadOnlySet<string>? lists = null)
     {
         string? pending = null;
+        string? last = null;
         foreach (var arg in args)
         {
             if (arg.StartsWith("--", StringComparison.Ordinal))
@@ -20,11 +21,16 @@ public sealed class Arguments
                     Add(name, value ?? "true");
                 else
                     pending = name;
+                last = name;
             }
             else if (pending is not null)
             {
                 Add(pending, arg);
                 pending = null;
+            }
+            else if (last is not null && lists is not null && lists.Contains(last))
+            {
+                Add(last, arg); // `--image a.jpg b.jpg`: list options take every value up to the next option
             }
             else
             {

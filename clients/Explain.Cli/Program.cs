@@ -4,6 +4,7 @@ using Explain.Engine.Errors;
 
 var commands = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
+    ["run"] = RunCommand.Run,
     ["infer"] = InferCommand.Run,
     ["layers"] = LayersCommand.Run,
 };
@@ -12,6 +13,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || !commands.Conta
 {
     Console.Error.WriteLine("""
         usage: explain <command> [options]
+          run     --model M (--image F|DIR ... | --input-npy X.npy ...) --method a,b [--layer T] (--class k,... | --top-k n)
+                  [--counterfactual] [--metrics] [--colormap jet|turbo] --out DIR   explain images: maps, overlays, result.json, index.html
           infer   --model M (--input-npy X.npy) --out DIR [--threads N]   run a model, write its outputs as .npy, print the top-5
           layers  --model M [--input-shape 1,3,224,224]                   list observable tensors and the default Grad-CAM target
         M is a path to an .onnx file (model.json beside it is used when present) or a name in the model store
@@ -29,7 +32,7 @@ catch (UsageException e)
     Console.Error.WriteLine($"explain {args[0]}: {e.Message}");
     return 2;
 }
-catch (Exception e) when (e is EngineException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException or System.Text.Json.JsonException)
+catch (Exception e) when (e is EngineException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException or System.Text.Json.JsonException or FormatException or Explain.Imaging.ImagingException)
 {
     Console.Error.WriteLine($"explain {args[0]}: error: {e.Message}");
     return 1;

@@ -13,4 +13,7 @@ public sealed record ExplainOptions
 
     /// <summary>How many predictions the result lists.</summary>
     public int TopPredictions { get; init; } = 5;
+
+    /// <summary>Compute faithfulness metrics (Average Drop, Increase in Confidence, deletion/insertion AUC) per map.</summary>
+    public bool Metrics { get; init; }
 }

@@ -11,4 +11,15 @@ public sealed record Prediction(int Class, string Label, float Score, float Prob
 public sealed record CamMap(string Method, string Target, int? Class, string Layer, float[] Raw, int[] RawShape, float[] Map, int[] MapShape);
 
 /// <summary>Everything one explanation produced, with wall-clock timings per stage in milliseconds.</summary>
-public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnlyList<CamMap> Maps, IReadOnlyList<string> Layers, IReadOnlyDictionary<string, double> TimingsMs);
+public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnlyList<CamMap> Maps, IReadOnlyList<string> Layers, IReadOnlyDictionary<string, double> TimingsMs)
+{
+    /// <summary>Faithfulness scores per map, when asked for.</summary>
+    public IReadOnlyList<FaithfulnessScores>? Metrics { get; init; }
+}
+
+/// <summary>
+/// Faithfulness of one map. Average Drop and Increase in Confidence as in the Grad-CAM++ paper
+/// (Chattopadhyay et al., §5.1; explanation image = map ∘ image, confidences are softmax
+/// probabilities); deletion and insertion AUC as in RISE (Petsiuk et al., 2018).
+/// </summary>
+public sealed record FaithfulnessScores(string Method, string Target, float AverageDropPercent, float IncreaseInConfidencePercent, float DeletionAuc, float InsertionAuc);

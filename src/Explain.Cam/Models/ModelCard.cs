@@ -21,8 +21,8 @@ public sealed record ModelCard
 
     public int? InputWidth { get; init; }
 
-    /// <summary>The model.json "preprocess" object, when present.</summary>
-    public JsonElement? Preprocess { get; init; }
+    /// <summary>The whole model.json, when present (the imaging library reads its input and preprocess parts).</summary>
+    public JsonElement? Json { get; init; }
 
     /// <summary>Name of the pre-softmax score output (what explanations differentiate).</summary>
     public string? ScoresOutput { get; init; }
@@ -61,7 +61,7 @@ public sealed record ModelCard
             InputName = Str(input, "name"),
             InputHeight = Int(input, "height"),
             InputWidth = Int(input, "width"),
-            Preprocess = root.TryGetProperty("preprocess", out var p) ? p : null,
+            Json = root,
             ScoresOutput = Str(outputs, "scores"),
             ProbabilitiesOutput = Str(outputs, "probabilities"),
             Labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Trim()).ToList() : [],

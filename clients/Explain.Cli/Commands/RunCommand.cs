@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Explain.Cam;
+using Explain.Cam.Inputs;
+using Explain.Cam.Models;
+using Explain.Cam.Output;
+using Explain.Cam.Targets;
+using Explain.Engine.Onnx;
+using Explain.Engine.Tensors;
+using Explain.Imaging.Preprocessing;
+using Explain.Imaging.Rendering;
+
+namespace Explain.Cli.Commands;
+
+/// <summary>
+/// `explain run`: explains images (or ready tensors) in process. The model loads once; inputs
+/// stream through it; a single input writes into DIR, several into DIR/&lt;stem&gt;/.
+/// </summary>
+public static class RunCommand
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".jfif"];
+
+    public static int Run(string[] argv)
+    {
+        var args = new Arguments(argv, new HashSet<string> { "counterfactual", "metrics" }, new HashSet<string> { "image", "input-npy" });
+        var card = ModelStore.Default().Resolve(args.Required("model"));
+        var images = Expand(args.All("image"), ImageExtensions);
+        var tensors = Expand(args.All("input-npy"), [".npy"]);
+        var methods = List(args.Optional("method") ?? "gradcam");
+        var layers = args.All("layer").SelectMany(List).ToList();
+        var classes = List(args.Optional("class") ?? "").Select(c => int.TryParse(c, out int k) ? k : throw new UsageException($"--class takes class indices, not '{c}'")).ToList();
+        int topK = args.Int("top-k", 1);
+        bool counterfactual = args.Flag("counterfactual");
+        bool metrics = args.Flag("metrics");
+        string outDir = args.Required("out");
+        int threads = args.Int("threads", Environment.ProcessorCount);
+        var colormap = Colormap.FromName(args.Optional("colormap") ?? "jet");
+        args.RejectUnknown();
+        if (images.Count + tensors.Count == 0)
+            throw new UsageException("give --image FILE|DIR or --input-npy FILE|DIR");
+
+        var clock = Stopwatch.StartNew();
+        var model = OnnxModel.Load(card.OnnxPath);
+        var explainer = new Explainer(model, card, threads);
+        var info = ModelInfo.From(card, model);
+        var spec = images.Count > 0 ? Spec(card) : null;
+        var options = new ExplainOptions { Methods = methods, Layers = layers, Targets = new TargetSelection(classes, topK, counterfactual), Metrics = metrics };
+        Console.WriteLine($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", methods)}");
+
+        var inputs = images.Select(f => (f, true)).Concat(tensors.Select(f => (f, false))).ToList();
+        foreach (var (file, isImage) in inputs)
+        {
+            clock.Restart();
+            string name = Path.GetFileNameWithoutExtension(file);
+            var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
+            var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
+            var explanation = explainer.Explain(input.Tensor, options);
+            string dir = inputs.Count == 1 ? outDir : Path.Combine(outDir, name);
+            var result = ExplanationWriter.Write(dir, input, explanation, info, colormap, prepare);
+            var top = result.Predictions[0];
+            Console.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
+        }
+        return 0;
+    }
+
+    private static PreprocessSpec Spec(ModelCard card) => card.Json is { } json
+        ? PreprocessSpec.FromModelJson(json)
+        : throw new UsageException($"model {card.Name} has no model.json with preprocessing; give --input-npy tensors instead of images");
+
+    private static List<string> List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static List<string> Expand(IReadOnlyList<string> paths, string[] extensions) => paths.SelectMany(p =>
+        Directory.Exists(p)
+            ? Directory.EnumerateFiles(p).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order()
+            : File.Exists(p) ? (IEnumerable<string>)[p] : throw new FileNotFoundException($"input '{p}' not found", p)).ToList();
+}

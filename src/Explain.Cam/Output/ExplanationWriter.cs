@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Explain.Cam.Inputs;
+using Explain.Engine.Tensors;
+using Explain.Imaging;
+using Explain.Imaging.Png;
+using Explain.Imaging.Rendering;
+
+namespace Explain.Cam.Output;
+
+/// <summary>
+/// Writes an explanation as the CLI contract says: per method and target
+/// &lt;method&gt;-&lt;target&gt;.npy (normalized map at input resolution), .raw.npy (target-layer
+/// resolution, before normalization) and .png (overlay on the original image), plus result.json
+/// and index.html (original and every overlay side by side).
+/// </summary>
+public static class ExplanationWriter
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static ResultDocument Write(string directory, ExplainInput input, Explanation explanation, ModelInfo model, Colormap colormap, IReadOnlyDictionary<string, double> extraTimings)
+    {
+        Directory.CreateDirectory(directory);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = new List<MapFiles>();
+        foreach (var map in explanation.Maps)
+        {
+            string stem = $"{map.Method}-{map.Target}";
+            Npy.Write(Path.Combine(directory, stem + ".npy"), Tensor.FromArray(map.Map, map.MapShape));
+            Npy.Write(Path.Combine(directory, stem + ".raw.npy"), Tensor.FromArray(map.Raw, map.RawShape));
+            File.WriteAllBytes(Path.Combine(directory, stem + ".png"), PngEncoder.Encode(Render(input, map, colormap)));
+            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Class is int c ? model.Label(c) : null, stem + ".npy", stem + ".raw.npy", stem + ".png"));
+        }
+        string original = "input.png";
+        if (input.Original is { } image)
+            File.WriteAllBytes(Path.Combine(directory, original), PngEncoder.Encode(image));
+        var timings = new Dictionary<string, double>(extraTimings);
+        foreach (var (k, v) in explanation.TimingsMs) timings[k] = v;
+        timings["render"] = clock.Elapsed.TotalMilliseconds;
+        var result = new ResultDocument(model.Name, input.Name, input.Source, explanation.Layers, explanation.Predictions, files,
+            explanation.Metrics, timings, Versions.Current(model));
+        File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
+        File.WriteAllText(Path.Combine(directory, "index.html"), ReportPage.Html(result, input.Original is null ? null : original));
+        return result;
+    }
+
+    /// <summary>The overlay for a heatmap; guided maps (3×H×W) are pictures in their own right.</summary>
+    private static RgbImage Render(ExplainInput input, CamMap map, Colormap colormap)
+    {
+        if (map.MapShape.Length == 3)
+        {
+            int h = map.MapShape[1], w = map.MapShape[2];
+            var pixels = new byte[h * w * 3];
+            for (int p = 0; p < h * w; p++)
+                for (int c = 0; c < 3; c++)
+                    pixels[p * 3 + c] = (byte)Math.Clamp(map.Map[Math.Min(c, map.MapShape[0] - 1) * h * w + p] * 255f, 0f, 255f);
+            return new RgbImage(w, h, pixels);
+        }
+        var original = input.Original ?? RgbImage.Blank(map.MapShape[1], map.MapShape[0]);
+        return HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Explain.Cam.Output;
+
+/// <summary>The files of one method × target.</summary>
+public sealed record MapFiles(string Method, string Target, int? Class, string? Label, string Map, string Raw, string Overlay);
+
+/// <summary>result.json: what was explained, predictions, files, faithfulness metrics, timings per stage, versions.</summary>
+public sealed record ResultDocument(
+    string Model,
+    string Input,
+    string InputKind,
+    IReadOnlyList<string> Layers,
+    IReadOnlyList<Prediction> Predictions,
+    IReadOnlyList<MapFiles> Maps,
+    IReadOnlyList<FaithfulnessScores>? Metrics,
+    IReadOnlyDictionary<string, double> TimingsMs,
+    IReadOnlyDictionary<string, string> Versions);
