@@ -17,7 +17,7 @@ public sealed partial class Session
     /// </summary>
     public IReadOnlyList<TensorInfo> DescribeTensors()
     {
-        var plan = _plan ??= Planner.Build(_model, PlanningInputs(DeclaredShapes()), _options);
+        var plan = _plan ??= Planner.Build(_model, PlanningInputs(_options.InputShapes ?? DeclaredShapes()), _options);
         var rows = new List<(string Name, int[] Shape, string Op)>();
         foreach (int id in plan.InputIds)
             rows.Add((plan.Names[id], plan.Shapes[id]!, "input"));

@@ -23,8 +23,6 @@ public sealed partial class Session
         _model = model;
         _options = options ?? new SessionOptions();
         _context = new OpContext { Threads = Math.Max(1, _options.Threads) };
-        if (_options.InputShapes is not null)
-            _plan = Planner.Build(model, PlanningInputs(_options.InputShapes), _options);
     }
 
     public OnnxModel Model => _model;
@@ -36,6 +34,12 @@ public sealed partial class Session
             throw new InputException($"the model has {_model.Inputs.Count} inputs ({string.Join(", ", _model.Inputs.Select(i => i.Name))}); pass them by name");
         return Run(new Dictionary<string, Tensor> { [_model.Inputs[0].Name] = input });
     }
+
+    /// <summary>
+    /// Plans for these inputs now (validation, constant folding, op construction, optimization) so
+    /// that unsupported element types or shapes surface before the first real run.
+    /// </summary>
+    public void Prepare(IReadOnlyDictionary<string, Tensor> inputs) => PlanFor(inputs);
 
     public ForwardResult Run(IReadOnlyDictionary<string, Tensor> inputs)
     {
@@ -106,9 +110,10 @@ public sealed partial class Session
         return _plan;
     }
 
+    /// <summary>Zero-valued inputs of the declared element types, for describing a graph before any real input.</summary>
     private Dictionary<string, Tensor> PlanningInputs(IReadOnlyDictionary<string, int[]> shapes) =>
         _model.Inputs.ToDictionary(i => i.Name, i => shapes.TryGetValue(i.Name, out var s)
-            ? Tensor.Zeros(s)
+            ? i.ElementType == "int64" ? Tensor.FromInt64(new long[TensorShape.ElementCount(s)], s) : Tensor.Zeros(s)
             : throw new InputException($"InputShapes has no shape for input '{i.Name}'"));
 
     private int BatchOf(IReadOnlyDictionary<string, Tensor> inputs) =>

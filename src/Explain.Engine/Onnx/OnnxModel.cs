@@ -123,6 +123,8 @@ public sealed class OnnxModel
 
     private static ValueInfo ToValueInfo(ValueInfoProto v)
     {
+        if (v.Type is not null && v.Type.TensorType is null)
+            throw new UnsupportedFeatureException($"graph value '{v.Name}' is not a tensor (sequence, map and optional types are not supported)");
         var tensorType = v.Type?.TensorType;
         int[] shape = tensorType?.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1).ToArray() ?? [];
         string elem = tensorType is null ? "unknown" : ((TensorProto.Types.DataType)tensorType.ElemType).ToString().ToLowerInvariant();

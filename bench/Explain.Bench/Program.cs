@@ -1,0 +1,16 @@
+using Explain.Bench;
+
+// Benchmarks print one JSON object per measurement on stdout; bench/run.sh pairs them with the
+// PyTorch reference run in the same session and writes the comparison.
+return args.FirstOrDefault() switch
+{
+    "engine" => EngineBench.Run(args[1..]),
+    "cam" => CamBench.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Explain.Bench engine|cam --model M.onnx --layer NAME --threads N [--iterations K]");
+    return 2;
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Explain.Bench;
+
+/// <summary>Median and minimum wall time of repeated runs after warm-up, and the process's peak resident memory.</summary>
+public static class Timing
+{
+    public static (double MedianMs, double MinMs) Measure(Action action, int warmup, int iterations)
+    {
+        for (int i = 0; i < warmup; i++) action();
+        var times = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return (times[iterations / 2], times[0]);
+    }
+
+    /// <summary>VmHWM: the peak resident set size of this process, in MiB.</summary>
+    public static double PeakRssMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        return double.NaN;
+    }
+
+    public static string Arg(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+"""Pairs Explain and PyTorch measurements (same bench, same threads) and prints a Markdown table
+with ratios Explain / PyTorch (below 1 means Explain is faster)."""
+import json, sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+by_key = {}
+for r in rows:
+    by_key.setdefault((r["bench"], r["threads"]), {})[r["impl"]] = r
+
+print("| bench | threads | metric | Explain (ms) | PyTorch (ms) | ratio Explain/PyTorch |")
+print("|---|---|---|---|---|---|")
+for (bench, threads), impls in sorted(by_key.items()):
+    ours, ref = impls.get("explain"), impls.get("pytorch")
+    if not ours or not ref:
+        continue
+    for metric in ours:
+        if metric.endswith("_ms") and metric in ref:
+            print(f"| {bench} | {threads} | {metric[:-3]} | {ours[metric]:.1f} | {ref[metric]:.1f} | {ours[metric] / ref[metric]:.2f} |")
+    print(f"| {bench} | {threads} | peak RSS (MiB) | {ours['peak_rss_mib']:.0f} | {ref['peak_rss_mib']:.0f} | {ours['peak_rss_mib'] / ref['peak_rss_mib']:.2f} |")
