@@ -14,7 +14,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || !commands.Conta
     Console.Error.WriteLine("""
         usage: explain <command> [options]
           run     --model M (--image F|DIR ... | --input-npy X.npy ...) --method a,b [--layer T] (--class k,... | --top-k n)
-                  [--counterfactual] [--metrics] [--colormap jet|turbo] --out DIR   explain images: maps, overlays, result.json, index.html
+                  [--counterfactual] [--metrics] [--eigen-smooth] [--aug-smooth] [--scorecam-channels N]
+                  [--colormap jet|turbo] [--threads N] --out DIR   explain images: maps, overlays, result.json, index.html
+          methods: gradcam gradcam++ xgradcam hirescam layercam gradcam-elementwise eigencam eigengradcam
+                   scorecam ablationcam integrated-gradcam groupcam guided-backprop guided-gradcam
           infer   --model M (--input-npy X.npy) --out DIR [--threads N]   run a model, write its outputs as .npy, print the top-5
           layers  --model M [--input-shape 1,3,224,224]                   list observable tensors and the default Grad-CAM target
         M is a path to an .onnx file (model.json beside it is used when present) or a name in the model store

@@ -1,4 +1,5 @@
 using Explain.Cam.Methods;
+using Explain.Cam.Perturbation;
 
 namespace Explain.Cam;
 
@@ -20,12 +21,25 @@ public static class CamRegistry
         ["eigengradcam"] = () => new EigenGradCam(),
     };
 
-    public static IEnumerable<string> Names => Methods.Keys.Concat([GuidedBackprop, GuidedGradCam]);
+    private static readonly Dictionary<string, Func<PerturbationMethod>> Perturbations = new(StringComparer.Ordinal)
+    {
+        ["scorecam"] = () => new ScoreCam(),
+        ["ablationcam"] = () => new AblationCam(),
+        ["integrated-gradcam"] = () => new IntegratedGradCam(),
+        ["groupcam"] = () => new GroupCam(),
+    };
 
-    /// <summary>A method with a raw map of its own (everything but the guided ones).</summary>
+    public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat([GuidedBackprop, GuidedGradCam]);
+
+    /// <summary>A method computed from the shared forward/backward pass alone.</summary>
     public static bool IsKnownCam(string name) => Methods.ContainsKey(name);
 
-    public static bool IsKnown(string name) => Methods.ContainsKey(name) || name is GuidedBackprop or GuidedGradCam;
+    /// <summary>A method that re-runs the model.</summary>
+    public static bool IsPerturbation(string name) => Perturbations.ContainsKey(name);
+
+    public static PerturbationMethod CreatePerturbation(string name) => Perturbations[name]();
+
+    public static bool IsKnown(string name) => Methods.ContainsKey(name) || Perturbations.ContainsKey(name) || name is GuidedBackprop or GuidedGradCam;
 
     public static CamMethod Create(string name) => Methods.TryGetValue(name, out var create)
         ? create()

@@ -14,6 +14,15 @@ public sealed record ExplainOptions
     /// <summary>How many predictions the result lists.</summary>
     public int TopPredictions { get; init; } = 5;
 
+    /// <summary>Project weighted activations on their first principal component instead of summing them (pytorch-grad-cam's eigen_smooth).</summary>
+    public bool EigenSmooth { get; init; }
+
+    /// <summary>Test-time augmentation: average the normalized maps of horizontal flips × intensity 0.9/1.0/1.1 (pytorch-grad-cam's aug_smooth).</summary>
+    public bool AugSmooth { get; init; }
+
+    /// <summary>Faster Score-CAM: score only this many channels of largest activation variance (0 = all).</summary>
+    public int ScoreCamChannels { get; init; }
+
     /// <summary>Compute faithfulness metrics (Average Drop, Increase in Confidence, deletion/insertion AUC) per map.</summary>
     public bool Metrics { get; init; }
 }

@@ -21,7 +21,7 @@ public static class RunCommand
 
     public static int Run(string[] argv)
     {
-        var args = new Arguments(argv, new HashSet<string> { "counterfactual", "metrics" }, new HashSet<string> { "image", "input-npy" });
+        var args = new Arguments(argv, new HashSet<string> { "counterfactual", "metrics", "eigen-smooth", "aug-smooth" }, new HashSet<string> { "image", "input-npy" });
         var card = ModelStore.Default().Resolve(args.Required("model"));
         var images = Expand(args.All("image"), ImageExtensions);
         var tensors = Expand(args.All("input-npy"), [".npy"]);
@@ -31,6 +31,9 @@ public static class RunCommand
         int topK = args.Int("top-k", 1);
         bool counterfactual = args.Flag("counterfactual");
         bool metrics = args.Flag("metrics");
+        bool eigenSmooth = args.Flag("eigen-smooth");
+        bool augSmooth = args.Flag("aug-smooth");
+        int scoreCamChannels = args.Int("scorecam-channels", 0);
         string outDir = args.Required("out");
         int threads = args.Int("threads", Environment.ProcessorCount);
         var colormap = Colormap.FromName(args.Optional("colormap") ?? "jet");
@@ -43,7 +46,8 @@ public static class RunCommand
         var explainer = new Explainer(model, card, threads);
         var info = ModelInfo.From(card, model);
         var spec = images.Count > 0 ? Spec(card) : null;
-        var options = new ExplainOptions { Methods = methods, Layers = layers, Targets = new TargetSelection(classes, topK, counterfactual), Metrics = metrics };
+        var options = new ExplainOptions { Methods = methods, Layers = layers, Targets = new TargetSelection(classes, topK, counterfactual),
+            Metrics = metrics, EigenSmooth = eigenSmooth, AugSmooth = augSmooth, ScoreCamChannels = scoreCamChannels };
         Console.WriteLine($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", methods)}");
 
         var inputs = images.Select(f => (f, true)).Concat(tensors.Select(f => (f, false))).ToList();

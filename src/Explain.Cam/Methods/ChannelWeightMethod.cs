@@ -3,9 +3,10 @@ namespace Explain.Cam.Methods;
 /// <summary>Methods whose map is Σ_k w_k A^k; subclasses give only the channel weights w_k.</summary>
 public abstract class ChannelWeightMethod : CamMethod
 {
-    public sealed override float[] RawMap(LayerMaps layer) => layer.WeightedSum(ChannelWeights(layer));
+    protected sealed override float[] WeightedActivations(LayerMaps layer) => layer.Weighted(ChannelWeights(layer));
 
-    protected abstract float[] ChannelWeights(LayerMaps layer);
+    /// <summary>The channel weights w_k for this layer and target.</summary>
+    public abstract float[] ChannelWeights(LayerMaps layer);
 
     protected static float[] PerChannel(LayerMaps layer, Func<int, float> weight)
     {

@@ -10,5 +10,7 @@ public sealed class EigenCam : CamMethod
 
     public override bool NeedsGradients => false;
 
-    public override float[] RawMap(LayerMaps layer) => PrincipalProjection.Project(layer.Activations, layer.Channels, layer.Positions);
+    public override float[] RawMap(LayerMaps layer, bool eigenSmooth = false) => PrincipalProjection.Project(layer.Activations, layer.Channels, layer.Positions);
+
+    protected override float[] WeightedActivations(LayerMaps layer) => layer.Activations;
 }

@@ -5,10 +5,8 @@ public sealed class EigenGradCam : CamMethod
 {
     public override string WireName => "eigengradcam";
 
-    public override float[] RawMap(LayerMaps layer)
-    {
-        var product = new float[layer.Activations.Length];
-        System.Numerics.Tensors.TensorPrimitives.Multiply(layer.Gradients, layer.Activations, product);
-        return PrincipalProjection.Project(product, layer.Channels, layer.Positions);
-    }
+    public override float[] RawMap(LayerMaps layer, bool eigenSmooth = false) =>
+        PrincipalProjection.Project(WeightedActivations(layer), layer.Channels, layer.Positions);
+
+    protected override float[] WeightedActivations(LayerMaps layer) => layer.Elementwise((g, a) => g * a);
 }

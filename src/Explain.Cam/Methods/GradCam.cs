@@ -10,6 +10,6 @@ public sealed class GradCam : ChannelWeightMethod
 {
     public override string WireName => "gradcam";
 
-    protected override float[] ChannelWeights(LayerMaps layer) =>
+    public override float[] ChannelWeights(LayerMaps layer) =>
         PerChannel(layer, k => TensorPrimitives.Sum(layer.G(k)) / layer.Positions);
 }

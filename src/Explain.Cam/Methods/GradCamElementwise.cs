@@ -8,5 +8,5 @@ public sealed class GradCamElementwise : CamMethod
 {
     public override string WireName => "gradcam-elementwise";
 
-    public override float[] RawMap(LayerMaps layer) => layer.ElementwiseSum((g, a) => MathF.Max(g * a, 0f));
+    protected override float[] WeightedActivations(LayerMaps layer) => layer.Elementwise((g, a) => MathF.Max(g * a, 0f));
 }

@@ -9,7 +9,7 @@ public sealed class GradCamPlusPlus : ChannelWeightMethod
 {
     public override string WireName => "gradcam++";
 
-    protected override float[] ChannelWeights(LayerMaps layer) => PerChannel(layer, k =>
+    public override float[] ChannelWeights(LayerMaps layer) => PerChannel(layer, k =>
     {
         var a = layer.A(k);
         var g = layer.G(k);

@@ -8,5 +8,5 @@ public sealed class HiResCam : CamMethod
 {
     public override string WireName => "hirescam";
 
-    public override float[] RawMap(LayerMaps layer) => layer.ElementwiseSum((g, a) => g * a);
+    protected override float[] WeightedActivations(LayerMaps layer) => layer.Elementwise((g, a) => g * a);
 }

@@ -8,5 +8,5 @@ public sealed class LayerCam : CamMethod
 {
     public override string WireName => "layercam";
 
-    public override float[] RawMap(LayerMaps layer) => layer.ElementwiseSum((g, a) => MathF.Max(g, 0f) * a);
+    protected override float[] WeightedActivations(LayerMaps layer) => layer.Elementwise((g, a) => MathF.Max(g, 0f) * a);
 }

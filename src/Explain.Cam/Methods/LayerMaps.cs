@@ -22,26 +22,24 @@ public sealed class LayerMaps(float[] activations, float[] gradients, int channe
 
     public ReadOnlySpan<float> G(int channel) => Gradients.AsSpan(channel * Positions, Positions);
 
-    /// <summary>Σ_k w_k A^k — the map every channel-weight method ends with.</summary>
-    public float[] WeightedSum(ReadOnlySpan<float> weights)
+    /// <summary>w_k A^k for every channel (C×h×w).</summary>
+    public float[] Weighted(ReadOnlySpan<float> weights)
     {
-        var map = new float[Positions];
+        var result = new float[Activations.Length];
         for (int k = 0; k < Channels; k++)
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(A(k), weights[k], map, map);
-        return map;
+            System.Numerics.Tensors.TensorPrimitives.Multiply(A(k), weights[k], result.AsSpan(k * Positions, Positions));
+        return result;
     }
 
-    /// <summary>Σ_k f(g^k, A^k) element-wise — the map of element-wise methods.</summary>
-    public float[] ElementwiseSum(Func<float, float, float> term)
+    /// <summary>f(g, A) element by element (C×h×w).</summary>
+    public float[] Elementwise(Func<float, float, float> term)
     {
-        var map = new float[Positions];
-        for (int k = 0; k < Channels; k++)
-        {
-            var a = A(k);
-            var g = G(k);
-            for (int p = 0; p < map.Length; p++)
-                map[p] += term(g[p], a[p]);
-        }
-        return map;
+        var result = new float[Activations.Length];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = term(Gradients[i], Activations[i]);
+        return result;
     }
+
+    /// <summary>A copy with other activations and gradients (for re-weighting schemes that change them).</summary>
+    public LayerMaps With(float[] activations, float[] gradients) => new(activations, gradients, Channels, Height, Width);
 }

@@ -10,6 +10,6 @@ public sealed class XGradCam : ChannelWeightMethod
 {
     public override string WireName => "xgradcam";
 
-    protected override float[] ChannelWeights(LayerMaps layer) =>
+    public override float[] ChannelWeights(LayerMaps layer) =>
         PerChannel(layer, k => TensorPrimitives.Dot(layer.G(k), layer.A(k)) / (TensorPrimitives.Sum(layer.A(k)) + 1e-7f));
 }

@@ -28,11 +28,14 @@ internal sealed class ExecutionPlan
     /// <summary>Tensors whose gradients a backward pass returns.</summary>
     public required HashSet<int> GradientTargets { get; init; }
 
+    /// <summary>Resume points: for each tensor, the nodes that depend on it and the other runtime tensors they read.</summary>
+    public Dictionary<int, ResumePoint> Resume { get; } = [];
+
     /// <summary>Per tensor id, the index of the last node reading it (-1 when none).</summary>
     public int[] LastUse { get; set; } = [];
 
     /// <summary>Tensors an optimization must not rewrite: observed, gradient targets, graph inputs and outputs.</summary>
-    public bool IsProtected(int id) => Observed.Contains(id) || GradientTargets.Contains(id) || OutputIds.Contains(id) || InputIds.Contains(id);
+    public bool IsProtected(int id) => Resume.ContainsKey(id) || Observed.Contains(id) || GradientTargets.Contains(id) || OutputIds.Contains(id) || InputIds.Contains(id);
 
     public int[] Consumers(int id) =>
         Enumerable.Range(0, Nodes.Count).Where(n => Nodes[n].Inputs.Contains(id)).ToArray();
@@ -46,6 +49,21 @@ internal sealed class ExecutionPlan
         Shapes = [.. Shapes, value.Shape];
         Ids[name] = id;
         return id;
+    }
+
+    /// <summary>Finds the suffix of the graph downstream of a tensor and what else it reads.</summary>
+    public ResumePoint ResumePointOf(int id)
+    {
+        var tainted = new HashSet<int> { id };
+        var nodes = new List<int>();
+        for (int n = 0; n < Nodes.Count; n++)
+        {
+            if (!Nodes[n].Inputs.Any(tainted.Contains)) continue;
+            nodes.Add(n);
+            tainted.UnionWith(Nodes[n].Outputs.Where(o => o >= 0));
+        }
+        var crossing = nodes.SelectMany(n => Nodes[n].Inputs).Where(i => i >= 0 && !tainted.Contains(i) && Constants[i] is null).ToHashSet();
+        return new ResumePoint(nodes.ToArray(), crossing.ToArray());
     }
 
     public void ComputeLastUse()

@@ -24,7 +24,7 @@ internal static class Planner
         foreach (var node in model.Nodes)
             foreach (var o in node.Outputs.Where(o => o.Length > 0)) Id(o);
 
-        foreach (var name in options.Observe)
+        foreach (var name in options.Observe.Concat(options.ResumeFrom))
             if (!ids.ContainsKey(name))
                 throw new InputException($"no tensor named '{name}' in the model (list them with `explain layers`)");
 
@@ -88,8 +88,12 @@ internal static class Planner
             Observed = observed,
             GradientTargets = targets,
         };
+        foreach (var name in options.ResumeFrom)
+            plan.Resume[ids[name]] = new ResumePoint([], []);
         if (options.Optimize)
             GraphOptimizer.Run(plan);
+        foreach (int id in plan.Resume.Keys.ToList())
+            plan.Resume[id] = plan.ResumePointOf(id);
         MarkGradientPaths(plan);
         plan.ComputeLastUse();
         return plan;

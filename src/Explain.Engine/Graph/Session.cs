@@ -17,6 +17,7 @@ public sealed partial class Session
     private readonly OpContext _context;
     private ExecutionPlan? _plan;
     private int _forwardBatch = -1;
+    private Dictionary<int, Tensor>? _retained;
 
     public Session(OnnxModel model, SessionOptions? options = null)
     {
@@ -49,7 +50,7 @@ public sealed partial class Session
         var values = new Tensor?[plan.Names.Length];
         foreach (int id in plan.InputIds)
             values[id] = inputs[plan.Names[id]];
-        var keep = new HashSet<int>(plan.Observed.Concat(plan.OutputIds));
+        var keep = new HashSet<int>(plan.Observed.Concat(plan.OutputIds).Concat(plan.Resume.Keys).Concat(plan.Resume.Values.SelectMany(r => r.Crossing)));
         for (int n = 0; n < plan.Nodes.Count; n++)
         {
             var node = plan.Nodes[n];
@@ -68,6 +69,7 @@ public sealed partial class Session
         }
         _context.SaveForBackward = false;
         _forwardBatch = save ? BatchOf(inputs) : -1;
+        _retained = plan.Resume.Count == 0 ? null : plan.Resume.Values.SelectMany(r => r.Crossing).Distinct().ToDictionary(id => id, id => values[id]!);
         return new ForwardResult(
             plan.OutputIds.ToDictionary(id => plan.Names[id], id => values[id] ?? plan.Constants[id]!),
             plan.Observed.ToDictionary(id => plan.Names[id], id => values[id] ?? plan.Constants[id]!));
@@ -98,8 +100,10 @@ public sealed partial class Session
             if (!inputs.TryGetValue(input.Name, out var t))
                 throw new InputException($"missing input '{input.Name}' {TensorShape.Format(input.Shape)}");
             var expected = _options.InputShapes?.GetValueOrDefault(input.Name) ?? input.Shape;
+            // The leading dimension of an image-like input is the batch: exporters often fix it at 1,
+            // yet CNNs run any batch (a graph that bakes the batch into a Reshape fails at planning).
             bool fits = expected.Length == 0 && input.Shape.Length == 0
-                || expected.Length == t.Rank && expected.Zip(t.Shape).All(p => p.First < 0 || p.First == p.Second);
+                || expected.Length == t.Rank && expected.Select((d, i) => d < 0 || d == t.Shape[i] || (i == 0 && t.Rank >= 3)).All(ok => ok);
             if (!fits)
                 throw new InputException($"input '{input.Name}' has shape {TensorShape.Format(t.Shape)}; the model expects {TensorShape.Format(expected)}");
         }

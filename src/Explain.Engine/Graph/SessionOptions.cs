@@ -18,6 +18,13 @@ public sealed class SessionOptions
     /// <summary>Input shapes to plan for; by default taken from the first inputs run.</summary>
     public IReadOnlyDictionary<string, int[]>? InputShapes { get; init; }
 
+    /// <summary>
+    /// Tensors from which <see cref="Session.RunFrom"/> may re-run the rest of the graph with a
+    /// replacement value (Ablation-CAM re-runs only the layers after the target). They are kept
+    /// exactly as computed, like observed tensors.
+    /// </summary>
+    public IReadOnlyList<string> ResumeFrom { get; init; } = [];
+
     /// <summary>Fold BatchNormalization into convolutions and fuse activations (never across an observed tensor).</summary>
     public bool Optimize { get; init; } = true;
 }

@@ -1,0 +1,13 @@
+using Explain.Cam.Methods;
+using Explain.Cam.Targets;
+using Explain.Engine.Tensors;
+
+namespace Explain.Cam.Perturbation;
+
+/// <summary>What a perturbation method sees: the input, one layer's activations (gradients where the
+/// shared backward pass made them), the targets and a probe to re-run the model.</summary>
+public sealed record PerturbationContext(Tensor Input, string LayerName, LayerMaps Layer, IReadOnlyList<CamTarget> Targets, IReadOnlyList<LayerMaps> PerTarget, ModelProbe Probe)
+{
+    /// <summary>Score-CAM's opt-in Faster Score-CAM: only the N channels of largest activation variance (0 = all).</summary>
+    public int ChannelLimit { get; init; }
+}
