@@ -52,7 +52,8 @@ for project in tests/*/*.Tests.csproj; do
   run "$(basename "$project" .csproj)" -- "$project"
 done
 # SIMD kernels again with the wide paths disabled, so every fallback runs (ImageSharp does the same).
-run "Kernels.NoAVX512" DOTNET_EnableAVX512F=0 -- tests/Explain.Engine.Tests/Explain.Engine.Tests.csproj --filter "Category=Kernels"
+# .NET 10 reads DOTNET_EnableAVX512 (the older EnableAVX512F alone no longer disables Vector512).
+run "Kernels.NoAVX512" DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 -- tests/Explain.Engine.Tests/Explain.Engine.Tests.csproj --filter "Category=Kernels"
 run "Kernels.NoSIMD" DOTNET_EnableHWIntrinsic=0 -- tests/Explain.Engine.Tests/Explain.Engine.Tests.csproj --filter "Category=Kernels"
 
 echo "$passed passed, $failed failed"

@@ -8,6 +8,7 @@ namespace Explain.Engine.Tests;
 /// split of the separable kernel is compared with the naive reference; backward is checked as
 /// the adjoint of forward (⟨AvgPool(x), g⟩ = ⟨x, AvgPoolᵀ(g)⟩).
 /// </summary>
+[Trait("Category", "Kernels")]
 public class AveragePoolSweepTests
 {
     public static TheoryData<int, int, int, bool, bool> Geometries()

@@ -2,6 +2,7 @@ using Explain.Engine.Kernels;
 
 namespace Explain.Engine.Tests;
 
+[Trait("Category", "Kernels")]
 public class ConvolutionTests
 {
     public static IEnumerable<object[]> Cases =>

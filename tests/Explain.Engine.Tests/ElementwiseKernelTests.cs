@@ -11,6 +11,7 @@ namespace Explain.Engine.Tests;
 /// DOTNET_EnableAVX512F=0 is ignored (Vector512 stays accelerated); Hardware_ReportsWhichPathsRan
 /// prints what a run actually used.
 /// </summary>
+[Trait("Category", "Kernels")]
 public class ElementwiseKernelTests
 {
     private const double Tolerance = 4e-7;

@@ -7,6 +7,7 @@ namespace Explain.Engine.Tests;
 /// Sweeps widths, kernels, strides, pads and dilations so every interior/edge split of the fast
 /// row reduction is compared with the naive reference, values and argmax routing alike.
 /// </summary>
+[Trait("Category", "Kernels")]
 public class MaxPoolSweepTests
 {
     public static TheoryData<int, int, int, int> Geometries()
