@@ -1,0 +1,28 @@
+using Google.Protobuf;
+
+namespace Explain.Grpc.Server;
+
+/// <summary>The response stream of a server- or bidi-streaming call; each write is flushed.</summary>
+internal sealed class HttpContextStreamWriter<T>(ServerCallContext context) : IAsyncStreamWriter<T>
+    where T : class, IMessage<T>
+{
+    private int _writing;
+
+    public async Task WriteAsync(T message, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _writing, 1) == 1)
+        {
+            throw new InvalidOperationException("A write is already in progress: await each write before the next.");
+        }
+
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, cancellationToken);
+            await ServerMessageIO.WriteMessageAsync(context, message, linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+}

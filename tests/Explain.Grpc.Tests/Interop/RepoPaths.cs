@@ -1,0 +1,27 @@
+namespace Explain.Grpc.Tests.Interop;
+
+/// <summary>Locations in the repository, found from the test binary by walking up to Explain.sln.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string PythonClients => Path.Combine(Root, "clients", "interop", "python");
+
+    public static string NodeClients => Path.Combine(Root, "clients", "interop", "node");
+
+    /// <summary>Debian's interpreter: the one that sees python3-grpcio (another python3 may come first on PATH).</summary>
+    public const string Python = "/usr/bin/python3";
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Explain.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Explain.sln not found above " + AppContext.BaseDirectory);
+    }
+}
