@@ -28,6 +28,9 @@ internal sealed class ExecutionPlan
     /// <summary>Tensors whose gradients a backward pass returns.</summary>
     public required HashSet<int> GradientTargets { get; init; }
 
+    /// <summary>The model's cache of derived constants (see <see cref="Onnx.OnnxModel"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> Derived { get; init; } = new();
+
     /// <summary>Resume points: for each tensor, the nodes that depend on it and the other runtime tensors they read.</summary>
     public Dictionary<int, ResumePoint> Resume { get; } = [];
 

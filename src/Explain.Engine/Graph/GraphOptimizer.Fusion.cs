@@ -20,26 +20,37 @@ internal static partial class GraphOptimizer
             var w = plan.Constants[conv.Inputs[1]];
             if (p.Length != 4 || p.Any(t => t is null) || w is null || (conv.Inputs.Length > 2 && plan.Constants[conv.Inputs[2]] is null))
                 continue;
-            float eps = bn.Source.Attributes.Float("epsilon", 1e-5f);
-            int channels = w.Shape[0];
-            int perChannel = w.Length / channels;
-            var folded = Tensor.Create(w.Shape);
-            var bias = new float[channels];
-            var oldBias = conv.Inputs.Length > 2 ? plan.Constants[conv.Inputs[2]]!.Floats : new float[channels];
-            for (int c = 0; c < channels; c++)
+            string key = plan.Names[conv.Inputs[1]] + "|" + (conv.Inputs.Length > 2 ? plan.Names[conv.Inputs[2]] : "") + "|" + bn.Name;
+            if (!plan.Derived.TryGetValue("w:" + key, out var folded) || !plan.Derived.TryGetValue("b:" + key, out var foldedBias))
             {
-                double s = p[0]!.Floats[c] / Math.Sqrt(p[3]!.Floats[c] + (double)eps);
-                for (int k = 0; k < perChannel; k++)
-                    folded.Floats[c * perChannel + k] = (float)(w.Floats[c * perChannel + k] * s);
-                bias[c] = (float)((oldBias[c] - p[2]!.Floats[c]) * s + p[1]!.Floats[c]);
+                folded = Fold(w, conv.Inputs.Length > 2 ? plan.Constants[conv.Inputs[2]] : null, p, bn.Source.Attributes.Float("epsilon", 1e-5f), out foldedBias);
+                folded = plan.Derived.GetOrAdd("w:" + key, folded);
+                foldedBias = plan.Derived.GetOrAdd("b:" + key, foldedBias);
             }
             int wId = plan.AddConstant(plan.Names[conv.Inputs[1]] + "/bn_folded", folded);
-            int bId = plan.AddConstant(plan.Names[bn.Outputs[0]] + "/bn_folded_bias", Tensor.FromArray(bias, channels));
+            int bId = plan.AddConstant(plan.Names[bn.Outputs[0]] + "/bn_folded_bias", foldedBias);
             conv.Inputs = [conv.Inputs[0], wId, bId];
             conv.Outputs = [bn.Outputs[0]];
             removed.Add(bn);
         }
         plan.Nodes = plan.Nodes.Where(n => !removed.Contains(n)).ToList();
+    }
+
+    private static Tensor Fold(Tensor w, Tensor? convBias, Tensor?[] p, float eps, out Tensor bias)
+    {
+        int channels = w.Shape[0];
+        int perChannel = w.Length / channels;
+        var folded = Tensor.Create(w.Shape);
+        var b = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            double s = p[0]!.Floats[c] / Math.Sqrt(p[3]!.Floats[c] + (double)eps);
+            for (int k = 0; k < perChannel; k++)
+                folded.Floats[c * perChannel + k] = (float)(w.Floats[c * perChannel + k] * s);
+            b[c] = (float)(((convBias?.Floats[c] ?? 0f) - p[2]!.Floats[c]) * s + p[1]!.Floats[c]);
+        }
+        bias = Tensor.FromArray(b, channels);
+        return folded;
     }
 
     /// <summary>A Relu or Clip that alone reads a Conv/Gemm output runs in that op's epilogue.</summary>

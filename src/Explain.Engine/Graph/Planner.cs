@@ -87,6 +87,7 @@ internal static class Planner
             OutputIds = model.Outputs.Select(o => ids[o.Name]).ToArray(),
             Observed = observed,
             GradientTargets = targets,
+            Derived = model.Derived,
         };
         foreach (var name in options.ResumeFrom)
             plan.Resume[ids[name]] = new ResumePoint([], []);

@@ -37,6 +37,10 @@ public sealed class OnnxModel
 
     public string Producer { get; }
 
+    /// <summary>Constants derived from initializers by graph optimizations (folded BatchNorm weights),
+    /// shared by every session of this model so each holds no copy of its own.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> Derived { get; } = new(StringComparer.Ordinal);
+
     public static OnnxModel Load(string path)
     {
         if (!File.Exists(path))

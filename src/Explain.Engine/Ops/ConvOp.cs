@@ -64,13 +64,24 @@ public sealed class ConvOp(string autoPad, long[]? dilations, long group, long[]
         return gradients;
     }
 
+    /// <summary>
+    /// Packed weights, shared by every op (in every session) that convolves with the same weight
+    /// tensor and group count: sessions of one model then hold one packed copy, not one each.
+    /// </summary>
     private ConvWeightCache Cache(Tensor w, ConvGeometry g)
     {
         var cache = _cache;
         if (cache is null || !ReferenceEquals(cache.Weights, w))
-            _cache = cache = new ConvWeightCache(w, Convolution.PackWeights(g, w.Floats));
+        {
+            cache = SharedPacks.GetValue(w, weights => new ConvWeightCache(weights, Convolution.PackWeights(g, weights.Floats), g.Group));
+            if (cache.Group != g.Group)
+                cache = new ConvWeightCache(w, Convolution.PackWeights(g, w.Floats), g.Group);
+            _cache = cache;
+        }
         return cache;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, ConvWeightCache> SharedPacks = new();
 
     /// <summary>Brings attributes and shapes to 2-D (1-D gets height 1) and resolves padding.</summary>
     private ConvGeometry Geometry(int[] x, int[] w)
