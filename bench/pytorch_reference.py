@@ -100,6 +100,53 @@ class HookedCam:
         return (cam / (cam.max() + 1e-7)).numpy()
 
 
+def ablation_cam(model, x, cls, batch=32):
+    """pytorch-grad-cam 1.5's AblationCAM: full-model re-runs in batches of 32, a forward hook
+    zeroing one channel of the target layer's output per batch row."""
+    store = {}
+    with torch.no_grad():
+        handle = model.layer4.register_forward_hook(lambda m, i, o: store.__setitem__("a", o))
+        y = model(x)[0, cls].item()
+        handle.remove()
+        a = store["a"][0]
+        channels, scores = a.shape[0], []
+        for start in range(0, channels, batch):
+            idx = list(range(start, min(start + batch, channels)))
+
+            def ablate(m, i, o, idx=idx):
+                o = o.clone()
+                for row, k in enumerate(idx):
+                    o[row, k] = 0
+                return o
+
+            handle = model.layer4.register_forward_hook(ablate)
+            scores.append(model(x.repeat(len(idx), 1, 1, 1))[:, cls])
+            handle.remove()
+        w = (y - torch.cat(scores)) / y
+        return HookedCam.scale((w[:, None, None] * a).sum(0), x)
+
+
+def score_cam(model, x, cls, batch=16):
+    """pytorch-grad-cam 1.5's ScoreCAM: masks = bilinear (align_corners=True) upsampled activations,
+    min-max per channel; batches of 16 masked inputs; softmax of the class scores."""
+    store = {}
+    with torch.no_grad():
+        handle = model.layer4.register_forward_hook(lambda m, i, o: store.__setitem__("a", o))
+        model(x)
+        handle.remove()
+        a = store["a"]
+        up = torch.nn.UpsamplingBilinear2d(size=x.shape[2:])(a)[0]
+        flat = up.view(up.shape[0], -1)
+        mins, maxs = flat.min(-1).values, flat.max(-1).values
+        up = (up - mins[:, None, None]) / (maxs - mins + 1e-8)[:, None, None]
+        scores = []
+        for start in range(0, up.shape[0], batch):
+            masked = x * up[start:start + batch, None]
+            scores.append(model(masked)[:, cls])
+        w = torch.softmax(torch.cat(scores), dim=0)
+        return HookedCam.scale((w[:, None, None] * a[0]).sum(0), x)
+
+
 def cam(args):
     model, x = model_and_input(args.size)
     hooked = HookedCam(model, model.layer4)
@@ -108,7 +155,11 @@ def cam(args):
     one, _ = timed(lambda: hooked(x, "gradcam", top5[0]), 2, args.iterations)
     methods = ["gradcam", "gradcam++", "xgradcam", "layercam"]
     many, _ = timed(lambda: [hooked(x, m, c) for m in methods for c in top5], 1, max(3, args.iterations // 3))
-    return dict(gradcam_ms=one, four_methods_top5_ms=many)
+    result = dict(gradcam_ms=one, four_methods_top5_ms=many)
+    if args.heavy == "yes":
+        result["ablationcam_ms"], _ = timed(lambda: ablation_cam(model, x, top5[0]), 0, 1)
+        result["scorecam_ms"], _ = timed(lambda: score_cam(model, x, top5[0]), 0, 1)
+    return result
 
 
 def main():
@@ -117,6 +168,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--size", type=int, default=224)
+    parser.add_argument("--heavy", default="yes", help="also Ablation-CAM and Score-CAM (minutes)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     result = engine(args) if args.mode == "engine" else cam(args)

@@ -34,8 +34,17 @@ public static class CamBench
         var many = new ExplainOptions { Methods = GradientMethods, Layers = [layer], Targets = new TargetSelection([], 5, false) };
         var (multi, _) = Timing.Measure(() => explainer.Explain(input, many), 2, iterations);
 
+        double Once(string method, int channels = 0) => Timing.Measure(() => explainer.Explain(input, new ExplainOptions
+        {
+            Methods = [method], Layers = [layer], Targets = TargetSelection.Predicted, ScoreCamChannels = channels,
+        }), 1, 1).MedianMs;
+        bool heavy = Timing.Arg(args, "heavy", "yes") == "yes";
+        double ablation = heavy ? Once("ablationcam") : double.NaN;
+        double score = heavy ? Once("scorecam") : double.NaN;
+        double fasterScore = Once("scorecam", 64);
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"explain\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
+            $"{{\"impl\":\"explain\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_ms\":{score:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;
     }
 }
