@@ -9,6 +9,11 @@ packages=(
   libonnx-testdata                                                           # ONNX operator conformance tests
   libturbojpeg0 libspng0                                                     # image decoding
   python3-grpcio python3-grpc-tools python3-protobuf                         # gRPC interop peer
+  rabbitmq-server                                                            # private test broker (Explain.Messaging.Tests/broker)
+  chromium                                                                   # report page opened headless (Explain.Cam.Tests)
+  prometheus                                                                 # promtool + a real Prometheus (Explain.Telemetry.Tests)
+  python3-yaml python3-jsonschema                                            # deploy/validate.sh: compose-spec schema check
+  nodejs                                                                     # deploy/validate.sh: kubectl kustomize + k8s schemas (npm; validate.sh adds Debian npm if no npm)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,33 @@
+namespace Explain.Messaging;
+
+/// <summary>
+/// The embedded transport of `explain serve`: a bounded job queue with competing consumers,
+/// manual ack, redelivery and a dead-letter list, and a replayable event log. Process-local.
+/// </summary>
+public sealed class InMemoryTransport : IMessageTransport
+{
+    public InMemoryTransport(InMemoryTransportOptions? options = null)
+    {
+        options ??= new InMemoryTransportOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DeliveryLimit, 1);
+        Jobs = new InMemoryJobQueue(options.Capacity, options.DeliveryLimit, new InMemoryJobQueue(int.MaxValue, int.MaxValue, deadLetterQueue: null));
+        Events = new InMemoryEventStream();
+    }
+
+    public InMemoryJobQueue Jobs { get; }
+
+    public InMemoryEventStream Events { get; }
+
+    IJobQueue IMessageTransport.Jobs => Jobs;
+
+    IEventStream IMessageTransport.Events => Events;
+
+    /// <summary>Ends every consumer and subscriber enumeration; un-acked jobs go back to the queue.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Jobs.Close();
+        Events.Close();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Explain.Messaging;
+
+/// <summary>Limits of the in-memory transport; the same meaning as the RabbitMQ queue arguments.</summary>
+public sealed class InMemoryTransportOptions
+{
+    /// <summary>Jobs waiting (not yet delivered) before <see cref="IJobQueue.PublishAsync"/> throws <see cref="QueueFullException"/>.</summary>
+    public int Capacity { get; init; } = 10_000;
+
+    /// <summary>How many times a job is delivered at most; when that many deliveries failed, it is dead-lettered.</summary>
+    public int DeliveryLimit { get; init; } = 5;
+}

@@ -1,0 +1,87 @@
+namespace Explain.Messaging;
+
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+/// <summary>
+/// Events on a RabbitMQ stream read over AMQP 0.9.1 (https://www.rabbitmq.com/docs/streams):
+/// each subscriber is its own consumer starting at x-stream-offset "first", so every replica sees
+/// every event. After a reconnect a subscriber resumes at the offset after the last one it gave out.
+/// </summary>
+public sealed class RabbitMqEventStream : IEventStream
+{
+    private const ushort Prefetch = 256; // a stream consumer must set QoS; acks only grant credit
+
+    private readonly BrokerConnection _broker;
+    private readonly RabbitMqTransportOptions _options;
+    private readonly ConfirmingPublisher _publisher;
+
+    internal RabbitMqEventStream(BrokerConnection broker, RabbitMqTransportOptions options)
+    {
+        _broker = broker;
+        _options = options;
+        _publisher = new ConfirmingPublisher(broker, options.PublishRecoveryTimeout);
+    }
+
+    public Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobEvent);
+        return _publisher.PublishAsync(_options.EventStream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = Channel.CreateUnbounded<StreamItem>(new UnboundedChannelOptions { SingleReader = true });
+        void OnRecovered() => items.Writer.TryWrite(StreamItem.Resubscribe);
+        await _broker.WaitOpenAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        var channel = await _broker.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        _broker.Recovered += OnRecovered;
+        try
+        {
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, message) =>
+            {
+                var jobEvent = AmqpMessages.ToEvent(message.BasicProperties, message.Body);
+                items.Writer.TryWrite(new StreamItem(jobEvent, AmqpMessages.StreamOffset(message.BasicProperties), message.DeliveryTag));
+                return Task.CompletedTask;
+            };
+            long next = 0;
+            await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
+            await foreach (var item in items.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Event is null)
+                {
+                    await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                await channel.BasicAckAsync(item.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+                if (item.Offset < next)
+                    continue; // delivered again by a consumer that was re-created before this one ended
+                next = item.Offset + 1;
+                yield return item.Event;
+            }
+        }
+        finally
+        {
+            _broker.Recovered -= OnRecovered;
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal ValueTask DisposeAsync() => _publisher.DisposeAsync();
+
+    private async Task ConsumeFromAsync(IChannel channel, AsyncEventingBasicConsumer consumer, long offset, CancellationToken cancellationToken)
+    {
+        await channel.BasicQosAsync(0, Prefetch, global: false, cancellationToken).ConfigureAwait(false);
+        var arguments = new Dictionary<string, object?> { ["x-stream-offset"] = offset == 0 ? "first" : offset };
+        await channel.BasicConsumeAsync(_options.EventStream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
+            arguments, consumer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private readonly record struct StreamItem(JobEventEnvelope? Event, long Offset, ulong DeliveryTag)
+    {
+        public static readonly StreamItem Resubscribe = default;
+    }
+}

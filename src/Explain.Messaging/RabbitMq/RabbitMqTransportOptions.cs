@@ -1,0 +1,37 @@
+namespace Explain.Messaging;
+
+/// <summary>Broker address, names and limits of the RabbitMQ transport.</summary>
+public sealed class RabbitMqTransportOptions
+{
+    public Uri Uri { get; init; } = new("amqp://guest:guest@localhost:5672/");
+
+    /// <summary>Shown by the broker for the connection ("explain-worker").</summary>
+    public string ClientName { get; init; } = "explain";
+
+    public string JobQueue { get; init; } = "explain.jobs";
+
+    public string DeadLetterExchange { get; init; } = "explain.dlx";
+
+    public string DeadLetterQueue { get; init; } = "explain.jobs.dead";
+
+    public string EventStream { get; init; } = "explain.events";
+
+    /// <summary>Jobs in the queue (x-max-length) before publishes are nacked (<see cref="QueueFullException"/>).</summary>
+    /// <remarks>Approximate: a quorum queue switches to rejecting once it is over the limit, so a publish or a few concurrent ones get past it.</remarks>
+    public int Capacity { get; init; } = 10_000;
+
+    /// <summary>How many times a job is delivered at most; when that many deliveries failed, it is dead-lettered.</summary>
+    public int DeliveryLimit { get; init; } = 5;
+
+    /// <summary>How long events stay in the stream (x-max-age), at a granularity of seconds.</summary>
+    public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Also bounds the stream by size (x-max-length-bytes).</summary>
+    public long EventRetentionBytes { get; init; } = 1L << 30;
+
+    /// <summary>Pause between attempts when the broker is unreachable, at start and during recovery.</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a publish waits for a lost connection to come back before it fails.</summary>
+    public TimeSpan PublishRecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,58 @@
+namespace Explain.Messaging.Tests.InMemory;
+
+using static Explain.Messaging.Tests.TestJobs;
+
+public sealed class InMemoryEventStreamTests
+{
+    [Fact]
+    public async Task SubscribeAsync_AfterEventsPublished_ReplaysFromStartThenFollows()
+    {
+        await using var transport = new InMemoryTransport();
+        await transport.Events.PublishAsync(Event("a", 0), CancellationToken.None);
+        await transport.Events.PublishAsync(Event("a", 1), CancellationToken.None);
+        await using var subscriber = transport.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+        var replayed = new[] { await NextAsync(subscriber), await NextAsync(subscriber) };
+
+        var (quiet, pending) = await IsQuietAsync(subscriber, TimeSpan.FromMilliseconds(100));
+        await transport.Events.PublishAsync(Event("b", 0), CancellationToken.None);
+
+        Assert.Equal([("a", 0L), ("a", 1L)], replayed.Select(e => (e.JobId, e.Sequence)));
+        Assert.True(quiet);
+        Assert.True(await pending.WaitAsync(Timeout));
+        Assert.Equal(("b", 0L), (subscriber.Current.JobId, subscriber.Current.Sequence));
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_TwoSubscribers_BothSeeEveryEventInOrder()
+    {
+        await using var transport = new InMemoryTransport();
+        await using var first = transport.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+        await using var second = transport.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+
+        for (var i = 0; i < 5; i++)
+            await transport.Events.PublishAsync(Event("a", i), CancellationToken.None);
+        var seenByFirst = new List<long>();
+        var seenBySecond = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            seenByFirst.Add((await NextAsync(first)).Sequence);
+            seenBySecond.Add((await NextAsync(second)).Sequence);
+        }
+
+        Assert.Equal([0L, 1, 2, 3, 4], seenByFirst);
+        Assert.Equal(seenByFirst, seenBySecond);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        await using var transport = new InMemoryTransport();
+        using var cts = new CancellationTokenSource();
+        await using var subscriber = transport.Events.SubscribeAsync(cts.Token).GetAsyncEnumerator();
+        var pending = subscriber.MoveNextAsync().AsTask();
+
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Timeout));
+    }
+}

@@ -1,0 +1,49 @@
+namespace Explain.Messaging.Tests.RabbitMq;
+
+using static Explain.Messaging.Tests.TestJobs;
+
+[Collection(BrokerCollection.Name)]
+public sealed class RabbitMqEventStreamTests(BrokerFixture broker)
+{
+    [Fact]
+    public async Task SubscribeAsync_AfterEventsPublished_ReplaysFromStartThenFollows()
+    {
+        await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
+        await transport.Events.PublishAsync(Event("a", 0), CancellationToken.None);
+        await transport.Events.PublishAsync(Event("a", 1), CancellationToken.None);
+
+        await using var subscriber = transport.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+        var replayed = new[] { await NextAsync(subscriber), await NextAsync(subscriber) };
+        await transport.Events.PublishAsync(Event("b", 7) with { Headers = new Dictionary<string, string> { ["kind"] = "heatmap" } }, CancellationToken.None);
+        var live = await NextAsync(subscriber);
+
+        Assert.Equal([("a", 0L), ("a", 1L)], replayed.Select(e => (e.JobId, e.Sequence)));
+        Assert.Equal("a#1"u8.ToArray(), replayed[1].Body.ToArray());
+        Assert.Equal(("b", 7L), (live.JobId, live.Sequence));
+        Assert.Equal("heatmap", live.Headers["kind"]);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_TwoSubscribersOnTwoConnections_BothSeeEveryEvent()
+    {
+        var options = broker.Options();
+        await using var publisher = await RabbitMqTransport.ConnectAsync(options);
+        await using var replicaA = await RabbitMqTransport.ConnectAsync(options);
+        await using var replicaB = await RabbitMqTransport.ConnectAsync(options);
+        await using var first = replicaA.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+        await using var second = replicaB.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+
+        for (var i = 0; i < 20; i++)
+            await publisher.Events.PublishAsync(Event("a", i), CancellationToken.None);
+        var seenByFirst = new List<long>();
+        var seenBySecond = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            seenByFirst.Add((await NextAsync(first)).Sequence);
+            seenBySecond.Add((await NextAsync(second)).Sequence);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), seenByFirst);
+        Assert.Equal(seenByFirst, seenBySecond);
+    }
+}
