@@ -1,0 +1,68 @@
+using Explain.Cam;
+using Explain.Grpc.Server;
+using Explain.Jobs.Models;
+using Explain.V1;
+
+namespace Explain.Jobs.GrpcServices;
+
+/// <summary>explain.v1.Models: the model store's names, and per model its inputs, labels and observable layers.</summary>
+public sealed class ModelsGrpcService(ModelCatalog catalog)
+{
+    public static void Bind(ServiceBinder binder, ModelsGrpcService service) => binder
+        .Unary<ListModelsRequest, ListModelsReply>("List", service.List)
+        .Unary<DescribeModelRequest, ModelDescription>("Describe", service.Describe);
+
+    public Task<ListModelsReply> List(ListModelsRequest request, ServerCallContext context)
+    {
+        var reply = new ListModelsReply();
+        foreach (var name in catalog.Names)
+            reply.Models.Add(new ModelSummary { Name = name, Description = DescriptionOf(name) });
+        return Task.FromResult(reply);
+    }
+
+    public async Task<ModelDescription> Describe(DescribeModelRequest request, ServerCallContext context)
+    {
+        ModelEntry entry;
+        try
+        {
+            entry = await Task.Run(() => catalog.Get(request.Name), context.CancellationToken);
+        }
+        catch (JobRejectedException e)
+        {
+            RpcErrors.Throw(e);
+            throw;
+        }
+        var card = entry.Card;
+        var description = new ModelDescription
+        {
+            Name = card.Name, Description = card.Description ?? "", LabelsCount = card.Labels.Count, DefaultTargetLayer = entry.DefaultLayer ?? "",
+            CardJson = card.Json?.GetRawText() ?? "", Opset = entry.Model.Opset, Producer = entry.Model.Producer,
+        };
+        description.Labels.AddRange(card.Labels);
+        description.Methods.AddRange(CamRegistry.Names);
+        foreach (var input in entry.Model.Inputs.Where(i => !entry.Model.Initializers.ContainsKey(i.Name)))
+            description.Inputs.Add(Tensor(input.Name, input.Shape, ""));
+        foreach (var layer in entry.Layers)
+            description.ObservableLayers.Add(Tensor(layer.Name, layer.Shape, layer.Producer));
+        return description;
+    }
+
+    private string DescriptionOf(string name)
+    {
+        try
+        {
+            return catalog.ReadCard(name).Description ?? "";
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return "";
+        }
+    }
+
+    private static TensorDescription Tensor(string name, IEnumerable<int> shape, string op)
+    {
+        var tensor = new TensorDescription { Name = name, Op = op };
+        tensor.Shape.AddRange(shape);
+        return tensor;
+    }
+}

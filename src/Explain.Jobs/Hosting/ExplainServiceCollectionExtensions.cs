@@ -1,0 +1,62 @@
+using Explain.Jobs.GrpcServices;
+using Explain.Jobs.Ingestion;
+using Explain.Jobs.Models;
+using Explain.Jobs.Results;
+using Explain.Jobs.Worker;
+using Explain.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Explain.Jobs.Hosting;
+
+/// <summary>The three components as DI registrations; a host adds the ones it runs (explain serve adds all three).</summary>
+public static class ExplainServiceCollectionExtensions
+{
+    public static IServiceCollection AddExplainCore(this IServiceCollection services, JobsOptions options, IMessageTransport transport)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(options.Limits);
+        services.TryAddSingleton(transport);
+        services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton<ModelsGrpcService>();
+        return services;
+    }
+
+    /// <summary>Explainer and Models services; Explain's streams need a results index, fed here too.</summary>
+    public static IServiceCollection AddExplainIngestion(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RequestValidator>();
+        services.TryAddSingleton<IdempotencyCache>();
+        services.TryAddSingleton<IngestionMetrics>();
+        services.TryAddSingleton<IngestionService>();
+        services.TryAddSingleton<ExplainerGrpcService>();
+        return services.AddResultsIndex();
+    }
+
+    public static IServiceCollection AddExplainWorker(this IServiceCollection services)
+    {
+        services.TryAddSingleton<WorkerMetrics>();
+        services.TryAddSingleton<ExplainerCache>();
+        services.TryAddSingleton<JobRunner>();
+        services.TryAddSingleton<JobEnding>();
+        services.TryAddSingleton<JobControl>();
+        services.AddHostedService<JobControlListener>();
+        services.AddHostedService<WorkerService>();
+        return services;
+    }
+
+    public static IServiceCollection AddExplainResults(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ResultsGrpcService>();
+        return services.AddResultsIndex();
+    }
+
+    private static IServiceCollection AddResultsIndex(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ResultsMetrics>(sp => new ResultsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<ResultsIndex>();
+        services.AddHostedService<ResultsIndexer>();
+        return services;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Explain.Internal.V1;
+using Explain.Messaging;
+using Explain.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace Explain.Jobs.Ingestion;
+
+/// <summary>
+/// Ingestion's facade: validate, give the job an unguessable id, publish QUEUED then the job (both
+/// confirmed) and answer. QUEUED goes first so that no worker event can precede it on the stream;
+/// if the queue then refuses the job, a FAILED event closes it and the caller gets RESOURCE_EXHAUSTED.
+/// </summary>
+public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, IngestionMetrics metrics, ILogger<IngestionService> logger)
+{
+    /// <summary>Queues a job. <paramref name="callDeadline"/> (Explain's call deadline) caps the job's deadline.</summary>
+    /// <exception cref="JobRejectedException">The request is refused; nothing was queued.</exception>
+    public async Task<JobTicket> SubmitAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            validator.Validate(request);
+            metrics.Validated(clock.Elapsed.TotalMilliseconds);
+            return request.IdempotencyKey.Length == 0
+                ? await PublishAsync(request, callDeadline, cancellationToken)
+                : await idempotency.GetOrSubmitAsync(request, () => PublishAsync(request, callDeadline, CancellationToken.None));
+        }
+        catch (JobRejectedException e)
+        {
+            metrics.Rejected(e.Reason);
+            IngestionLog.Rejected(logger, e.Reason, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Records a cancel request on the events stream; workers act on it.</summary>
+    public async Task CancelAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (!JobIds.IsWellFormed(jobId))
+            throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id");
+        await transport.Events.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);
+        metrics.CancelRequested();
+        IngestionLog.CancelRequested(logger, jobId);
+    }
+
+    private async Task<JobTicket> PublishAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken)
+    {
+        string jobId = JobIds.New();
+        long now = EventCodec.NowUnixMs();
+        long deadline = Deadline(request.DeadlineUnixMs, callDeadline);
+        var message = new JobMessage { JobId = jobId, Request = request, SubmittedUnixMs = now, DeadlineUnixMs = deadline };
+        var headers = new Dictionary<string, string> { ["model"] = request.Model };
+        var envelope = new JobEnvelope(jobId, message.ToByteArray(), headers, deadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(deadline));
+        var queued = new JobEvent { JobId = jobId, TimeUnixMs = now, Queued = new Queued { Model = request.Model, DeadlineUnixMs = deadline } };
+        queued.Queued.Methods.AddRange(request.Methods.Count > 0 ? request.Methods : ["gradcam"]);
+        await transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued), cancellationToken);
+        try
+        {
+            await transport.Jobs.PublishAsync(envelope, cancellationToken);
+        }
+        catch (QueueFullException e)
+        {
+            IngestionLog.QueueFull(logger, jobId);
+            var failed = EventCodec.Failed(jobId, Grpc.StatusCode.ResourceExhausted, "the job queue is full");
+            await transport.Events.PublishAsync(EventCodec.Event(failed, EventSequences.Terminal), CancellationToken.None);
+            throw new JobRejectedException(Grpc.StatusCode.ResourceExhausted, "queue_full", "the job queue is full; retry later: " + e.Message);
+        }
+        metrics.Submitted(request.Model);
+        IngestionLog.Queued(logger, jobId, request.Model, string.Join(",", queued.Queued.Methods));
+        return new JobTicket { JobId = jobId, State = JobState.Queued, SubmittedUnixMs = now };
+    }
+
+    private static long Deadline(long requested, DateTimeOffset? callDeadline)
+    {
+        long call = callDeadline is { } d && d < DateTimeOffset.MaxValue.AddDays(-1) ? d.ToUnixTimeMilliseconds() : 0;
+        return requested == 0 ? call : call == 0 ? requested : Math.Min(requested, call);
+    }
+}

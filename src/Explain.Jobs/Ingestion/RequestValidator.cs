@@ -1,0 +1,115 @@
+using Explain.Cam;
+using Explain.Imaging;
+using Explain.Jobs.Models;
+using Explain.V1;
+
+namespace Explain.Jobs.Ingestion;
+
+/// <summary>
+/// Checks a request against the limits and the model store before anything is queued: the model
+/// exists (NOT_FOUND), methods and layers exist, the image decodes within the limits, counts are
+/// within bounds (INVALID_ARGUMENT). Over-limit images are INVALID_ARGUMENT, not RESOURCE_EXHAUSTED:
+/// the request can never succeed, so a client must not retry it.
+/// </summary>
+public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
+{
+    public ModelEntry Validate(ExplainRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Model) && request.InputCase == ExplainRequest.InputOneofCase.None && request.Methods.Count == 0)
+            throw JobRejectedException.Invalid("empty_request", "empty request: give model, image (or tensor) and methods");
+        if (string.IsNullOrEmpty(request.Model))
+            throw JobRejectedException.Invalid("missing_model", "model is required");
+        if (request.IdempotencyKey.Length > limits.MaxIdempotencyKeyLength)
+            throw JobRejectedException.Invalid("idempotency_key_too_long", $"idempotency_key is over {limits.MaxIdempotencyKeyLength} characters");
+        CheckMethods(request);
+        CheckTargets(request.Targets);
+        var entry = catalog.Get(request.Model);
+        CheckLayers(request, entry);
+        CheckInput(request, entry);
+        if (request.DeadlineUnixMs != 0 && request.DeadlineUnixMs <= EventCodec.NowUnixMs())
+            throw new JobRejectedException(Grpc.StatusCode.DeadlineExceeded, "deadline_passed", "the job's deadline has already passed");
+        return entry;
+    }
+
+    private void CheckMethods(ExplainRequest request)
+    {
+        if (request.Methods.Count > limits.MaxMethods)
+            throw JobRejectedException.Invalid("too_many_methods", $"at most {limits.MaxMethods} methods per job");
+        foreach (var method in request.Methods)
+            if (!CamRegistry.IsKnown(method))
+                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{method}' (known: {string.Join(", ", CamRegistry.Names)})");
+    }
+
+    private void CheckTargets(Targets? targets)
+    {
+        if (targets is null)
+            return;
+        if (targets.Classes.Count > limits.MaxClasses)
+            throw JobRejectedException.Invalid("too_many_classes", $"at most {limits.MaxClasses} target classes per job");
+        if (targets.Classes.Any(c => c < 0))
+            throw JobRejectedException.Invalid("bad_class", "class indices are >= 0");
+        if (targets.TopK < 0 || targets.TopK > limits.MaxTopK)
+            throw JobRejectedException.Invalid("bad_top_k", $"top_k is 0..{limits.MaxTopK}");
+    }
+
+    private void CheckLayers(ExplainRequest request, ModelEntry entry)
+    {
+        if (request.Layers.Count > limits.MaxLayers)
+            throw JobRejectedException.Invalid("too_many_layers", $"at most {limits.MaxLayers} target layers per job");
+        foreach (var layer in request.Layers)
+            if (!entry.HasLayer(layer))
+                throw JobRejectedException.Invalid("unknown_layer", $"model '{request.Model}' has no tensor '{layer}' (see Models.Describe)");
+        if (request.Layers.Count == 0 && entry.DefaultLayer is null)
+            throw JobRejectedException.Invalid("no_default_layer", $"model '{request.Model}' has no default target layer; name one");
+        int classes = entry.Card.Labels.Count;
+        if (classes > 0 && request.Targets is { } t && t.Classes.Any(c => c >= classes))
+            throw JobRejectedException.Invalid("bad_class", $"model '{request.Model}' has {classes} classes");
+    }
+
+    private void CheckInput(ExplainRequest request, ModelEntry entry)
+    {
+        switch (request.InputCase)
+        {
+            case ExplainRequest.InputOneofCase.Image:
+                CheckImage(request, entry);
+                break;
+            case ExplainRequest.InputOneofCase.Tensor:
+                CheckTensor(request.Tensor, entry);
+                break;
+            default:
+                throw JobRejectedException.Invalid("missing_input", "give image or tensor");
+        }
+    }
+
+    private void CheckImage(ExplainRequest request, ModelEntry entry)
+    {
+        if (entry.Spec is null)
+            throw JobRejectedException.Invalid("no_preprocessing", $"model '{request.Model}' has no model.json preprocessing; send a tensor");
+        try
+        {
+            ImageDecoder.Decode(request.Image.Span, limits.Image);
+        }
+        catch (ImageLimitException e)
+        {
+            throw JobRejectedException.Invalid("image_over_limits", e.Message);
+        }
+        catch (ImagingException e)
+        {
+            throw JobRejectedException.Invalid("undecodable_image", e.Message);
+        }
+    }
+
+    private void CheckTensor(FloatTensor tensor, ModelEntry entry)
+    {
+        var shape = tensor.Shape;
+        if (shape.Count != 4 || shape[0] != 1 || shape.Any(d => d <= 0))
+            throw JobRejectedException.Invalid("bad_tensor", "tensor shape must be [1, C, H, W]");
+        long elements = (long)shape[1] * shape[2] * shape[3];
+        if (elements > limits.MaxTensorElements)
+            throw JobRejectedException.Invalid("tensor_over_limits", $"tensor over {limits.MaxTensorElements} elements");
+        if (elements != tensor.Data.Count)
+            throw JobRejectedException.Invalid("bad_tensor", $"tensor shape holds {elements} values, data has {tensor.Data.Count}");
+        if (entry.Card.InputHeight is int h && entry.Card.InputWidth is int w && (shape[2] != h || shape[3] != w))
+            throw JobRejectedException.Invalid("bad_tensor", $"model '{entry.Card.Name}' takes {h}x{w} inputs");
+    }
+}

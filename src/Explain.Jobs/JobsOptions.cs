@@ -1,0 +1,31 @@
+namespace Explain.Jobs;
+
+/// <summary>Configuration shared by the three services (hosts read it from the command line).</summary>
+public sealed record JobsOptions
+{
+    /// <summary>The model store folder (NAME/model.onnx + NAME/model.json).</summary>
+    public required string ModelStore { get; init; }
+
+    public JobLimits Limits { get; init; } = JobLimits.Default;
+
+    /// <summary>Jobs a worker runs at once; also its prefetch.</summary>
+    public int WorkerConcurrency { get; init; } = 1;
+
+    /// <summary>Compute threads per explanation (0: all cores).</summary>
+    public int ThreadsPerJob { get; init; }
+
+    /// <summary>Idle explainers (loaded models with their sessions) a worker keeps.</summary>
+    public int ModelCacheCapacity { get; init; } = 4;
+
+    /// <summary>A job delivered more often than this (its workers kept dying) ends FAILED.</summary>
+    public int MaxDeliveries { get; init; } = 3;
+
+    /// <summary>How long Watch waits for a job id it has never seen before answering NOT_FOUND.</summary>
+    public TimeSpan WatchGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Jobs results keeps; the oldest finished ones are forgotten beyond this.</summary>
+    public int MaxRetainedJobs { get; init; } = 10_000;
+
+    /// <summary>Name of this worker in STARTED events.</summary>
+    public string WorkerName { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+}

@@ -1,0 +1,61 @@
+using Explain.Api;
+using Explain.V1;
+
+namespace Explain.Jobs.Results;
+
+/// <summary>
+/// One job's events as clients see them: accepted once per internal sequence number, nothing after
+/// the terminal event, renumbered 1, 2, 3, … in order of arrival (the stream's order, the same for
+/// every replica). Watchers wait on <see cref="Changed"/>, replaced at each append.
+/// </summary>
+public sealed class JobRecord(string jobId)
+{
+    private readonly object _gate = new();
+    private readonly List<JobEvent> _events = [];
+    private readonly HashSet<long> _seen = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string JobId { get; } = jobId;
+
+    public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
+
+    public bool IsTerminal { get; private set; }
+
+    public JobState State { get; private set; } = JobState.Unspecified;
+
+    /// <summary>Completes at the next append (take it before reading, then read, then await).</summary>
+    public Task Changed
+    {
+        get { lock (_gate) return _changed.Task; }
+    }
+
+    /// <summary>Appends the event unless its sequence was seen or the job already ended; true when appended.</summary>
+    public bool TryAppend(long internalSequence, JobEvent jobEvent)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (IsTerminal || !_seen.Add(internalSequence))
+                return false;
+            var copy = jobEvent.Clone();
+            copy.Sequence = _events.Count + 1;
+            _events.Add(copy);
+            IsTerminal = ApiMethods.IsTerminal(copy);
+            State = ApiMethods.StateAfter(copy);
+            changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Events with sequence > <paramref name="afterSequence"/>, and whether the job had ended when read.</summary>
+    public (IReadOnlyList<JobEvent> Events, bool Terminal) After(long afterSequence)
+    {
+        lock (_gate)
+        {
+            int from = (int)Math.Clamp(afterSequence, 0, _events.Count);
+            return (_events.GetRange(from, _events.Count - from), IsTerminal);
+        }
+    }
+}

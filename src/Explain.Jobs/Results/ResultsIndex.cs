@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Explain.Messaging;
+using Explain.V1;
+
+namespace Explain.Jobs.Results;
+
+/// <summary>
+/// Every job's events by job id, fed from the events stream (replayed from its start when the
+/// process starts, so finished jobs survive a results restart as long as the stream retains them).
+/// Holds at most <see cref="JobsOptions.MaxRetainedJobs"/> jobs; the oldest are forgotten first.
+/// </summary>
+public sealed class ResultsIndex
+{
+    private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
+    private readonly JobsOptions _options;
+    private readonly ResultsMetrics _metrics;
+    private TaskCompletionSource _newJob = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ResultsIndex(JobsOptions options, ResultsMetrics metrics)
+    {
+        _options = options;
+        _metrics = metrics;
+        metrics.JobsHeld = () => _jobs.Count;
+    }
+
+    public int Count => _jobs.Count;
+
+    /// <summary>Applies one envelope from the events stream (cancel requests are the workers' business).</summary>
+    public void Apply(JobEventEnvelope envelope)
+    {
+        var message = EventCodec.Parse(envelope);
+        if (message.Event is not { } jobEvent)
+            return;
+        bool created = false;
+        var record = _jobs.GetOrAdd(envelope.JobId, id => { created = true; return new JobRecord(id); });
+        if (record.TryAppend(envelope.Sequence, jobEvent))
+            _metrics.Indexed();
+        else
+            _metrics.Duplicate();
+        if (created)
+            NewJob(envelope.JobId);
+    }
+
+    public JobRecord? Find(string jobId) => _jobs.GetValueOrDefault(jobId);
+
+    /// <summary>The job's events after <paramref name="afterSequence"/>, then live ones, until its terminal event.</summary>
+    /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
+    public async IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var record = await WaitForJobAsync(jobId, cancellationToken);
+        long position = afterSequence;
+        while (true)
+        {
+            var changed = record.Changed;
+            var (events, terminal) = record.After(position);
+            foreach (var e in events)
+            {
+                position = e.Sequence;
+                yield return e;
+            }
+            if (terminal && record.After(position).Events.Count == 0)
+                yield break;
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<JobRecord> WaitForJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(_options.WatchGrace);
+        while (true)
+        {
+            var newJob = Volatile.Read(ref _newJob).Task;
+            if (_jobs.TryGetValue(jobId, out var record))
+                return record;
+            try
+            {
+                await newJob.WaitAsync(grace.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw JobRejectedException.NotFound("unknown_job", $"no job '{jobId}'");
+            }
+        }
+    }
+
+    private void NewJob(string jobId)
+    {
+        if (_jobs.Count > _options.MaxRetainedJobs)
+            Trim();
+        _order.Enqueue(jobId);
+        Interlocked.Exchange(ref _newJob, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private void Trim()
+    {
+        while (_jobs.Count > _options.MaxRetainedJobs && _order.TryDequeue(out var oldest))
+            _jobs.TryRemove(oldest, out _);
+    }
+}

@@ -1,0 +1,53 @@
+using Explain.Messaging;
+using Google.Protobuf;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Explain.Jobs.Results;
+
+/// <summary>
+/// Feeds the results index from the events stream: the whole retained log first (rebuilding the
+/// index after a restart), then live events. Resubscribing after a failure replays again; the
+/// index drops what it has already seen (job id + sequence), so that is harmless.
+/// </summary>
+public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex index, ILogger<ResultsIndexer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        int delayMs = 100;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                ResultsLog.Subscribing(logger);
+                await foreach (var envelope in transport.Events.SubscribeAsync(stoppingToken))
+                {
+                    Apply(envelope);
+                    delayMs = 100;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                ResultsLog.SubscriptionFailed(logger, e, delayMs);
+                await Task.Delay(delayMs, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                delayMs = Math.Min(delayMs * 2, 5_000);
+            }
+        }
+    }
+
+    private void Apply(JobEventEnvelope envelope)
+    {
+        try
+        {
+            index.Apply(envelope);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            ResultsLog.BadEvent(logger, e, envelope.JobId, envelope.Sequence);
+        }
+    }
+}

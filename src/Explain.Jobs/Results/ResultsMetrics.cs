@@ -1,0 +1,40 @@
+using System.Diagnostics.Metrics;
+
+namespace Explain.Jobs.Results;
+
+/// <summary>Meter "Explain.Results": events indexed and dropped as duplicates, jobs held, active Watch streams.</summary>
+public sealed class ResultsMetrics
+{
+    public const string MeterName = "Explain.Results";
+
+    private readonly Counter<long> _indexed;
+    private readonly Counter<long> _duplicates;
+    private readonly UpDownCounter<long> _watches;
+    private readonly Counter<long> _watchStarted;
+
+    public ResultsMetrics(IMeterFactory meterFactory, Func<int>? jobsHeld = null)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _indexed = meter.CreateCounter<long>("explain.results.events.indexed", "{event}", "Job events accepted into the index.");
+        _duplicates = meter.CreateCounter<long>("explain.results.events.duplicates", "{event}", "Redelivered or late events dropped (job id + sequence seen, or job ended).");
+        _watches = meter.CreateUpDownCounter<long>("explain.watch.active_streams", "{stream}", "Watch (and Explain) streams open now.");
+        _watchStarted = meter.CreateCounter<long>("explain.results.watch.started", "{stream}", "Watch streams opened.");
+        JobsHeld = jobsHeld;
+        meter.CreateObservableGauge("explain.results.jobs", () => JobsHeld?.Invoke() ?? 0, "{job}", "Jobs held in the index.");
+    }
+
+    /// <summary>Set by the index once it exists (the gauge reads it).</summary>
+    public Func<int>? JobsHeld { get; set; }
+
+    public void Indexed() => _indexed.Add(1);
+
+    public void Duplicate() => _duplicates.Add(1);
+
+    public void WatchStarted()
+    {
+        _watches.Add(1);
+        _watchStarted.Add(1);
+    }
+
+    public void WatchEnded() => _watches.Add(-1);
+}

@@ -1,0 +1,39 @@
+using Explain.Grpc;
+using Explain.Internal.V1;
+using Explain.Messaging;
+using Explain.V1;
+using Microsoft.Extensions.Logging;
+
+namespace Explain.Jobs.Worker;
+
+/// <summary>
+/// A job's end: publishes its terminal event with the one terminal sequence number (unless the
+/// runner already published COMPLETED), remembers the job as finished, and counts and logs how it ended.
+/// </summary>
+public sealed class JobEnding(IMessageTransport transport, JobControl control, WorkerMetrics metrics, ILogger<JobEnding> logger)
+{
+    public async Task EndAsync(JobMessage job, JobEvent ending)
+    {
+        if (ending.KindCase != JobEvent.KindOneofCase.Completed)
+            await transport.Events.PublishAsync(EventCodec.Event(ending, EventSequences.Terminal), CancellationToken.None);
+        control.Finished(job.JobId);
+        double endToEnd = job.SubmittedUnixMs == 0 ? 0 : EventCodec.NowUnixMs() - job.SubmittedUnixMs;
+        metrics.EndToEnd(endToEnd, ending.KindCase.ToString().ToLowerInvariant());
+        switch (ending.KindCase)
+        {
+            case JobEvent.KindOneofCase.Completed:
+                metrics.Completed(job.Request?.Model ?? "");
+                WorkerLog.Completed(logger, job.JobId, ending.Completed.Heatmaps, endToEnd);
+                break;
+            case JobEvent.KindOneofCase.Cancelled:
+                metrics.Cancelled();
+                WorkerLog.Cancelled(logger, job.JobId, ending.Cancelled.Reason);
+                break;
+            default:
+                string code = ((StatusCode)ending.Failed.Status.Code).ToString();
+                metrics.Failed(code);
+                WorkerLog.Failed(logger, job.JobId, code, ending.Failed.Status.Message);
+                break;
+        }
+    }
+}

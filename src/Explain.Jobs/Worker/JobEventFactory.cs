@@ -1,0 +1,77 @@
+using Explain.Cam;
+using Explain.Cam.Inputs;
+using Explain.Imaging;
+using Explain.Imaging.Png;
+using Explain.Imaging.Rendering;
+using Explain.V1;
+using Google.Protobuf;
+using ApiOptions = Explain.V1.ExplainOptions;
+using Colormap = Explain.Imaging.Rendering.Colormap;
+
+namespace Explain.Jobs.Worker;
+
+/// <summary>An explanation as the public API's events: PREDICTIONS, one HEATMAP per map, METRICS, COMPLETED.</summary>
+public static class JobEventFactory
+{
+    public static JobEvent PredictionsEvent(string jobId, Explanation explanation)
+    {
+        var predictions = new Predictions();
+        predictions.Predictions_.AddRange(explanation.Predictions.Select(p => new V1.Prediction { ClassIndex = p.Class, Label = p.Label, Score = p.Score, Probability = p.Probability }));
+        predictions.Layers.AddRange(explanation.Layers);
+        return new JobEvent { JobId = jobId, Predictions = predictions };
+    }
+
+    public static JobEvent HeatmapEvent(string jobId, ExplainInput input, CamMap map, int index, int count, ApiOptions options, Func<int, string> label)
+    {
+        var heatmap = new Heatmap { Method = map.Method, Target = map.Target, ClassIndex = map.Class ?? -1, Label = map.Class is int c ? label(c) : "", Layer = map.Layer, Index = index, Count = count };
+        var resolution = options.Resolution == MapResolution.Unspecified ? MapResolution.Both : options.Resolution;
+        if (resolution is MapResolution.Input or MapResolution.Both)
+        {
+            heatmap.Shape.AddRange(map.MapShape);
+            heatmap.Map.AddRange(map.Map);
+        }
+        if (resolution is MapResolution.Layer or MapResolution.Both)
+        {
+            heatmap.RawShape.AddRange(map.RawShape);
+            heatmap.Raw.AddRange(map.Raw);
+        }
+        if (!options.OmitOverlay)
+            heatmap.OverlayPng = ByteString.CopyFrom(PngEncoder.Encode(Overlay(input, map, options.Colormap == V1.Colormap.Turbo ? Colormap.Turbo : Colormap.Jet)));
+        return new JobEvent { JobId = jobId, Heatmap = heatmap };
+    }
+
+    public static JobEvent MetricsEvent(string jobId, IReadOnlyList<FaithfulnessScores> scores)
+    {
+        var metrics = new Metrics();
+        metrics.Scores.AddRange(scores.Select(s => new FaithfulnessScore
+        {
+            Method = s.Method, Target = s.Target, AverageDropPercent = s.AverageDropPercent,
+            IncreaseInConfidencePercent = s.IncreaseInConfidencePercent, DeletionAuc = s.DeletionAuc, InsertionAuc = s.InsertionAuc,
+        }));
+        return new JobEvent { JobId = jobId, Metrics = metrics };
+    }
+
+    public static JobEvent CompletedEvent(string jobId, IReadOnlyDictionary<string, double> timings, int heatmaps)
+    {
+        var completed = new Completed { Heatmaps = heatmaps };
+        foreach (var (stage, ms) in timings)
+            completed.TimingsMs[stage] = ms;
+        return new JobEvent { JobId = jobId, Completed = completed };
+    }
+
+    /// <summary>The overlay `explain run` draws: heat on the original picture; guided maps (3×H×W) are pictures themselves.</summary>
+    private static RgbImage Overlay(ExplainInput input, CamMap map, Colormap colormap)
+    {
+        if (map.MapShape.Length == 3)
+        {
+            int h = map.MapShape[1], w = map.MapShape[2];
+            var pixels = new byte[h * w * 3];
+            for (int p = 0; p < h * w; p++)
+                for (int c = 0; c < 3; c++)
+                    pixels[p * 3 + c] = (byte)Math.Clamp(map.Map[Math.Min(c, map.MapShape[0] - 1) * h * w + p] * 255f, 0f, 255f);
+            return new RgbImage(w, h, pixels);
+        }
+        var original = input.Original ?? RgbImage.Blank(map.MapShape[1], map.MapShape[0]);
+        return HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Explain.Cam;
+using Explain.Cam.Inputs;
+using Explain.Cam.Targets;
+using Explain.Engine.Tensors;
+using Explain.Imaging.Preprocessing;
+using Explain.Internal.V1;
+using Explain.Messaging;
+using Explain.V1;
+using CamOptions = Explain.Cam.ExplainOptions;
+
+namespace Explain.Jobs.Worker;
+
+/// <summary>
+/// Runs one job: rents an explainer, makes ONE explanation (one forward pass, every method and
+/// target from it) and publishes STARTED, PREDICTIONS, the HEATMAPs, METRICS and COMPLETED, each
+/// confirmed before the next. A cancel request or the deadline interrupts the wait at once; the
+/// abandoned computation finishes in the background and its explainer goes back to the cache.
+/// </summary>
+public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache, JobsOptions options, WorkerMetrics metrics)
+{
+    /// <summary>Publishes the job's events through to its terminal one; returns how it ended.</summary>
+    public async Task<JobEvent> RunAsync(JobMessage job, int attempt, CancellationToken cancellationToken)
+    {
+        string id = job.JobId;
+        double queueWait = Math.Max(0, EventCodec.NowUnixMs() - job.SubmittedUnixMs);
+        metrics.QueueWait(queueWait);
+        var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
+        await PublishAsync(started, EventSequences.FirstWorkerEvent, cancellationToken);
+
+        // NOTE: a dedicated thread, not the thread pool: seconds of CPU-bound work per job would
+        // starve the pool that serves the gRPC calls (Cancel, Watch) while workers are busy.
+        var compute = Task.Factory.StartNew(() =>
+        {
+            var rented = cache.Rent(job.Request.Model);
+            return (Explainer: rented, Result: Compute(rented, job.Request));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
+        var (explainer, (input, explanation)) = await compute.WaitAsync(cancellationToken);
+
+        long sequence = EventSequences.FirstWorkerEvent + 1;
+        await PublishAsync(JobEventFactory.PredictionsEvent(id, explanation), sequence++, cancellationToken);
+        for (int i = 0; i < explanation.Maps.Count; i++)
+        {
+            var heatmap = JobEventFactory.HeatmapEvent(id, input, explanation.Maps[i], i, explanation.Maps.Count, job.Request.Options ?? new V1.ExplainOptions(), explainer.Card.Label);
+            await PublishAsync(heatmap, sequence++, cancellationToken);
+        }
+        if (explanation.Metrics is { } scores)
+            await PublishAsync(JobEventFactory.MetricsEvent(id, scores), sequence++, cancellationToken);
+        foreach (var (stage, ms) in explanation.TimingsMs)
+            metrics.Stage(stage, ms);
+        var completed = JobEventFactory.CompletedEvent(id, explanation.TimingsMs, explanation.Maps.Count);
+        await PublishAsync(completed, EventSequences.Terminal, cancellationToken);
+        return completed;
+    }
+
+    private async Task PublishAsync(JobEvent jobEvent, long sequence, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await transport.Events.PublishAsync(EventCodec.Event(jobEvent, sequence), CancellationToken.None);
+    }
+
+    private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        var input = request.InputCase == ExplainRequest.InputOneofCase.Image
+            ? ExplainInput.FromImage("image", request.Image.ToByteArray(), PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json")), options.Limits.Image)
+            : ExplainInput.FromTensor("tensor", Tensor.FromArray(request.Tensor.Data.ToArray(), request.Tensor.Shape.ToArray()));
+        double decode = clock.Elapsed.TotalMilliseconds;
+        var targets = request.Targets ?? new Targets();
+        var camOptions = new CamOptions
+        {
+            Methods = request.Methods.Count > 0 ? request.Methods.ToList() : ["gradcam"],
+            Layers = request.Layers.ToList(),
+            Targets = new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual),
+            Metrics = request.Options?.Metrics ?? false,
+        };
+        var explanation = explainer.Explain(input.Tensor, camOptions);
+        var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
+        return (input, explanation with { TimingsMs = timings });
+    }
+}

@@ -1,0 +1,137 @@
+using Explain.Engine.Errors;
+using Explain.Grpc;
+using Explain.Imaging;
+using Explain.Internal.V1;
+using Explain.Messaging;
+using Explain.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Explain.Jobs.Worker;
+
+/// <summary>
+/// The worker: consumes jobs with prefetch = concurrency and runs up to that many at once. Each
+/// delivery is acknowledged only after the job's terminal event is confirmed on the stream. Jobs
+/// that already ended are acknowledged at once; a job delivered more than
+/// <see cref="JobsOptions.MaxDeliveries"/> times (its workers kept dying) ends FAILED; a cancelled
+/// job ends CANCELLED; a job past its deadline ends FAILED with DEADLINE_EXCEEDED.
+/// </summary>
+public sealed class WorkerService(IMessageTransport transport, JobRunner runner, JobEnding ending, JobControl control, JobsOptions options, WorkerMetrics metrics, ILogger<WorkerService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        int concurrency = Math.Max(1, options.WorkerConcurrency), delayMs = 100;
+        using var slots = new SemaphoreSlim(concurrency);
+        var running = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var delivery in transport.Jobs.ConsumeAsync(concurrency, stoppingToken))
+                {
+                    await slots.WaitAsync(stoppingToken);
+                    running.RemoveAll(t => t.IsCompleted);
+                    running.Add(Task.Run(async () => { try { await HandleAsync(delivery, stoppingToken); } finally { slots.Release(); } }, CancellationToken.None));
+                    delayMs = 100;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                WorkerLog.ConsumerFailed(logger, e, delayMs);
+                await Task.Delay(delayMs, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                delayMs = Math.Min(delayMs * 2, 5_000);
+            }
+        }
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task HandleAsync(JobDelivery delivery, CancellationToken stoppingToken)
+    {
+        string id = delivery.Job.JobId;
+        try
+        {
+            var job = JobMessage.Parser.ParseFrom(delivery.Job.Body.Span);
+            var refusal = Gate(job, delivery.DeliveryCount);
+            if (refusal is null && control.IsFinished(id))
+                WorkerLog.AlreadyFinished(logger, id);
+            else
+                await ending.EndAsync(job, refusal ?? await RunAsync(job, delivery, stoppingToken));
+            await delivery.AckAsync();
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            await ending.EndAsync(new JobMessage { JobId = id }, EventCodec.Failed(id, StatusCode.Internal, "undecodable job: " + e.Message));
+            await delivery.AckAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException && stoppingToken.IsCancellationRequested || e is RequeueException)
+        {
+            if (e.InnerException is { } inner)
+                WorkerLog.Requeued(logger, inner, id, delivery.DeliveryCount);
+            await delivery.RejectAsync(requeue: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        catch (Exception e)
+        {
+            WorkerLog.SettleFailed(logger, e, id);
+            await delivery.RejectAsync(requeue: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>A terminal event for a job that must not run, or null.</summary>
+    private JobEvent? Gate(JobMessage job, int deliveries)
+    {
+        if (control.IsFinished(job.JobId))
+            return null;
+        if (deliveries > options.MaxDeliveries)
+            return EventCodec.Failed(job.JobId, StatusCode.Internal, $"the job was delivered {deliveries} times; its workers kept failing");
+        if (control.IsCancelled(job.JobId))
+            return EventCodec.Cancelled(job.JobId, "cancelled before it started");
+        if (job.DeadlineUnixMs != 0 && job.DeadlineUnixMs <= EventCodec.NowUnixMs())
+            return EventCodec.Failed(job.JobId, StatusCode.DeadlineExceeded, "the job's deadline passed while it was queued");
+        return null;
+    }
+
+    private async Task<JobEvent> RunAsync(JobMessage job, JobDelivery delivery, CancellationToken stoppingToken)
+    {
+        var cancel = control.Register(job.JobId);
+        using var deadline = new CancellationTokenSource();
+        if (job.DeadlineUnixMs != 0)
+            deadline.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, job.DeadlineUnixMs - EventCodec.NowUnixMs())));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, deadline.Token, stoppingToken);
+        metrics.JobStarted();
+        WorkerLog.Started(logger, job.JobId, delivery.DeliveryCount, EventCodec.NowUnixMs() - job.SubmittedUnixMs);
+        try
+        {
+            return await runner.RunAsync(job, delivery.DeliveryCount, linked.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return cancel.IsCancellationRequested
+                ? EventCodec.Cancelled(job.JobId, "cancelled while running")
+                : EventCodec.Failed(job.JobId, StatusCode.DeadlineExceeded, "the job's deadline passed while it was running");
+        }
+        catch (Exception e) when (e is ArgumentException or EngineException or ImagingException)
+        {
+            return EventCodec.Failed(job.JobId, StatusCode.InvalidArgument, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && delivery.DeliveryCount < options.MaxDeliveries)
+        {
+            throw new RequeueException(e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return EventCodec.Failed(job.JobId, StatusCode.Internal, e.Message);
+        }
+        finally
+        {
+            metrics.JobEnded();
+            control.Unregister(job.JobId, cancel);
+        }
+    }
+
+    private sealed class RequeueException(Exception inner) : Exception(inner.Message, inner);
+}

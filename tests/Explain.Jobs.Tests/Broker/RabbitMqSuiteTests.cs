@@ -1,0 +1,85 @@
+using Explain.Jobs.Tests.Support;
+using Explain.V1;
+using Kind = Explain.V1.JobEvent.KindOneofCase;
+
+namespace Explain.Jobs.Tests.Broker;
+
+/// <summary>End to end through a real RabbitMQ broker: a quorum queue for jobs, a stream for events.</summary>
+[Trait("Category", "Broker")]
+public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<SuiteFixture>
+{
+    private static readonly Kind[] Normal = [Kind.Queued, Kind.Started, Kind.Predictions, Kind.Heatmap, Kind.Completed];
+
+    [Fact]
+    public async Task TwoHundredJobs_TwoWorkers_EachCompletesEachEventOnce()
+    {
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => suite.Ingestion.Client.SubmitAsync(Requests.Image("dog_cat.jfif"))));
+
+        var streams = await Task.WhenAll(tickets.Select(t => suite.Results.Client.WatchAllAsync(t.JobId, timeoutSeconds: 300)));
+
+        Assert.Equal(200, tickets.Select(t => t.JobId).Distinct().Count());
+        Assert.All(streams, events => Assert.Equal(Normal, events.Select(e => e.KindCase)));
+        Assert.All(streams, events => Assert.Equal([1L, 2, 3, 4, 5], events.Select(e => e.Sequence)));
+        Assert.Equal(2, streams.Select(s => s[1].Started.Worker).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task WorkerKilledMidJob_JobCompletesOnTheOther()
+    {
+        var ticket = await suite.Ingestion.Client.SubmitAsync(Requests.Slow());
+        var started = await suite.Results.Client.WaitForAsync(ticket.JobId, Kind.Started);
+        var victim = suite.Workers.Single(w => started.Started.Worker.EndsWith(":" + w.Pid, StringComparison.Ordinal));
+
+        victim.Kill();
+        suite.Workers.Remove(victim);
+        suite.Workers.Add(WorkerProcess.Start(suite.Broker.Uri));
+        var events = await suite.Results.Client.WatchAllAsync(ticket.JobId);
+
+        Assert.Equal([Kind.Queued, Kind.Started, Kind.Predictions, Kind.Heatmap, Kind.Metrics, Kind.Completed], events.Select(e => e.KindCase));
+    }
+
+    [Fact]
+    public async Task BrokerRestartedMidRun_NoJobLost()
+    {
+        var before = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => suite.Ingestion.Client.SubmitAsync(Requests.Image())));
+
+        await suite.Broker.CtlAsync("stop_app");
+        await suite.Broker.CtlAsync("start_app");
+        var after = await SubmitWithRetryAsync(10);
+        var streams = await Task.WhenAll(before.Concat(after).Select(t => suite.Results.Client.WatchAllAsync(t.JobId, timeoutSeconds: 180)));
+
+        Assert.All(streams, events => Assert.Equal(Kind.Completed, events[^1].KindCase));
+    }
+
+    [Fact]
+    public async Task ResultsRestarted_WatchOnFinishedJobReplays()
+    {
+        var ticket = await suite.Ingestion.Client.SubmitAsync(Requests.Image());
+        var first = await suite.Results.Client.WatchAllAsync(ticket.JobId);
+
+        await suite.Results.DisposeAsync();
+        suite.Results = await InProcessService.ResultsAsync(suite.Broker.Uri);
+        var replay = await suite.Results.Client.WatchAllAsync(ticket.JobId);
+
+        Assert.Equal(Kind.Completed, first[^1].KindCase);
+        Assert.Equal(first, replay);
+    }
+
+    private async Task<JobTicket[]> SubmitWithRetryAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var tickets = new List<JobTicket>();
+        while (tickets.Count < count)
+        {
+            try
+            {
+                tickets.Add(await suite.Ingestion.Client.SubmitAsync(Requests.Image(), timeout.Token));
+            }
+            catch (Grpc.RpcException) when (!timeout.IsCancellationRequested)
+            {
+                await Task.Delay(250, timeout.Token); // the ingestion's connection is still recovering
+            }
+        }
+        return [.. tickets];
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+using Explain.Jobs.Results;
+using Explain.V1;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Explain.Jobs.Tests.Results;
+
+public sealed class ResultsIndexTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ResultsIndex _index;
+    private readonly string _job = JobIds.New();
+
+    public ResultsIndexTests() => _index = Index(TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public void Apply_RedeliveredEvents_KeptOnceAndRenumbered()
+    {
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued() }, EventSequences.Queued));
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started { Attempt = 1 } }, 2));
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started { Attempt = 2 } }, 2));
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Predictions = new Predictions() }, 3));
+
+        var events = _index.Find(_job)!.After(0).Events;
+
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Sequence));
+        Assert.Equal(1, events[1].Started.Attempt);
+    }
+
+    [Fact]
+    public void Apply_EventsAfterTerminal_Dropped()
+    {
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued() }, EventSequences.Queued));
+        _index.Apply(EventCodec.Event(EventCodec.Cancelled(_job, "by test"), EventSequences.Terminal));
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started() }, 2));
+        _index.Apply(EventCodec.Event(EventCodec.Failed(_job, Grpc.StatusCode.Internal, "late"), EventSequences.Terminal));
+
+        var record = _index.Find(_job)!;
+
+        Assert.Equal([JobEvent.KindOneofCase.Queued, JobEvent.KindOneofCase.Cancelled], record.After(0).Events.Select(e => e.KindCase));
+        Assert.Equal(JobState.Cancelled, record.State);
+    }
+
+    [Fact]
+    public async Task Watch_JobArrivesLater_StreamsIt()
+    {
+        var watch = Collect(_index.WatchAsync(_job, 0, CancellationToken.None));
+        await Task.Delay(50);
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued() }, EventSequences.Queued));
+        _index.Apply(EventCodec.Event(EventCodec.Cancelled(_job, "by test"), EventSequences.Terminal));
+
+        var events = await watch.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(2, events.Count);
+    }
+
+    [Fact]
+    public async Task Watch_NeverSeenJob_NotFoundAfterGrace()
+    {
+        var index = Index(TimeSpan.FromMilliseconds(200));
+
+        var ex = await Assert.ThrowsAsync<JobRejectedException>(() => Collect(index.WatchAsync(_job, 0, CancellationToken.None)));
+
+        Assert.Equal(Grpc.StatusCode.NotFound, ex.Code);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private ResultsIndex Index(TimeSpan grace) =>
+        new(new JobsOptions { ModelStore = ".", WatchGrace = grace }, new ResultsMetrics(_services.GetRequiredService<IMeterFactory>()));
+
+    private static async Task<List<JobEvent>> Collect(IAsyncEnumerable<JobEvent> events)
+    {
+        var list = new List<JobEvent>();
+        await foreach (var e in events)
+            list.Add(e);
+        return list;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Explain.Jobs.Tests.Support;
+
+/// <summary>The repository (the folder holding Explain.sln), its protos, and the shared model store and images.</summary>
+public static class RepoPaths
+{
+    public const string SmallModel = "mobilenet_v1_0.25_128";
+
+    public static string Root { get; } = FindRoot();
+
+    public static string Protos => Path.Combine(Root, "protos");
+
+    public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
+
+    public static string Image(string name) => Require(Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images", name)));
+
+    public static string Require(string path) =>
+        File.Exists(path) ? path : throw new Xunit.Sdk.XunitException($"missing test input {path}");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Explain.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Explain.sln not found above " + AppContext.BaseDirectory);
+    }
+}

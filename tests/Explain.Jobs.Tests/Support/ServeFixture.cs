@@ -1,0 +1,41 @@
+using System.Net;
+using Explain.Client;
+using Explain.Grpc.Client;
+using Explain.Jobs.Hosting;
+using Explain.Messaging;
+using Microsoft.Extensions.Logging;
+
+namespace Explain.Jobs.Tests.Support;
+
+/// <summary>`explain serve`'s in-process host on 127.0.0.1 port 0 with the in-memory transport, and a client to it.</summary>
+public class ServeFixture : IAsyncLifetime
+{
+    private ServeHost? _host;
+
+    public ServeHost Host => _host ?? throw new InvalidOperationException("not started");
+
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public ExplainClient Client { get; private set; } = null!;
+
+    public InMemoryTransport Transport => (InMemoryTransport)Host.Transport;
+
+    protected virtual JobsOptions Options => new() { ModelStore = RepoPaths.ModelStore, WorkerConcurrency = 1, ThreadsPerJob = 2 };
+
+    protected virtual InMemoryTransport CreateTransport() => new();
+
+    public async Task InitializeAsync()
+    {
+        var host = new HostArguments(0, null, null, RepoPaths.ModelStore, 1);
+        _host = await ServeHost.StartAsync(host, Options, IPAddress.Loopback, l => l.ClearProviders(), CreateTransport());
+        Channel = GrpcChannel.ForAddress(_host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        Client = new ExplainClient(Channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Channel.Dispose();
+        if (_host is not null)
+            await _host.DisposeAsync();
+    }
+}
