@@ -44,7 +44,7 @@ public static class ExplanationWriter
     }
 
     /// <summary>The overlay for a heatmap; guided maps (3×H×W) are pictures in their own right.</summary>
-    private static RgbImage Render(ExplainInput input, CamMap map, Colormap colormap)
+    public static RgbImage Render(ExplainInput input, CamMap map, Colormap colormap)
     {
         if (map.MapShape.Length == 3)
         {

@@ -1,3 +1,4 @@
+using Explain.Cam.Output;
 using Explain.Cam;
 using Explain.Cam.Inputs;
 using Explain.Imaging;
@@ -36,7 +37,7 @@ public static class JobEventFactory
             heatmap.Raw.AddRange(map.Raw);
         }
         if (!options.OmitOverlay)
-            heatmap.OverlayPng = ByteString.CopyFrom(PngEncoder.Encode(Overlay(input, map, options.Colormap == V1.Colormap.Turbo ? Colormap.Turbo : Colormap.Jet)));
+            heatmap.OverlayPng = ByteString.CopyFrom(PngEncoder.Encode(ExplanationWriter.Render(input, map, options.Colormap == V1.Colormap.Turbo ? Colormap.Turbo : Colormap.Jet)));
         return new JobEvent { JobId = jobId, Heatmap = heatmap };
     }
 
@@ -57,21 +58,5 @@ public static class JobEventFactory
         foreach (var (stage, ms) in timings)
             completed.TimingsMs[stage] = ms;
         return new JobEvent { JobId = jobId, Completed = completed };
-    }
-
-    /// <summary>The overlay `explain run` draws: heat on the original picture; guided maps (3×H×W) are pictures themselves.</summary>
-    private static RgbImage Overlay(ExplainInput input, CamMap map, Colormap colormap)
-    {
-        if (map.MapShape.Length == 3)
-        {
-            int h = map.MapShape[1], w = map.MapShape[2];
-            var pixels = new byte[h * w * 3];
-            for (int p = 0; p < h * w; p++)
-                for (int c = 0; c < 3; c++)
-                    pixels[p * 3 + c] = (byte)Math.Clamp(map.Map[Math.Min(c, map.MapShape[0] - 1) * h * w + p] * 255f, 0f, 255f);
-            return new RgbImage(w, h, pixels);
-        }
-        var original = input.Original ?? RgbImage.Blank(map.MapShape[1], map.MapShape[0]);
-        return HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
     }
 }
