@@ -51,19 +51,36 @@ public static class RunCommand
         Console.WriteLine($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", methods)}");
 
         var inputs = images.Select(f => (f, true)).Concat(tensors.Select(f => (f, false))).ToList();
+        var folders = OutputFolders(inputs.Select(i => i.f).ToList());
         foreach (var (file, isImage) in inputs)
         {
             clock.Restart();
-            string name = Path.GetFileNameWithoutExtension(file);
             var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
             var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
             var explanation = explainer.Explain(input.Tensor, options);
-            string dir = inputs.Count == 1 ? outDir : Path.Combine(outDir, name);
+            string dir = inputs.Count == 1 ? outDir : Path.Combine(outDir, folders[file]);
             var result = ExplanationWriter.Write(dir, input, explanation, info, colormap, prepare);
             var top = result.Predictions[0];
             Console.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
         }
         return 0;
+    }
+
+    /// <summary>DIR/&lt;stem&gt;/ per input; inputs whose stems clash (pet.png, pet.jfif, or one name in two folders) get their full file name, then a counter.</summary>
+    private static Dictionary<string, string> OutputFolders(IReadOnlyList<string> files)
+    {
+        var clashing = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var folders = new Dictionary<string, string>();
+        foreach (var file in files)
+        {
+            string name = clashing.Contains(file) ? Path.GetFileName(file) : Path.GetFileNameWithoutExtension(file);
+            string folder = name;
+            for (int n = 2; !used.Add(folder); n++)
+                folder = $"{name}-{n}";
+            folders[file] = folder;
+        }
+        return folders;
     }
 
     private static PreprocessSpec Spec(ModelCard card) => card.Json is { } json
