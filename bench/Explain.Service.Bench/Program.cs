@@ -1,0 +1,313 @@
+// Explain.Service.Bench: service overhead through RabbitMQ (issue 5, last bullet).
+// Usage: dotnet run -c Release --project bench/Explain.Service.Bench [-- --jobs 200 --model resnet8_cifar10 --inflight 8]
+// Starts a private broker (tests/Explain.Messaging.Tests/broker scripts, always stopped at the end),
+// hosts ingestion + results in this process on 127.0.0.1, runs 1 then 2 explain-worker processes,
+// and measures per job: submit → COMPLETED (client wall time) minus the worker's own compute time
+// (sum of COMPLETED.timings_ms: decode_preprocess, forward, backward, each method).
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Explain.Client;
+using Explain.Grpc.Client;
+using Explain.Jobs.Hosting;
+using Explain.Messaging;
+using Explain.V1;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+string Arg(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;
+int jobs = int.Parse(Arg("jobs", "200"), CultureInfo.InvariantCulture);
+int inflight = int.Parse(Arg("inflight", "8"), CultureInfo.InvariantCulture);
+string model = Arg("model", "resnet8_cifar10");
+string root = FindRoot();
+string models = "/work/shared/models";
+byte[] image = File.ReadAllBytes("/work/shared/data/images/both.png");
+string workerDll = Path.Combine(root, "services", "Explain.Worker", "bin", "Release", "net10.0", "explain-worker.dll");
+if (!File.Exists(workerDll))
+    throw new FileNotFoundException("build Release first (dotnet build -c Release bench/Explain.Service.Bench)", workerDll);
+
+var broker = new Broker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"));
+var rows = new List<string>();
+var verdicts = new List<string>();
+DateTime started = DateTime.UtcNow;
+var exitCode = 0;
+var workers = new List<Process>();
+// Ctrl+C skips finally blocks: stop the workers and the broker here too.
+Console.CancelKeyPress += (_, _) =>
+{
+    foreach (var w in workers.ToArray()) { try { w.Kill(); } catch (InvalidOperationException) { } }
+    try { broker.StopAsync().GetAwaiter().GetResult(); } catch (Exception) { }
+};
+try
+{
+    Uri uri = await broker.StartAsync();
+    Console.WriteLine($"broker {uri}");
+    await using var ingestion = await Service.StartAsync(uri, models, "explain-ingestion", s => s.AddExplainIngestion(), a => a.MapExplainIngestion());
+    await using var results = await Service.StartAsync(uri, models, "explain-results", s => s.AddExplainResults(), a => a.MapExplainResults());
+    try
+    {
+        foreach (int count in new[] { 1, 2 })
+        {
+            while (workers.Count < count)
+                workers.Add(StartWorker(workerDll, uri, models));
+            // Warm-up: until every worker has run jobs (sessions loaded, JIT warm).
+            var seen = new HashSet<string>();
+            for (int round = 0; round < 50 && (seen.Count < count || round < 10); round++)
+            {
+                var batch = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => RunJobAsync()));
+                foreach (var r in batch) seen.Add(r.Worker);
+            }
+            if (seen.Count < count) throw new InvalidOperationException($"only {seen.Count} of {count} workers took jobs");
+
+            // Latency: one job at a time.
+            var sequential = new List<JobTiming>();
+            for (int i = 0; i < jobs; i++)
+                sequential.Add(await RunJobAsync());
+            // Throughput: `inflight` jobs in flight at once.
+            var gate = new SemaphoreSlim(inflight);
+            var clock = Stopwatch.StartNew();
+            var concurrent = await Task.WhenAll(Enumerable.Range(0, jobs).Select(async _ =>
+            {
+                await gate.WaitAsync();
+                try { return await RunJobAsync(); } finally { gate.Release(); }
+            }));
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            var overhead = sequential.Select(j => j.EndToEndMs - j.ComputeMs).ToArray();
+            var e2e = sequential.Select(j => j.EndToEndMs).ToArray();
+            var compute = sequential.Select(j => j.ComputeMs).ToArray();
+            var queued = sequential.Select(j => j.QueueWaitMs).ToArray();
+            string row = string.Create(CultureInfo.InvariantCulture,
+                $"| {count} | {P(e2e, 50):F1} | {P(compute, 50):F1} | {P(overhead, 50):F2} | {P(overhead, 99):F2} | {overhead.Max():F1} | {P(queued, 50):F1} | {jobs / seconds:F1} | {concurrent.Select(j => j.Worker).Distinct().Count()} |");
+            Console.WriteLine(row);
+            rows.Add(row);
+            bool met = P(overhead, 50) <= 5 && P(overhead, 99) <= 25;
+            verdicts.Add(string.Create(CultureInfo.InvariantCulture, $"{count} worker(s): {(met ? "met" : "NOT met")} (p50 {P(overhead, 50):F1} ms, p99 {P(overhead, 99):F1} ms)"));
+        }
+    }
+    finally
+    {
+        foreach (var w in workers)
+        {
+            try { if (!w.HasExited) { w.Kill(); w.WaitForExit(10_000); } } catch (InvalidOperationException) { }
+            w.Dispose();
+        }
+    }
+
+    async Task<JobTiming> RunJobAsync()
+    {
+        var request = new ExplainRequest { Model = model, Image = ByteString.CopyFrom(image) };
+        request.Methods.Add("gradcam");
+        var clock = Stopwatch.StartNew();
+        var ticket = await ingestion.Client.SubmitAsync(request);
+        string worker = "";
+        double queueWait = double.NaN;
+        await foreach (var e in results.Client.WatchAsync(ticket.JobId))
+        {
+            if (e.KindCase == JobEvent.KindOneofCase.Started) (worker, queueWait) = (e.Started.Worker, e.Started.QueueWaitMs);
+            else if (e.KindCase == JobEvent.KindOneofCase.Completed)
+                return new JobTiming(clock.Elapsed.TotalMilliseconds, e.Completed.TimingsMs.Values.Sum(), worker, queueWait);
+            else if (e.KindCase is JobEvent.KindOneofCase.Failed or JobEvent.KindOneofCase.Cancelled)
+                throw new InvalidOperationException($"job {ticket.JobId}: {e}");
+        }
+        throw new InvalidOperationException($"job {ticket.JobId}: watch ended without a terminal event");
+    }
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"bench failed: {ex}");
+    exitCode = 1;
+}
+finally
+{
+    try { await broker.StopAsync(); Console.WriteLine("broker stopped"); }
+    catch (Exception ex) { Console.Error.WriteLine($"stopping the broker failed: {ex.Message}"); exitCode = 1; }
+}
+if (exitCode != 0 || rows.Count == 0)
+    return 1;
+
+var md = new StringBuilder();
+md.AppendLine("<!-- service-bench:start -->");
+md.AppendLine("## Service overhead through RabbitMQ");
+md.AppendLine();
+md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+    $"Run by `dotnet run -c Release --project bench/Explain.Service.Bench` on {started:yyyy-MM-dd HH:mm}–{DateTime.UtcNow:HH:mm} UTC on this project's machine ({Environment.ProcessorCount} cores)."));
+md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+    $"Private RabbitMQ (Debian rabbitmq-server, loopback), ingestion + results hosted in the bench process on 127.0.0.1, " +
+    $"workers = real `explain-worker` processes (`--concurrency 1`) on the same 2 cores. Model `{model}`, image `both.png`, method gradcam, " +
+    $"top-1, overlays included. {jobs} jobs one at a time for latency, then {jobs} jobs with {inflight} in flight for throughput, after a warm-up."));
+md.AppendLine();
+md.AppendLine("Overhead = client wall time from Submit to the COMPLETED event (Watch on the results service) minus the worker's in-process " +
+    "compute time, which is the sum of the COMPLETED event's `timings_ms` for that same job (decode_preprocess + forward + backward + gradcam). " +
+    "So overhead includes gRPC submit, publish/consume through the broker, session rent, heatmap overlay encoding, event publishing and the results service's fan-out to Watch.");
+md.AppendLine("Queue wait = the STARTED event's `queue_wait_ms` (ingestion's enqueue → a worker takes the job), part of the overhead.");
+md.AppendLine();
+md.AppendLine("| workers | end-to-end p50 (ms) | compute p50 (ms) | overhead p50 (ms) | overhead p99 (ms) | overhead max (ms) | queue wait p50 (ms) | throughput (jobs/s) | workers that took jobs |");
+md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+foreach (var r in rows) md.AppendLine(r);
+md.AppendLine();
+md.AppendLine("Goal (issue 5): overhead p50 ≤ 5 ms, p99 ≤ 25 ms. " + string.Join("; ", verdicts) + ".");
+md.AppendLine("<!-- service-bench:end -->");
+string resultsPath = Path.Combine(root, "bench", "RESULTS.md");
+string text = File.Exists(resultsPath) ? File.ReadAllText(resultsPath) : "# Benchmark results\n";
+int a = text.IndexOf("<!-- service-bench:start -->", StringComparison.Ordinal);
+int b = text.IndexOf("<!-- service-bench:end -->", StringComparison.Ordinal);
+string section = md.ToString().TrimEnd('\n');
+text = a >= 0 && b > a
+    ? text[..a] + section + text[(b + "<!-- service-bench:end -->".Length)..]
+    : text.TrimEnd('\n') + "\n\n" + section + "\n";
+File.WriteAllText(resultsPath, text);
+Console.WriteLine(md);
+return 0;
+
+static double P(double[] values, double percentile)
+{
+    var sorted = values.OrderBy(v => v).ToArray();
+    double rank = percentile / 100 * (sorted.Length - 1);
+    int lo = (int)Math.Floor(rank), hi = (int)Math.Ceiling(rank);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+static Process StartWorker(string dll, Uri broker, string models)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in new[] { dll, "--rabbitmq", broker.ToString(), "--models", models, "--port", "0", "--concurrency", "1" })
+        start.ArgumentList.Add(a);
+    start.Environment["Logging__LogLevel__Default"] = "Warning";
+    var process = Process.Start(start)!;
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"[worker {process.Id}] {e.Data}"); };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    return process;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Explain.sln")))
+            return dir.FullName;
+    throw new InvalidOperationException("Explain.sln not found above " + AppContext.BaseDirectory);
+}
+
+internal sealed record JobTiming(double EndToEndMs, double ComputeMs, string Worker, double QueueWaitMs);
+
+/// <summary>The private broker, as the broker tests' fixture starts it: own dir, own free loopback ports.</summary>
+internal sealed class Broker(string scriptDir)
+{
+    private readonly Dictionary<string, string> _environment = BrokerEnvironment();
+    private bool _started;
+
+    public async Task<Uri> StartAsync()
+    {
+        _started = true; // stop even if start fails half-way
+        string output = await RunAsync("start-broker.sh");
+        return new Uri(output.Trim().Split('\n')[^1]);
+    }
+
+    public Task StopAsync() => _started ? RunAsync("stop-broker.sh") : Task.CompletedTask;
+
+    private static Dictionary<string, string> BrokerEnvironment()
+    {
+        int pid = System.Environment.ProcessId;
+        for (int attempt = 0; attempt < 1_000; attempt++)
+        {
+            int port = 40_000 + (pid + attempt) % 1_000 * 10;
+            if (Enumerable.Range(port, 10).All(IsFree))
+            {
+                string P(int offset) => (port + offset).ToString(CultureInfo.InvariantCulture);
+                return new()
+                {
+                    ["EXPLAIN_BROKER_DIR"] = Path.Combine(Path.GetTempPath(), $"explain-test-broker-service-bench-{pid}"  /* the scripts stop orphans under explain-test-broker* */),
+                    ["EXPLAIN_BROKER_OWNER_PID"] = pid.ToString(CultureInfo.InvariantCulture),
+                    ["EXPLAIN_BROKER_PORT"] = P(0),
+                    ["RABBITMQ_DIST_PORT"] = P(1),
+                    ["ERL_EPMD_PORT"] = P(2),
+                    ["RABBITMQ_CTL_DIST_PORT_MIN"] = P(3),
+                    ["RABBITMQ_CTL_DIST_PORT_MAX"] = P(9),
+                    ["RABBITMQ_NODENAME"] = $"explain-service-bench-{pid}@localhost",
+                };
+            }
+        }
+        throw new InvalidOperationException("no block of 10 free loopback ports in 40000-49999 for the bench broker");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<string> RunAsync(string script)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in _environment)
+            start.Environment[name] = value;
+        start.ArgumentList.Add(Path.Combine(scriptDir, script));
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {await stderr}{await stdout}");
+        return await stdout;
+    }
+}
+
+/// <summary>The ingestion or results host wired as its Program.cs does, in this process, on the bench broker.</summary>
+internal sealed class Service : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IMessageTransport _transport;
+    private readonly GrpcChannel _channel;
+
+    private Service(WebApplication app, IMessageTransport transport, Uri address)
+    {
+        _app = app;
+        _transport = transport;
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        Client = new ExplainClient(_channel);
+    }
+
+    public ExplainClient Client { get; }
+
+    public static async Task<Service> StartAsync(Uri broker, string models, string name, Action<IServiceCollection> add, Action<WebApplication> map)
+    {
+        var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = broker, ClientName = name });
+        var host = new HostArguments(0, null, broker, models, 1);
+        var jobs = host.ToJobsOptions();
+        var builder = ExplainHost.CreateBuilder(host, name, jobs.Limits, IPAddress.Loopback);
+        builder.Logging.ClearProviders();
+        add(builder.Services.AddExplainCore(jobs, transport));
+        var app = builder.Build();
+        app.UseGrpcMetrics();
+        map(app);
+        app.MapStandardEndpoints();
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Service(app, transport, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+        await _transport.DisposeAsync();
+    }
+}
