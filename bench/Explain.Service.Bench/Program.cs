@@ -48,8 +48,8 @@ try
 {
     Uri uri = await broker.StartAsync();
     Console.WriteLine($"broker {uri}");
-    await using var ingestion = await Service.StartAsync(uri, models, "explain-ingestion", s => s.AddExplainIngestion(), a => a.MapExplainIngestion());
-    await using var results = await Service.StartAsync(uri, models, "explain-results", s => s.AddExplainResults(), a => a.MapExplainResults());
+    await using var ingestion = await Service.StartAsync(uri, models, ServeRoles.Ingestion);
+    await using var results = await Service.StartAsync(uri, models, ServeRoles.Results);
     try
     {
         foreach (int count in new[] { 1, 2 })
@@ -271,43 +271,28 @@ internal sealed class Broker(string scriptDir)
 /// <summary>The ingestion or results host wired as its Program.cs does, in this process, on the bench broker.</summary>
 internal sealed class Service : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly IMessageTransport _transport;
+    private readonly ServeHost _host;
     private readonly GrpcChannel _channel;
 
-    private Service(WebApplication app, IMessageTransport transport, Uri address)
+    private Service(ServeHost host)
     {
-        _app = app;
-        _transport = transport;
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        _host = host;
+        _channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
         Client = new ExplainClient(_channel);
     }
 
     public ExplainClient Client { get; }
 
-    public static async Task<Service> StartAsync(Uri broker, string models, string name, Action<IServiceCollection> add, Action<WebApplication> map)
+    public static async Task<Service> StartAsync(Uri broker, string models, ServeRoles role)
     {
-        var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = broker, ClientName = name });
+        var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = broker, ClientName = role.ToString() });
         var host = new HostArguments(0, null, broker, models, 1);
-        var jobs = host.ToJobsOptions();
-        var builder = ExplainHost.CreateBuilder(host, name, jobs.Limits, IPAddress.Loopback);
-        builder.Logging.ClearProviders();
-        add(builder.Services.AddExplainCore(jobs, transport));
-        var app = builder.Build();
-        app.UseGrpcMetrics();
-        map(app);
-        app.MapStandardEndpoints();
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Service(app, transport, new Uri(address));
+        return new Service(await ServeHost.StartAsync(host, null, IPAddress.Loopback, l => l.ClearProviders(), transport, role));
     }
 
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(stop.Token);
-        await _app.DisposeAsync();
-        await _transport.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

@@ -31,17 +31,29 @@ public sealed class ServeHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ServeHost> StartAsync(HostArguments host, JobsOptions? jobs = null, IPAddress? address = null, Action<ILoggingBuilder>? logging = null, IMessageTransport? transport = null)
+    /// <param name="roles">Which services to run; a single role is wired as its host in services/ wires it (tests and benchmarks host them in process).</param>
+    public static async Task<ServeHost> StartAsync(HostArguments host, JobsOptions? jobs = null, IPAddress? address = null, Action<ILoggingBuilder>? logging = null,
+        IMessageTransport? transport = null, ServeRoles roles = ServeRoles.All)
     {
+        string name = roles switch
+        {
+            ServeRoles.Ingestion => "explain-ingestion",
+            ServeRoles.Worker => "explain-worker",
+            ServeRoles.Results => "explain-results",
+            _ => "explain-serve",
+        };
         jobs ??= host.ToJobsOptions();
-        transport ??= await HostTransport.ConnectAsync(host.RabbitMq, "explain-serve");
-        var builder = ExplainHost.CreateBuilder(host, "explain-serve", jobs.Limits, address);
+        transport ??= await HostTransport.ConnectAsync(host.RabbitMq, name);
+        var builder = ExplainHost.CreateBuilder(host, name, jobs.Limits, address);
         logging?.Invoke(builder.Logging);
-        builder.Services.AddExplainCore(jobs, transport).AddExplainIngestion().AddExplainWorker().AddExplainResults();
+        var services = builder.Services.AddExplainCore(jobs, transport);
+        if (roles.HasFlag(ServeRoles.Ingestion)) services.AddExplainIngestion();
+        if (roles.HasFlag(ServeRoles.Worker)) services.AddExplainWorker();
+        if (roles.HasFlag(ServeRoles.Results)) services.AddExplainResults();
         var app = builder.Build();
         app.UseGrpcMetrics();
-        app.MapExplainIngestion();
-        app.MapExplainResults();
+        if (roles.HasFlag(ServeRoles.Ingestion)) app.MapExplainIngestion();
+        if (roles.HasFlag(ServeRoles.Results)) app.MapExplainResults();
         app.MapStandardEndpoints();
         await app.StartAsync();
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
