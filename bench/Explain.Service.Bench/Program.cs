@@ -34,6 +34,7 @@ if (!File.Exists(workerDll))
 
 var broker = new Broker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"));
 var rows = new List<string>();
+var Breakdown = new List<(double, double, double, double, double)>();
 var verdicts = new List<string>();
 DateTime started = DateTime.UtcNow;
 var exitCode = 0;
@@ -69,6 +70,7 @@ try
             var sequential = new List<JobTiming>();
             for (int i = 0; i < jobs; i++)
                 sequential.Add(await RunJobAsync());
+            var bd = Breakdown.Skip(Breakdown.Count - jobs).ToArray();
             // Throughput: `inflight` jobs in flight at once.
             var gate = new SemaphoreSlim(inflight);
             var clock = Stopwatch.StartNew();
@@ -79,6 +81,7 @@ try
             }));
             double seconds = clock.Elapsed.TotalSeconds;
 
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"breakdown p50: submit {P(bd.Select(b => b.Item1).ToArray(), 50):F1} started-at {P(bd.Select(b => b.Item2).ToArray(), 50):F1} started-seen {P(bd.Select(b => b.Item3).ToArray(), 50):F1} completed-at {P(bd.Select(b => b.Item4).ToArray(), 50):F1} completed-seen {P(bd.Select(b => b.Item5).ToArray(), 50):F1}"));
             var overhead = sequential.Select(j => j.EndToEndMs - j.ComputeMs).ToArray();
             var e2e = sequential.Select(j => j.EndToEndMs).ToArray();
             var compute = sequential.Select(j => j.ComputeMs).ToArray();
@@ -105,14 +108,21 @@ try
         var request = new ExplainRequest { Model = model, Image = ByteString.CopyFrom(image) };
         request.Methods.Add("gradcam");
         var clock = Stopwatch.StartNew();
+        double t0 = DateTimeOffset.UtcNow.Ticks / 10_000.0 - 62_135_596_800_000.0;
         var ticket = await ingestion.Client.SubmitAsync(request);
+        double submitMs = clock.Elapsed.TotalMilliseconds;
+        double startedAt = 0, startedSeen = 0;
         string worker = "";
         double queueWait = double.NaN;
         await foreach (var e in results.Client.WatchAsync(ticket.JobId))
         {
-            if (e.KindCase == JobEvent.KindOneofCase.Started) (worker, queueWait) = (e.Started.Worker, e.Started.QueueWaitMs);
+            if (e.KindCase == JobEvent.KindOneofCase.Started) { (worker, queueWait) = (e.Started.Worker, e.Started.QueueWaitMs); startedAt = e.TimeUnixMs - t0; startedSeen = clock.Elapsed.TotalMilliseconds; }
             else if (e.KindCase == JobEvent.KindOneofCase.Completed)
-                return new JobTiming(clock.Elapsed.TotalMilliseconds, e.Completed.TimingsMs.Values.Sum(), worker, queueWait);
+            {
+                double end = clock.Elapsed.TotalMilliseconds;
+                Breakdown.Add((submitMs, startedAt, startedSeen, e.TimeUnixMs - t0, end));
+                return new JobTiming(end, e.Completed.TimingsMs.Values.Sum(), worker, queueWait);
+            }
             else if (e.KindCase is JobEvent.KindOneofCase.Failed or JobEvent.KindOneofCase.Cancelled)
                 throw new InvalidOperationException($"job {ticket.JobId}: {e}");
         }

@@ -1,5 +1,6 @@
 using Explain.Imaging.Preprocessing;
 using Explain.Imaging.Rendering;
+using Explain.Imaging.Tests.Reference;
 
 namespace Explain.Imaging.Tests;
 
@@ -42,6 +43,50 @@ public class HeatmapOverlayTests
         // measured max 3 levels on a handful of pixels, mean < 0.0001.
         Assert.InRange(ImageAssert.MeanDifference(overlay.Pixels, Fixtures.Bytes(e, "expected")), 0, 0.05);
         Assert.InRange(ImageAssert.MaxDifference(overlay.Pixels, Fixtures.Bytes(e, "expected")), 0, 4);
+    }
+
+    [Theory]
+    [InlineData(224, 224, 224, 224, 0.5f, "jet")]
+    [InlineData(37, 23, 7, 7, 0.3f, "turbo")]
+    [InlineData(425, 280, 224, 224, 0.5f, "jet")]
+    [InlineData(1, 1, 3, 2, 1f, "jet")]
+    [InlineData(9, 301, 14, 14, 0f, "turbo")]
+    public void Render_RandomImageAndMap_BitIdenticalToScalarReference(int width, int height, int mapHeight, int mapWidth,
+        float weight, string colormapName)
+    {
+        var random = new Random(width * 31 + height);
+        var pixels = new byte[width * height * 3];
+        random.NextBytes(pixels);
+        var map = Enumerable.Range(0, mapHeight * mapWidth).Select(_ => random.NextSingle() * 1.2f - 0.1f).ToArray();
+        map[0] = float.NaN;
+        var image = new RgbImage(width, height, pixels);
+        var colormap = Colormap.FromName(colormapName);
+        var footprints = new[]
+        {
+            CropFootprint.Full(width, height),
+            new CropFootprint(width * 0.13, height * 0.07, width * 0.91, height * 1.05),
+        };
+
+        foreach (var footprint in footprints)
+        {
+            var expected = ScalarOverlay.Render(image, map, mapHeight, mapWidth, footprint, colormap, weight);
+
+            var overlay = HeatmapOverlay.Render(image, map, mapHeight, mapWidth, footprint, colormap, weight);
+
+            Assert.Equal(expected, overlay.Pixels);
+        }
+    }
+
+    [Fact]
+    public void Render_BlackImageWithoutHeat_IsBlack()
+    {
+        var image = RgbImage.Blank(5, 3);
+        var footprint = new CropFootprint(10, 10, 20, 20); // covers no pixel
+
+        var overlay = HeatmapOverlay.Render(image, [1f], 1, 1, footprint, Colormap.Jet, 0.5f);
+
+        Assert.Equal(ScalarOverlay.Render(image, [1f], 1, 1, footprint, Colormap.Jet, 0.5f), overlay.Pixels);
+        Assert.All(overlay.Pixels, p => Assert.Equal(0, p));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using Explain.Imaging.Png;
+
 namespace Explain.Imaging.Tests;
 
 public class PngDecoderTests
@@ -33,6 +36,43 @@ public class PngDecoderTests
         var image = ImageDecoder.DecodeFile(entry.GetProperty("file").GetString()!);
 
         ImageAssert.Equal(image, 224, 224, Fixtures.Bytes(entry, "expected"));
+    }
+
+    [Theory]
+    [InlineData(3, 700, 520)]
+    [InlineData(4, 601, 480)]
+    public void Decode_ImageDataLongerThanOneInflateBlock_DecodesExactly(int channels, int width, int height)
+    {
+        var random = new Random(width);
+        var pixels = new byte[width * height * channels];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)(i / 7 % 251 + random.Next(8)); // every filter wins somewhere
+        }
+
+        var image = ImageDecoder.Decode(PngEncoder.Encode(pixels, width, height, channels, CompressionLevel.Fastest));
+
+        var rgb = channels == 3 ? pixels : pixels.Where((_, i) => i % 4 != 3).ToArray();
+        ImageAssert.Equal(image, width, height, rgb);
+    }
+
+    [Fact]
+    public void Decode_ExtraDataAfterLastScanline_IsIgnored()
+    {
+        var image = ImageDecoder.Decode(PngBuilder.TwoPixelGrey(0, 7, 9, 1, 2, 3));
+
+        ImageAssert.Equal(image, 2, 1, [7, 7, 7, 9, 9, 9]);
+    }
+
+    [Fact]
+    public void Decode_ImageDataMissingLastRow_ThrowsTruncated()
+    {
+        var png = new PngBuilder().Chunk("IHDR", PngBuilder.Header(2, 3, 8, 0))
+            .Chunk("IDAT", PngBuilder.Zlib(0, 1, 2, 2, 1, 1)).Chunk("IEND", []).ToArray();
+
+        var error = Assert.Throws<ImageFormatException>(() => ImageDecoder.Decode(png));
+
+        Assert.Contains("Truncated PNG", error.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Explain.Imaging.Png;
 
 namespace Explain.Imaging.Tests;
@@ -46,13 +47,34 @@ public class PngEncoderTests
 
         var decoded = ImageDecoder.Decode(PngEncoder.Encode(rgba, 5, 4, channels: 4));
 
-        var rgb = Enumerable.Range(0, 20).SelectMany(i => new[] { rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2] }).ToArray();
-        ImageAssert.Equal(decoded, 5, 4, rgb);
+        ImageAssert.Equal(decoded, 5, 4, DropAlpha(rgba));
+    }
+
+    [Theory]
+    [InlineData(3, 1, 1)]
+    [InlineData(3, 7, 3)]
+    [InlineData(4, 13, 11)]
+    [InlineData(3, 101, 67)]
+    [InlineData(4, 333, 5)]
+    public void Encode_RandomPixelsAtEveryLevel_DecodesBackExactly(int channels, int width, int height)
+    {
+        var pixels = RandomPixels(width * height * channels, seed: width * height);
+        var rgb = channels == 3 ? pixels : DropAlpha(pixels);
+
+        foreach (var level in Enum.GetValues<CompressionLevel>())
+        {
+            var decoded = ImageDecoder.Decode(PngEncoder.Encode(pixels, width, height, channels, level));
+
+            ImageAssert.Equal(decoded, width, height, rgb);
+        }
     }
 
     [Fact]
     public void Encode_WrongBufferLength_Throws() =>
         Assert.Throws<ArgumentException>(() => PngEncoder.Encode(new byte[10], 2, 2, 3));
+
+    private static byte[] DropAlpha(byte[] rgba) =>
+        Enumerable.Range(0, rgba.Length / 4).SelectMany(i => new[] { rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2] }).ToArray();
 
     private static byte[] RandomPixels(int length, int seed)
     {

@@ -18,6 +18,12 @@ internal static class PngDecoder
 
     private static readonly (int X0, int Y0, int Dx, int Dy)[] SinglePass = [(0, 0, 1, 1)];
 
+    /// <summary>
+    /// Scanlines are inflated in blocks of about this many bytes: one stream call per block rather
+    /// than two per row, while the extra memory stays bounded whatever the image size.
+    /// </summary>
+    private const int BlockBytes = 1 << 20;
+
     public static RgbImage Decode(ReadOnlySpan<byte> png, ImageLimits limits)
     {
         var header = PngHeader.Read(png);
@@ -29,7 +35,7 @@ internal static class PngDecoder
         var pixels = new byte[3L * header.Width * header.Height];
         using var zlib = new ZLibStream(new MemoryStream(chunks.ImageData), CompressionMode.Decompress);
         var prior = new byte[header.RowBytes(header.Width)];
-        var row = new byte[prior.Length];
+        var block = Array.Empty<byte>();
         foreach (var (x0, y0, dx, dy) in passes)
         {
             int passWidth = PassExtent(header.Width, x0, dx), passHeight = PassExtent(header.Height, y0, dy);
@@ -38,16 +44,27 @@ internal static class PngDecoder
                 continue;
             }
 
-            int rowBytes = (int)header.RowBytes(passWidth);
-            Array.Clear(prior);
-            for (int r = 0; r < passHeight; r++)
+            int rowBytes = (int)header.RowBytes(passWidth), stride = rowBytes + 1;
+            int rowsPerBlock = Math.Clamp(BlockBytes / stride, 1, passHeight);
+            if (block.Length < rowsPerBlock * stride)
             {
-                int filter = ReadByte(zlib);
-                var current = row.AsSpan(0, rowBytes);
-                Fill(zlib, current);
-                PngUnfilter.Apply(filter, current, prior.AsSpan(0, rowBytes), header.FilterStride);
-                unpacker.Unpack(current, pixels, y0 + r * dy, x0, dx, passWidth);
-                (prior, row) = (row, prior);
+                block = GC.AllocateUninitializedArray<byte>(rowsPerBlock * stride);
+            }
+
+            Array.Clear(prior);
+            for (int r = 0; r < passHeight; r += rowsPerBlock)
+            {
+                int rows = Math.Min(rowsPerBlock, passHeight - r);
+                Fill(zlib, block.AsSpan(0, rows * stride));
+                for (int k = 0; k < rows; k++)
+                {
+                    var current = block.AsSpan(k * stride + 1, rowBytes);
+                    var above = k == 0 ? prior.AsSpan(0, rowBytes) : block.AsSpan(k * stride + 1 - stride, rowBytes);
+                    PngUnfilter.Apply(block[k * stride], current, above, header.FilterStride);
+                    unpacker.Unpack(current, pixels, y0 + (r + k) * dy, x0, dx, passWidth);
+                }
+
+                block.AsSpan((rows - 1) * stride + 1, rowBytes).CopyTo(prior);
             }
         }
 
@@ -55,13 +72,6 @@ internal static class PngDecoder
     }
 
     private static int PassExtent(int size, int start, int step) => size > start ? (size - start + step - 1) / step : 0;
-
-    private static int ReadByte(Stream zlib)
-    {
-        Span<byte> one = stackalloc byte[1];
-        Fill(zlib, one);
-        return one[0];
-    }
 
     private static void Fill(Stream zlib, Span<byte> buffer)
     {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Explain.Imaging.Preprocessing;
 
 namespace Explain.Imaging.Rendering;
@@ -21,30 +22,31 @@ public static class HeatmapOverlay
         CropFootprint footprint, Colormap colormap, float imageWeight = 0.5f)
     {
         Validate(image, map, mapHeight, mapWidth, footprint, colormap, imageWeight);
-        var (xi, xInside) = Project(image.Width, footprint.Left, footprint.Width, mapWidth);
-        var (yi, yInside) = Project(image.Height, footprint.Top, footprint.Height, mapHeight);
-        var heat = new short[image.Width * image.Height]; // colormap entry per pixel, −1 = no heat
+        var sampler = new OverlaySampler(image.Width, image.Height, map, mapHeight, mapWidth, footprint);
+        var terms = new BlendTerms(colormap, imageWeight);
+        int width = image.Width, stride = 3 * width;
+        var heat = new short[width * image.Height]; // colormap entry per pixel, −1 = no heat
+        var cam = new float[stride];
         var src = image.Pixels;
         float max = 0f;
-        for (int y = 0, p = 0; y < image.Height; y++)
+        for (int y = 0; y < image.Height; y++)
         {
-            for (int x = 0; x < image.Width; x++, p++)
-            {
-                heat[p] = xInside[x] && yInside[y] ? (short)Colormap.IndexOf(Sample(map, mapWidth, xi[x], yi[y])) : (short)-1;
-                for (int c = 0; c < 3; c++)
-                {
-                    max = MathF.Max(max, Blend(colormap, heat[p], c, src[p * 3 + c], imageWeight));
-                }
-            }
+            var entries = heat.AsSpan(y * width, width);
+            sampler.Entries(y, entries);
+            terms.Blend(entries, src.AsSpan(y * stride, stride), cam);
+            max = MaxOf(cam, max);
         }
 
-        // Second pass recomputes the blend rather than keeping a float per channel: at original
-        // resolution that buffer would be 12 bytes a pixel.
+        // The second pass recomputes the blend (three look-ups a pixel) rather than keeping a float
+        // per channel: at original resolution that buffer would be 12 bytes a pixel.
         var pixels = new byte[src.Length];
-        for (int i = 0; i < pixels.Length; i++)
+        if (max > 0f)
         {
-            float cam = Blend(colormap, heat[i / 3], i % 3, src[i], imageWeight);
-            pixels[i] = max > 0f ? (byte)Math.Clamp(255f * (cam / max), 0f, 255f) : (byte)0;
+            for (int y = 0; y < image.Height; y++)
+            {
+                terms.Blend(heat.AsSpan(y * width, width), src.AsSpan(y * stride, stride), cam);
+                Quantize(cam, max, pixels.AsSpan(y * stride, stride));
+            }
         }
 
         return new RgbImage(image.Width, image.Height, pixels);
@@ -85,36 +87,56 @@ public static class HeatmapOverlay
         }
     }
 
-    /// <summary>(1 − w)·heat/255 + w·img/255 in float32, heat 0 where there is none.</summary>
-    private static float Blend(Colormap colormap, int entry, int channel, byte pixel, float imageWeight)
+    /// <summary>Largest of max and the values; they are finite and non-negative, so Max needs no NaN or −0 care.</summary>
+    private static float MaxOf(ReadOnlySpan<float> values, float max)
     {
-        float h = entry < 0 ? 0f : colormap.Channel(entry, channel) / 255f;
-        return (1f - imageWeight) * h + imageWeight * (pixel / 255f);
-    }
-
-    /// <summary>Map coordinate of each output pixel centre: ((x + ½) − start)/extent · n − ½, clamped.</summary>
-    private static (double[] Coordinate, bool[] Inside) Project(int size, double start, double extent, int n)
-    {
-        var coordinate = new double[size];
-        var inside = new bool[size];
-        for (int x = 0; x < size; x++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
         {
-            double centre = x + 0.5;
-            inside[x] = centre >= start && centre < start + extent;
-            coordinate[x] = Math.Clamp((centre - start) / extent * n - 0.5, 0.0, n - 1);
+            var lanes = new Vector<float>(max);
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                lanes = Vector.Max(lanes, new Vector<float>(values[i..]));
+            }
+
+            for (int k = 0; k < Vector<float>.Count; k++)
+            {
+                max = MathF.Max(max, lanes[k]);
+            }
         }
 
-        return (coordinate, inside);
+        for (; i < values.Length; i++)
+        {
+            max = MathF.Max(max, values[i]);
+        }
+
+        return max;
     }
 
-    private static float Sample(float[] map, int width, double u, double v)
+    /// <summary>uint8(255 · (cam / max)), clamped to 0–255 and truncated, as NumPy's float32 does.</summary>
+    private static void Quantize(ReadOnlySpan<float> cam, float max, Span<byte> dst)
     {
-        int height = map.Length / width;
-        int x0 = (int)u, y0 = (int)v;
-        int x1 = Math.Min(x0 + 1, width - 1), y1 = Math.Min(y0 + 1, height - 1);
-        float fx = (float)(u - x0), fy = (float)(v - y0);
-        float top = (1 - fx) * map[y0 * width + x0] + fx * map[y0 * width + x1];
-        float bottom = (1 - fx) * map[y1 * width + x0] + fx * map[y1 * width + x1];
-        return (1 - fy) * top + fy * bottom;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int n = Vector<float>.Count;
+            Vector<float> scale = new(255f), divisor = new(max), high = new(255f);
+            for (; i <= cam.Length - 4 * n; i += 4 * n)
+            {
+                var q0 = Level(new Vector<float>(cam[i..]), divisor, scale, high);
+                var q1 = Level(new Vector<float>(cam[(i + n)..]), divisor, scale, high);
+                var q2 = Level(new Vector<float>(cam[(i + 2 * n)..]), divisor, scale, high);
+                var q3 = Level(new Vector<float>(cam[(i + 3 * n)..]), divisor, scale, high);
+                Vector.Narrow(Vector.Narrow(q0, q1), Vector.Narrow(q2, q3)).CopyTo(dst[i..]);
+            }
+        }
+
+        for (; i < cam.Length; i++)
+        {
+            dst[i] = (byte)Math.Clamp(255f * (cam[i] / max), 0f, 255f);
+        }
     }
+
+    private static Vector<uint> Level(Vector<float> cam, Vector<float> max, Vector<float> scale, Vector<float> high) =>
+        Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max(scale * (cam / max), Vector<float>.Zero), high)));
 }

@@ -8,9 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace Explain.Jobs.Ingestion;
 
 /// <summary>
-/// Ingestion's facade: validate, give the job an unguessable id, publish QUEUED then the job (both
-/// confirmed) and answer. QUEUED goes first so that no worker event can precede it on the stream;
-/// if the queue then refuses the job, a FAILED event closes it and the caller gets RESOURCE_EXHAUSTED.
+/// Ingestion's facade: validate, give the job an unguessable id, send QUEUED then the job, and
+/// answer once both are confirmed. The job is sent right behind QUEUED, without waiting for its
+/// confirm: QUEUED reaches the stream long before a worker can take the job, run it and publish an
+/// event of its own; should QUEUED need a re-send after a lost connection and land late, results
+/// drops it (a client sees QUEUED first or not at all). If the queue refuses the job, a FAILED
+/// event closes it and the caller gets RESOURCE_EXHAUSTED.
 /// </summary>
 public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, IngestionMetrics metrics, ILogger<IngestionService> logger)
 {
@@ -55,13 +58,15 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         var envelope = new JobEnvelope(jobId, message.ToByteArray(), headers, deadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(deadline));
         var queued = new JobEvent { JobId = jobId, TimeUnixMs = now, Queued = new Queued { Model = request.Model, DeadlineUnixMs = deadline } };
         queued.Queued.Methods.AddRange(request.Methods.Count > 0 ? request.Methods : ["gradcam"]);
-        await transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued), cancellationToken);
+        var queuedConfirmed = transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued), cancellationToken);
         try
         {
             await transport.Jobs.PublishAsync(envelope, cancellationToken);
+            await queuedConfirmed;
         }
         catch (QueueFullException e)
         {
+            await queuedConfirmed;
             IngestionLog.QueueFull(logger, jobId);
             var failed = EventCodec.Failed(jobId, Grpc.StatusCode.ResourceExhausted, "the job queue is full");
             await transport.Events.PublishAsync(EventCodec.Event(failed, EventSequences.Terminal), CancellationToken.None);

@@ -5,8 +5,9 @@ namespace Explain.Jobs.Results;
 
 /// <summary>
 /// One job's events as clients see them: accepted once per internal sequence number, nothing after
-/// the terminal event, renumbered 1, 2, 3, … in order of arrival (the stream's order, the same for
-/// every replica). Watchers wait on <see cref="Changed"/>, replaced at each append.
+/// the terminal event, QUEUED only as the first event (it comes later only when ingestion had to
+/// re-send it), renumbered 1, 2, 3, … in order of arrival (the stream's order, the same for every
+/// replica). Watchers wait on <see cref="Changed"/>, replaced at each append.
 /// </summary>
 public sealed class JobRecord(string jobId)
 {
@@ -35,7 +36,7 @@ public sealed class JobRecord(string jobId)
         TaskCompletionSource changed;
         lock (_gate)
         {
-            if (IsTerminal || !_seen.Add(internalSequence))
+            if (IsTerminal || (internalSequence == EventSequences.Queued && _events.Count > 0) || !_seen.Add(internalSequence))
                 return false;
             var copy = jobEvent.Clone();
             copy.Sequence = _events.Count + 1;

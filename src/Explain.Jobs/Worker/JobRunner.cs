@@ -13,20 +13,38 @@ namespace Explain.Jobs.Worker;
 
 /// <summary>
 /// Runs one job: rents an explainer, makes ONE explanation (one forward pass, every method and
-/// target from it) and publishes STARTED, PREDICTIONS, the HEATMAPs, METRICS and COMPLETED, each
-/// confirmed before the next. A cancel request or the deadline interrupts the wait at once; the
-/// abandoned computation finishes in the background and its explainer goes back to the cache.
+/// target from it) and publishes STARTED, PREDICTIONS, the HEATMAPs, METRICS and COMPLETED.
+/// Publishes are pipelined: STARTED is confirmed while the model runs, PREDICTIONS and each
+/// HEATMAP go out as soon as they exist; the terminal event is published only after every earlier
+/// one is confirmed (a message re-sent after a lost connection must not land after it). A cancel
+/// request or the deadline interrupts the wait at once; the abandoned computation finishes in the
+/// background and its explainer goes back to the cache.
 /// </summary>
 public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache, JobsOptions options, WorkerMetrics metrics)
 {
     /// <summary>Publishes the job's events through to its terminal one; returns how it ended.</summary>
     public async Task<JobEvent> RunAsync(JobMessage job, int attempt, CancellationToken cancellationToken)
     {
+        var inFlight = new List<Task>();
+        try
+        {
+            return await RunAsync(job, attempt, inFlight, cancellationToken);
+        }
+        catch
+        {
+            // The caller publishes a terminal event next: let the confirms of the earlier ones land first.
+            await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+    }
+
+    private async Task<JobEvent> RunAsync(JobMessage job, int attempt, List<Task> inFlight, CancellationToken cancellationToken)
+    {
         string id = job.JobId;
         double queueWait = Math.Max(0, EventCodec.NowUnixMs() - job.SubmittedUnixMs);
         metrics.QueueWait(queueWait);
         var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
-        await PublishAsync(started, EventSequences.FirstWorkerEvent, cancellationToken);
+        inFlight.Add(Publish(started, EventSequences.FirstWorkerEvent, cancellationToken));
 
         // NOTE: a dedicated thread, not the thread pool: seconds of CPU-bound work per job would
         // starve the pool that serves the gRPC calls (Cancel, Watch) while workers are busy.
@@ -39,25 +57,30 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         var (explainer, (input, explanation)) = await compute.WaitAsync(cancellationToken);
 
         long sequence = EventSequences.FirstWorkerEvent + 1;
-        await PublishAsync(JobEventFactory.PredictionsEvent(id, explanation), sequence++, cancellationToken);
+        inFlight.Add(Publish(JobEventFactory.PredictionsEvent(id, explanation), sequence++, cancellationToken));
+        var render = Stopwatch.StartNew();
         for (int i = 0; i < explanation.Maps.Count; i++)
         {
             var heatmap = JobEventFactory.HeatmapEvent(id, input, explanation.Maps[i], i, explanation.Maps.Count, job.Request.Options ?? new V1.ExplainOptions(), explainer.Card.Label);
-            await PublishAsync(heatmap, sequence++, cancellationToken);
+            inFlight.Add(Publish(heatmap, sequence++, cancellationToken));
         }
+        // The heatmap events' overlays and arrays: the same stage as `explain run`'s "render".
+        var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["render"] = render.Elapsed.TotalMilliseconds };
         if (explanation.Metrics is { } scores)
-            await PublishAsync(JobEventFactory.MetricsEvent(id, scores), sequence++, cancellationToken);
-        foreach (var (stage, ms) in explanation.TimingsMs)
+            inFlight.Add(Publish(JobEventFactory.MetricsEvent(id, scores), sequence++, cancellationToken));
+        foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
-        var completed = JobEventFactory.CompletedEvent(id, explanation.TimingsMs, explanation.Maps.Count);
-        await PublishAsync(completed, EventSequences.Terminal, cancellationToken);
+        await Task.WhenAll(inFlight);
+        var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count);
+        await Publish(completed, EventSequences.Terminal, cancellationToken);
         return completed;
     }
 
-    private async Task PublishAsync(JobEvent jobEvent, long sequence, CancellationToken cancellationToken)
+    /// <summary>Starts publishing the event (sent in call order) and returns its confirm.</summary>
+    private Task Publish(JobEvent jobEvent, long sequence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await transport.Events.PublishAsync(EventCodec.Event(jobEvent, sequence), CancellationToken.None);
+        return transport.Events.PublishAsync(EventCodec.Event(jobEvent, sequence), CancellationToken.None);
     }
 
     private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request)

@@ -42,6 +42,20 @@ public sealed class ResultsIndexTests : IDisposable
     }
 
     [Fact]
+    public void Apply_QueuedAfterWorkerEvent_DroppedSoQueuedIsOnlyEverFirst()
+    {
+        // Ingestion re-sent QUEUED after a lost connection and it landed behind the worker's STARTED.
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started { Attempt = 1 } }, EventSequences.FirstWorkerEvent));
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued() }, EventSequences.Queued));
+        _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Predictions = new Predictions() }, 3));
+
+        var events = _index.Find(_job)!.After(0).Events;
+
+        Assert.Equal([JobEvent.KindOneofCase.Started, JobEvent.KindOneofCase.Predictions], events.Select(e => e.KindCase));
+        Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Watch_JobArrivesLater_StreamsIt()
     {
         var watch = Collect(_index.WatchAsync(_job, 0, CancellationToken.None));

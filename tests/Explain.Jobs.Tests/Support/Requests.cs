@@ -17,7 +17,7 @@ public static class Requests
     /// <summary>A job that takes seconds on two cores: Score-CAM (256 masked forward passes) plus faithfulness metrics.</summary>
     public static ExplainRequest Slow()
     {
-        var request = Image("both.png", RepoPaths.SmallModel, "scorecam");
+        var request = Image("both.png", RepoPaths.SlowModel, "scorecam");
         request.Options = new ExplainOptions { Metrics = true };
         return request;
     }

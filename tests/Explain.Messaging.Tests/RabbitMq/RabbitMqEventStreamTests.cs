@@ -46,4 +46,33 @@ public sealed class RabbitMqEventStreamTests(BrokerFixture broker)
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), seenByFirst);
         Assert.Equal(seenByFirst, seenBySecond);
     }
+
+    [Fact]
+    public async Task PublishAsync_ManyStartedWithoutAwaiting_ArriveInCallOrderAndAllConfirm()
+    {
+        // Pipelined publishes (a worker starts a job's events without waiting for each confirm)
+        // must reach the stream in the order of the calls, from several writers at once.
+        await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
+        const int PerJob = 300;
+        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(() =>
+        {
+            var confirms = new List<Task>(PerJob);
+            for (var i = 0; i < PerJob; i++)
+                confirms.Add(transport.Events.PublishAsync(Event("job" + w, i), CancellationToken.None));
+            return Task.WhenAll(confirms);
+        })).ToArray();
+        await Task.WhenAll(writers).WaitAsync(Timeout);
+
+        await using var subscriber = transport.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+        var seen = new Dictionary<string, List<long>>();
+        for (var i = 0; i < 3 * PerJob; i++)
+        {
+            var e = await NextAsync(subscriber);
+            (seen.TryGetValue(e.JobId, out var list) ? list : seen[e.JobId] = []).Add(e.Sequence);
+        }
+
+        Assert.Equal(3, seen.Count);
+        foreach (var (_, sequences) in seen)
+            Assert.Equal(Enumerable.Range(0, PerJob).Select(i => (long)i), sequences);
+    }
 }
