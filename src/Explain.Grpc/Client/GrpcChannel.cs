@@ -102,6 +102,7 @@ public sealed class GrpcChannel : IDisposable
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
+            InitialHttp2StreamWindowSize = options.InitialStreamWindowSize,
         };
         if (options.KeepAlivePingDelay is { } delay)
         {

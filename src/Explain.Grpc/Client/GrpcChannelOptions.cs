@@ -11,6 +11,14 @@ public sealed class GrpcChannelOptions
     /// <summary>Largest request message sent; null means no limit.</summary>
     public int? MaxSendMessageSize { get; set; }
 
+    /// <summary>
+    /// HTTP/2 receive window each call starts with (flow-control credit the server may send
+    /// before it must wait for a WINDOW_UPDATE). The HTTP/2 default of 64 KiB makes a 300 KB
+    /// response wait for several round trips; 1 MiB lets typical messages through in one go.
+    /// The window then grows by itself on high-latency links (dynamic window sizing).
+    /// </summary>
+    public int InitialStreamWindowSize { get; set; } = 1 << 20;
+
     /// <summary>HTTP/2 PING interval on idle and busy connections; null disables keepalive.</summary>
     public TimeSpan? KeepAlivePingDelay { get; set; }
 

@@ -38,6 +38,7 @@ public static class ExplainServiceCollectionExtensions
     {
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddSingleton<ExplainerCache>();
+        services.TryAddSingleton<ComputeThreads>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobEnding>();
         services.TryAddSingleton<JobControl>();

@@ -14,13 +14,15 @@ namespace Explain.Jobs.Worker;
 /// <summary>
 /// Runs one job: rents an explainer, makes ONE explanation (one forward pass, every method and
 /// target from it) and publishes STARTED, PREDICTIONS, the HEATMAPs, METRICS and COMPLETED.
-/// Publishes are pipelined: STARTED is confirmed while the model runs, PREDICTIONS and each
-/// HEATMAP go out as soon as they exist; the terminal event is published only after every earlier
-/// one is confirmed (a message re-sent after a lost connection must not land after it). A cancel
-/// request or the deadline interrupts the wait at once; the abandoned computation finishes in the
-/// background and its explainer goes back to the cache.
+/// The CPU work (explaining, then rendering and encoding the heatmap events) runs on the compute
+/// threads, never on the thread pool that sends and receives messages; publishes are pipelined:
+/// STARTED is confirmed while the model runs, PREDICTIONS goes out while the heatmaps render; the
+/// terminal event is published only after every earlier one is confirmed (a message re-sent after
+/// a lost connection must not land after it). A cancel request or the deadline interrupts the
+/// wait at once; the abandoned computation finishes in the background and its explainer goes back
+/// to the cache.
 /// </summary>
-public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache, JobsOptions options, WorkerMetrics metrics)
+public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache, ComputeThreads threads, JobsOptions options, WorkerMetrics metrics)
 {
     /// <summary>Publishes the job's events through to its terminal one; returns how it ended.</summary>
     public async Task<JobEvent> RunAsync(JobMessage job, int attempt, CancellationToken cancellationToken)
@@ -44,43 +46,47 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         double queueWait = Math.Max(0, EventCodec.NowUnixMs() - job.SubmittedUnixMs);
         metrics.QueueWait(queueWait);
         var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
-        inFlight.Add(Publish(started, EventSequences.FirstWorkerEvent, cancellationToken));
+        inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
 
-        // NOTE: a dedicated thread, not the thread pool: seconds of CPU-bound work per job would
-        // starve the pool that serves the gRPC calls (Cancel, Watch) while workers are busy.
-        var compute = Task.Factory.StartNew(() =>
+        var compute = threads.RunAsync(() =>
         {
             var rented = cache.Rent(job.Request.Model);
             return (Explainer: rented, Result: Compute(rented, job.Request));
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
         _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
         var (explainer, (input, explanation)) = await compute.WaitAsync(cancellationToken);
 
         long sequence = EventSequences.FirstWorkerEvent + 1;
-        inFlight.Add(Publish(JobEventFactory.PredictionsEvent(id, explanation), sequence++, cancellationToken));
-        var render = Stopwatch.StartNew();
-        for (int i = 0; i < explanation.Maps.Count; i++)
+        inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanation), sequence++), cancellationToken));
+        var apiOptions = job.Request.Options ?? new V1.ExplainOptions();
+        long firstHeatmap = sequence;
+        var (heatmaps, renderMs) = await threads.RunAsync(() =>
         {
-            var heatmap = JobEventFactory.HeatmapEvent(id, input, explanation.Maps[i], i, explanation.Maps.Count, job.Request.Options ?? new V1.ExplainOptions(), explainer.Card.Label);
-            inFlight.Add(Publish(heatmap, sequence++, cancellationToken));
-        }
-        // The heatmap events' overlays and arrays: the same stage as `explain run`'s "render".
-        var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["render"] = render.Elapsed.TotalMilliseconds };
+            // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
+            var clock = Stopwatch.StartNew();
+            var events = explanation.Maps.Select((map, i) => EventCodec.Event(
+                JobEventFactory.HeatmapEvent(id, input, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i)).ToList();
+            return (events, clock.Elapsed.TotalMilliseconds);
+        }).WaitAsync(cancellationToken);
+        foreach (var heatmap in heatmaps)
+            inFlight.Add(Publish(heatmap, cancellationToken));
+        sequence += heatmaps.Count;
+        var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["render"] = renderMs };
         if (explanation.Metrics is { } scores)
-            inFlight.Add(Publish(JobEventFactory.MetricsEvent(id, scores), sequence++, cancellationToken));
+            inFlight.Add(Publish(EventCodec.Event(JobEventFactory.MetricsEvent(id, scores), sequence++), cancellationToken));
         foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
         await Task.WhenAll(inFlight);
         var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count);
-        await Publish(completed, EventSequences.Terminal, cancellationToken);
+        await Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken);
         return completed;
     }
 
     /// <summary>Starts publishing the event (sent in call order) and returns its confirm.</summary>
-    private Task Publish(JobEvent jobEvent, long sequence, CancellationToken cancellationToken)
+    private Task Publish(JobEventEnvelope envelope, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return transport.Events.PublishAsync(EventCodec.Event(jobEvent, sequence), CancellationToken.None);
+        return transport.Events.PublishAsync(envelope, CancellationToken.None);
     }
 
     private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request)

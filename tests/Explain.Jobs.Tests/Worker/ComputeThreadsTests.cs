@@ -1,0 +1,48 @@
+using Explain.Jobs.Worker;
+
+namespace Explain.Jobs.Tests.Worker;
+
+public sealed class ComputeThreadsTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task RunAsync_SequentialWork_ReusesOneKeptThreadOffThePool()
+    {
+        using var threads = new ComputeThreads(new JobsOptions { ModelStore = "unused", WorkerConcurrency = 1 });
+
+        var first = await threads.RunAsync(() => (Environment.CurrentManagedThreadId, Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread.Name)).WaitAsync(Timeout);
+        var second = await threads.RunAsync(() => Environment.CurrentManagedThreadId).WaitAsync(Timeout);
+
+        Assert.False(first.IsThreadPoolThread);
+        Assert.Equal("explain-compute-0", first.Name);
+        Assert.Equal(first.CurrentManagedThreadId, second);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkThrows_TaskCarriesTheException()
+    {
+        using var threads = new ComputeThreads(new JobsOptions { ModelStore = "unused" });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => threads.RunAsync<int>(() => throw new ArgumentException("bad input")).WaitAsync(Timeout));
+        var after = await threads.RunAsync(() => 42).WaitAsync(Timeout);
+
+        Assert.Equal("bad input", error.Message);
+        Assert.Equal(42, after);
+    }
+
+    [Fact]
+    public async Task RunAsync_KeptThreadBusy_RunsOnAnExtraThreadInsteadOfWaiting()
+    {
+        using var threads = new ComputeThreads(new JobsOptions { ModelStore = "unused", WorkerConcurrency = 1 });
+        using var release = new ManualResetEventSlim();
+        var busy = threads.RunAsync(() => { release.Wait(Timeout); return Thread.CurrentThread.Name; });
+        await Task.Delay(50);
+
+        var other = await threads.RunAsync(() => Thread.CurrentThread.Name).WaitAsync(Timeout);
+        release.Set();
+
+        Assert.Equal("explain-compute-extra", other);
+        Assert.Equal("explain-compute-0", await busy.WaitAsync(Timeout));
+    }
+}
