@@ -50,13 +50,18 @@ public sealed class ComputeThreads : IDisposable
         return done.Task;
     }
 
-    /// <summary>Lets queued work finish, then ends the threads.</summary>
+    /// <summary>
+    /// Lets queued work finish and ends the threads. A thread still busy after a few seconds (a
+    /// cancelled job's computation) is left to finish on its own; it is a background thread.
+    /// </summary>
     public void Dispose()
     {
         _work.CompleteAdding();
+        bool allEnded = true;
         foreach (var thread in _threads)
-            thread.Join(TimeSpan.FromSeconds(5));
-        _work.Dispose();
+            allEnded &= thread.Join(TimeSpan.FromSeconds(5));
+        if (allEnded)
+            _work.Dispose();
     }
 
     private bool TryClaimIdle()

@@ -16,11 +16,11 @@ namespace Explain.Jobs.Worker;
 /// target from it) and publishes STARTED, PREDICTIONS, the HEATMAPs, METRICS and COMPLETED.
 /// The CPU work (explaining, then rendering and encoding the heatmap events) runs on the compute
 /// threads, never on the thread pool that sends and receives messages; publishes are pipelined:
-/// STARTED is confirmed while the model runs, PREDICTIONS goes out while the heatmaps render; the
-/// terminal event is published only after every earlier one is confirmed (a message re-sent after
-/// a lost connection must not land after it). A cancel request or the deadline interrupts the
-/// wait at once; the abandoned computation finishes in the background and its explainer goes back
-/// to the cache.
+/// STARTED is confirmed while the model runs, PREDICTIONS goes out while the heatmaps render,
+/// COMPLETED right behind the last heatmap (the stream keeps the order of the calls, re-sends
+/// after a lost connection included), and the job returns once every event is confirmed. A cancel
+/// request or the deadline interrupts the wait at once; the abandoned computation finishes in the
+/// background and its explainer goes back to the cache.
 /// </summary>
 public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache, ComputeThreads threads, JobsOptions options, WorkerMetrics metrics)
 {
@@ -76,9 +76,9 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             inFlight.Add(Publish(EventCodec.Event(JobEventFactory.MetricsEvent(id, scores), sequence++), cancellationToken));
         foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
-        await Task.WhenAll(inFlight);
         var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count);
-        await Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken);
+        inFlight.Add(Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken));
+        await Task.WhenAll(inFlight);
         return completed;
     }
 

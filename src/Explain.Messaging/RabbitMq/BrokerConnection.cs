@@ -14,6 +14,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
     private readonly object _gate = new();
     private readonly MessagingMetrics _metrics;
     private TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _generation;
 
     private BrokerConnection(IConnection connection, MessagingMetrics metrics)
     {
@@ -27,6 +28,9 @@ internal sealed class BrokerConnection : IAsyncDisposable
     public IConnection Connection { get; }
 
     public bool IsOpen => _open.Task.IsCompletedSuccessfully;
+
+    /// <summary>Counts connection losses: a message sent under an older value may not have arrived.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>Raised after the connection and its channels came back; stream subscribers resume from their offset.</summary>
     public event Action? Recovered;
@@ -75,6 +79,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     private Task OnShutdownAsync(object sender, ShutdownEventArgs args)
     {
+        Interlocked.Increment(ref _generation);
         lock (_gate)
         {
             if (_open.Task.IsCompleted)

@@ -45,4 +45,19 @@ public sealed class ComputeThreadsTests
         Assert.Equal("explain-compute-extra", other);
         Assert.Equal("explain-compute-0", await busy.WaitAsync(Timeout));
     }
+
+    [Fact]
+    public async Task Dispose_WhileWorkOutlivesTheJoin_ThreadFinishesWithoutCrashing()
+    {
+        var threads = new ComputeThreads(new JobsOptions { ModelStore = "unused", WorkerConcurrency = 1 });
+        using var release = new ManualResetEventSlim();
+        var busy = threads.RunAsync(() => { release.Wait(TimeSpan.FromSeconds(30)); return 7; });
+        await Task.Delay(50);
+
+        threads.Dispose(); // waits 5 s for the busy thread, then leaves it running
+        release.Set();
+
+        Assert.Equal(7, await busy.WaitAsync(Timeout)); // and the thread ends quietly (no unhandled exception ends this test host)
+        await Task.Delay(100);
+    }
 }

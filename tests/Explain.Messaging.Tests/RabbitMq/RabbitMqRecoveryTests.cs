@@ -59,6 +59,41 @@ public sealed class RabbitMqRecoveryTests(BrokerFixture broker)
     }
 
     [Fact]
+    public async Task PublishAsync_PipelinedAcrossBrokerRestart_EveryEventArrivesFirstCopiesInCallOrder()
+    {
+        // A worker starts a job's events without awaiting each confirm; a broker restart in the
+        // middle must neither lose one nor let a re-sent one overtake a later one.
+        await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
+        const int Count = 400;
+        var confirms = new List<Task>(Count);
+        Task? stopping = null;
+        for (var i = 0; i < Count; i++)
+        {
+            confirms.Add(transport.Events.PublishAsync(Event("job", i), CancellationToken.None));
+            if (i == 100)
+                stopping = broker.CtlAsync("stop_app");
+            if (i == 200)
+                await stopping!;
+            if (i == 300)
+                await broker.CtlAsync("start_app");
+        }
+        await Task.WhenAll(confirms).WaitAsync(RecoveryTimeout);
+
+        var firstCopies = new List<long>();
+        var seen = new HashSet<long>();
+        using var stop = new CancellationTokenSource(RecoveryTimeout);
+        await foreach (var jobEvent in transport.Events.SubscribeAsync(stop.Token))
+        {
+            if (seen.Add(jobEvent.Sequence))
+                firstCopies.Add(jobEvent.Sequence);
+            if (seen.Count == Count)
+                break;
+        }
+
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => (long)i), firstCopies);
+    }
+
+    [Fact]
     public async Task AckAsync_DeliveryFromBeforeRestart_JobRedeliveredAndConsumerKeepsWorking()
     {
         await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
