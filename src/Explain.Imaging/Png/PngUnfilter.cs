@@ -33,7 +33,17 @@ internal static class PngUnfilter
                 Reconstruct<PaethPredictor>(row, prior, bpp);
                 break;
             default:
-                throw new ImageFormatException($"Corrupt PNG: unknown filter type {filter}.");
+                CheckFilter(filter);
+                break;
+        }
+    }
+
+    /// <summary>Throws for a filter type byte other than 0–4 (None, Sub, Up, Average, Paeth).</summary>
+    public static void CheckFilter(int filter)
+    {
+        if ((uint)filter > 4)
+        {
+            throw new ImageFormatException($"Corrupt PNG: unknown filter type {filter}.");
         }
     }
 

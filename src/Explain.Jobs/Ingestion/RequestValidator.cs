@@ -87,7 +87,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             throw JobRejectedException.Invalid("no_preprocessing", $"model '{request.Model}' has no model.json preprocessing; send a tensor");
         try
         {
-            ImageDecoder.Decode(request.Image.Span, limits.Image);
+            ImageDecoder.Validate(request.Image.Span, limits.Image);
         }
         catch (ImageLimitException e)
         {
