@@ -34,7 +34,9 @@ if (!File.Exists(workerDll))
 
 var broker = new Broker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"));
 var rows = new List<string>();
-var Breakdown = new List<(double, double, double, double, double)>();
+var breakdowns = new List<string>();
+BrokerFloor? floor = null;
+var samples = new List<(double Submit, double StartedAt, double StartedSeen, double CompletedAt, double CompletedSeen)>();
 var verdicts = new List<string>();
 DateTime started = DateTime.UtcNow;
 var exitCode = 0;
@@ -49,6 +51,8 @@ try
 {
     Uri uri = await broker.StartAsync();
     Console.WriteLine($"broker {uri}");
+    floor = await BrokerFloor.MeasureAsync(uri, image.Length);
+    Console.WriteLine(floor.Describe());
     await using var ingestion = await Service.StartAsync(uri, models, ServeRoles.Ingestion);
     await using var results = await Service.StartAsync(uri, models, ServeRoles.Results);
     try
@@ -70,7 +74,12 @@ try
             var sequential = new List<JobTiming>();
             for (int i = 0; i < jobs; i++)
                 sequential.Add(await RunJobAsync());
-            var bd = Breakdown.Skip(Breakdown.Count - jobs).ToArray();
+            var bd = samples.Skip(samples.Count - jobs).ToArray();
+            double Median(Func<(double Submit, double StartedAt, double StartedSeen, double CompletedAt, double CompletedSeen), double> pick) => P(bd.Select(pick).ToArray(), 50);
+            string breakdown = string.Create(CultureInfo.InvariantCulture,
+                $"| {count} | {Median(b => b.Submit):F1} | {Median(b => b.StartedAt):F1} | {Median(b => b.CompletedAt):F1} | {Median(b => b.CompletedSeen - b.CompletedAt):F1} |");
+            Console.WriteLine(breakdown);
+            breakdowns.Add(breakdown);
             // Throughput: `inflight` jobs in flight at once.
             var gate = new SemaphoreSlim(inflight);
             var clock = Stopwatch.StartNew();
@@ -81,7 +90,6 @@ try
             }));
             double seconds = clock.Elapsed.TotalSeconds;
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"breakdown p50: submit {P(bd.Select(b => b.Item1).ToArray(), 50):F1} started-at {P(bd.Select(b => b.Item2).ToArray(), 50):F1} started-seen {P(bd.Select(b => b.Item3).ToArray(), 50):F1} completed-at {P(bd.Select(b => b.Item4).ToArray(), 50):F1} completed-seen {P(bd.Select(b => b.Item5).ToArray(), 50):F1}"));
             var overhead = sequential.Select(j => j.EndToEndMs - j.ComputeMs).ToArray();
             var e2e = sequential.Select(j => j.EndToEndMs).ToArray();
             var compute = sequential.Select(j => j.ComputeMs).ToArray();
@@ -120,7 +128,7 @@ try
             else if (e.KindCase == JobEvent.KindOneofCase.Completed)
             {
                 double end = clock.Elapsed.TotalMilliseconds;
-                Breakdown.Add((submitMs, startedAt, startedSeen, e.TimeUnixMs - t0, end));
+                samples.Add((submitMs, startedAt, startedSeen, e.TimeUnixMs - t0, end));
                 return new JobTiming(end, e.Completed.TimingsMs.Values.Sum(), worker, queueWait);
             }
             else if (e.KindCase is JobEvent.KindOneofCase.Failed or JobEvent.KindOneofCase.Cancelled)
@@ -163,6 +171,14 @@ md.AppendLine("|---|---|---|---|---|---|---|---|---|");
 foreach (var r in rows) md.AppendLine(r);
 md.AppendLine();
 md.AppendLine("Goal (issue 5): overhead p50 ≤ 5 ms, p99 ≤ 25 ms. " + string.Join("; ", verdicts) + ".");
+md.AppendLine();
+md.AppendLine("Where the latency goes (medians of the one-at-a-time runs, ms from the client's Submit; event times are the events' `time_unix_ms`, whole milliseconds):");
+md.AppendLine();
+md.AppendLine("| workers | Submit answered | STARTED published | COMPLETED published | COMPLETED published → seen by the client |");
+md.AppendLine("|---|---|---|---|---|");
+foreach (var line in breakdowns) md.AppendLine(line);
+md.AppendLine();
+md.AppendLine((floor?.Describe() ?? "broker floor not measured") + ". A job crosses the broker twice on its critical path: the job message to a worker, then its last events to results.");
 md.AppendLine("<!-- service-bench:end -->");
 string resultsPath = Path.Combine(root, "bench", "RESULTS.md");
 string text = File.Exists(resultsPath) ? File.ReadAllText(resultsPath) : "# Benchmark results\n";
@@ -304,5 +320,80 @@ internal sealed class Service : IAsyncDisposable
     {
         _channel.Dispose();
         await _host.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// RabbitMQ's own latency on this machine, through the same transport the services use: publish →
+/// consumer delivery for a job-sized message on a quorum queue and on a stream, one at a time with
+/// idle gaps like the latency runs (so each includes the wake-up of an idle broker and client).
+/// Every job crosses the broker twice on its critical path (the job, then its last events).
+/// </summary>
+internal sealed record BrokerFloor(double QueueSmallMs, double QueueJobMs, double StreamSmallMs, double StreamJobMs, int JobBytes)
+{
+    private const int Samples = 100;
+
+    public static async Task<BrokerFloor> MeasureAsync(Uri broker, int jobBytes)
+    {
+        string prefix = "floor" + Guid.NewGuid().ToString("N")[..8];
+        await using var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions
+        {
+            Uri = broker, ClientName = prefix, JobQueue = prefix + ".jobs", DeadLetterExchange = prefix + ".dlx",
+            DeadLetterQueue = prefix + ".dead", EventStream = prefix + ".events",
+        });
+        using var stop = new CancellationTokenSource();
+        var jobs = transport.Jobs.ConsumeAsync(1, stop.Token).GetAsyncEnumerator(stop.Token);
+        var events = transport.Events.SubscribeAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        try
+        {
+            async Task<double> QueueAsync(int bytes)
+            {
+                var times = new double[Samples];
+                for (int i = 0; i < Samples; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var delivered = jobs.MoveNextAsync().AsTask();
+                    await transport.Jobs.PublishAsync(new JobEnvelope($"j{i}", new byte[bytes], new Dictionary<string, string>(), null), CancellationToken.None);
+                    if (!await delivered) throw new InvalidOperationException("job consumer ended");
+                    times[i] = clock.Elapsed.TotalMilliseconds;
+                    await jobs.Current.AckAsync();
+                    await Task.Delay(3);
+                }
+                return Median(times);
+            }
+
+            async Task<double> StreamAsync(int bytes)
+            {
+                var times = new double[Samples];
+                for (int i = 0; i < Samples; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var delivered = events.MoveNextAsync().AsTask();
+                    _ = transport.Events.PublishAsync(new JobEventEnvelope("e", i, new byte[bytes], new Dictionary<string, string>()), CancellationToken.None);
+                    if (!await delivered) throw new InvalidOperationException("stream subscriber ended");
+                    times[i] = clock.Elapsed.TotalMilliseconds;
+                    await Task.Delay(3);
+                }
+                return Median(times);
+            }
+
+            await QueueAsync(200); // warm-up
+            return new BrokerFloor(await QueueAsync(200), await QueueAsync(jobBytes), await StreamAsync(200), await StreamAsync(jobBytes), jobBytes);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await jobs.DisposeAsync().AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+            await events.DisposeAsync().AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"broker floor (publish → delivered, p50): quorum queue {QueueSmallMs:F2} ms (200 B) / {QueueJobMs:F2} ms ({JobBytes / 1000} kB); stream {StreamSmallMs:F2} ms (200 B) / {StreamJobMs:F2} ms ({JobBytes / 1000} kB)");
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
     }
 }
