@@ -25,6 +25,13 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     public Task DisposeAsync() => RunAsync("stop-broker.sh");
 
+    /// <summary>SIGKILL to the node (a crash, state left on disk), then the node started again on the same dir and ports.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        await RunAsync("crash-broker.sh");
+        await RunAsync("start-broker.sh");
+    }
+
     /// <summary>rabbitmqctl against the test node, e.g. "stop_app".</summary>
     public Task CtlAsync(params string[] arguments) => RunAsync("ctl.sh", arguments);
 

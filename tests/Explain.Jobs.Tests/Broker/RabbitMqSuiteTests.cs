@@ -52,6 +52,22 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
     }
 
     [Fact]
+    public async Task BrokerKilledWithSigkill_RestartedFromDisk_NoSubmittedJobLost()
+    {
+        // Submit answers only after the broker confirmed the job (written to the quorum queue's
+        // log and fsynced): a crash right after must not lose it, nor its events on the stream.
+        var before = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => suite.Ingestion.Client.SubmitAsync(Requests.Image())));
+
+        await suite.Broker.CrashAndRestartAsync();
+        var after = await SubmitWithRetryAsync(10);
+        var streams = await Task.WhenAll(before.Concat(after).Select(t => suite.Results.Client.WatchAllAsync(t.JobId, timeoutSeconds: 180)));
+
+        Assert.All(streams, events => Assert.Equal(Kind.Completed, events[^1].KindCase));
+        Assert.All(streams, events => Assert.Equal(events.Select(e => e.KindCase).Distinct().Count(), events.Count)); // each event once
+        Assert.All(streams, events => Assert.Equal(Kind.Queued, events[0].KindCase));
+    }
+
+    [Fact]
     public async Task ResultsRestarted_WatchOnFinishedJobReplays()
     {
         var ticket = await suite.Ingestion.Client.SubmitAsync(Requests.Image());
