@@ -12,12 +12,12 @@ public static class EventCodec
 
     public static long NowUnixMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public static JobEventEnvelope Event(JobEvent jobEvent, long sequence)
+    public static JobEventEnvelope Event(JobEvent jobEvent, long sequence, IdempotencyClaim? idempotency = null)
     {
         jobEvent.Sequence = sequence;
         if (jobEvent.TimeUnixMs == 0)
             jobEvent.TimeUnixMs = NowUnixMs();
-        return new(jobEvent.JobId, sequence, new EventMessage { Event = jobEvent }.ToByteArray(), NoHeaders);
+        return new(jobEvent.JobId, sequence, new EventMessage { Event = jobEvent, Idempotency = idempotency }.ToByteArray(), NoHeaders);
     }
 
     public static JobEventEnvelope CancelRequest(string jobId) =>

@@ -1,17 +1,22 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Explain.Internal.V1;
+using Explain.Jobs.Results;
 using Explain.V1;
 using Google.Protobuf;
 
 namespace Explain.Jobs.Ingestion;
 
 /// <summary>
-/// Idempotency keys seen by this ingestion process: key → (request fingerprint, ticket), kept for
-/// <see cref="Retention"/> and at most <see cref="Capacity"/> keys. Concurrent submissions with one
-/// key share one job (the first reserves the key). Per process: replicas behind a load balancer
-/// need sticky routing by key, or a shared store (not built).
+/// Idempotency keys: key → (request fingerprint, ticket). A key is looked up first in the results
+/// index, which learns every key from the QUEUED events on the stream — so a retry that lands on
+/// another ingestion replica, or on this one after a restart, gets the same job for as long as the
+/// stream and the index keep it. Then in this process's own table, kept for <see cref="Retention"/>
+/// and at most <see cref="Capacity"/> keys, where concurrent submissions with one key share one
+/// job (the first reserves the key). Two replicas given one key within the time QUEUED takes to
+/// reach them (about a millisecond) can still both create a job.
 /// </summary>
-public sealed class IdempotencyCache
+public sealed class IdempotencyCache(ResultsIndex index)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
@@ -20,14 +25,22 @@ public sealed class IdempotencyCache
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _added;
 
-    /// <summary>Runs <paramref name="submit"/> once per key; later calls with the key get its ticket marked duplicate.</summary>
-    public async Task<JobTicket> GetOrSubmitAsync(ExplainRequest request, Func<Task<JobTicket>> submit)
+    /// <summary>Runs <paramref name="submit"/> once per key (with the claim to put on QUEUED); later calls with the key get its ticket marked duplicate.</summary>
+    public async Task<JobTicket> GetOrSubmitAsync(ExplainRequest request, Func<IdempotencyClaim, Task<JobTicket>> submit)
     {
         string fingerprint = Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
-        var mine = new Entry(fingerprint, DateTimeOffset.UtcNow, new Lazy<Task<JobTicket>>(submit));
+        if (index.FindByIdempotencyKey(request.IdempotencyKey) is { } known)
+        {
+            if (known.Fingerprint != fingerprint)
+                throw Reused();
+            return new JobTicket { JobId = known.Job.JobId, State = known.Job.State, SubmittedUnixMs = known.SubmittedUnixMs, Duplicate = true };
+        }
+
+        var claim = new IdempotencyClaim { Key = request.IdempotencyKey, Fingerprint = fingerprint };
+        var mine = new Entry(fingerprint, DateTimeOffset.UtcNow, new Lazy<Task<JobTicket>>(() => submit(claim)));
         var entry = _entries.GetOrAdd(request.IdempotencyKey, mine);
         if (entry.Fingerprint != fingerprint)
-            throw JobRejectedException.Invalid("idempotency_key_reused", "idempotency_key was used with a different request");
+            throw Reused();
         try
         {
             var ticket = await entry.Ticket.Value;
@@ -44,6 +57,9 @@ public sealed class IdempotencyCache
                 Trim();
         }
     }
+
+    private static JobRejectedException Reused() =>
+        JobRejectedException.Invalid("idempotency_key_reused", "idempotency_key was used with a different request");
 
     /// <summary>Every 1024 new keys (and whenever over capacity), drops expired keys, then the oldest beyond capacity.</summary>
     private void Trim()

@@ -28,7 +28,7 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
             metrics.Validated(clock.Elapsed.TotalMilliseconds);
             return request.IdempotencyKey.Length == 0
                 ? await PublishAsync(request, callDeadline, cancellationToken)
-                : await idempotency.GetOrSubmitAsync(request, () => PublishAsync(request, callDeadline, CancellationToken.None));
+                : await idempotency.GetOrSubmitAsync(request, claim => PublishAsync(request, callDeadline, CancellationToken.None, claim));
         }
         catch (JobRejectedException e)
         {
@@ -48,7 +48,7 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         IngestionLog.CancelRequested(logger, jobId);
     }
 
-    private async Task<JobTicket> PublishAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken)
+    private async Task<JobTicket> PublishAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken, IdempotencyClaim? idempotency = null)
     {
         string jobId = JobIds.New();
         long now = EventCodec.NowUnixMs();
@@ -58,7 +58,7 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         var envelope = new JobEnvelope(jobId, message.ToByteArray(), headers, deadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(deadline));
         var queued = new JobEvent { JobId = jobId, TimeUnixMs = now, Queued = new Queued { Model = request.Model, DeadlineUnixMs = deadline } };
         queued.Queued.Methods.AddRange(request.Methods.Count > 0 ? request.Methods : ["gradcam"]);
-        var queuedConfirmed = transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued), cancellationToken);
+        var queuedConfirmed = transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued, idempotency), cancellationToken);
         try
         {
             await transport.Jobs.PublishAsync(envelope, cancellationToken);

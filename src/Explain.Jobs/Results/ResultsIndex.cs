@@ -14,6 +14,8 @@ public sealed class ResultsIndex
 {
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<string, IdempotentJob> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _keyOfJob = new(StringComparer.Ordinal);
     private readonly JobsOptions _options;
     private readonly ResultsMetrics _metrics;
     private TaskCompletionSource _newJob = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,11 +41,24 @@ public sealed class ResultsIndex
             _metrics.Indexed();
         else
             _metrics.Duplicate();
+        if (message.Idempotency is { Key.Length: > 0 } claim && jobEvent.KindCase == JobEvent.KindOneofCase.Queued)
+        {
+            if (_keys.TryAdd(claim.Key, new IdempotentJob(claim.Fingerprint, record, jobEvent.TimeUnixMs)))
+                _keyOfJob[envelope.JobId] = claim.Key;
+        }
         if (created)
             NewJob(envelope.JobId);
     }
 
     public JobRecord? Find(string jobId) => _jobs.GetValueOrDefault(jobId);
+
+    /// <summary>The job first queued with this idempotency key (by any ingestion replica), while the index still holds it.</summary>
+    public IdempotentJob? FindByIdempotencyKey(string key)
+    {
+        if (!_keys.TryGetValue(key, out var known))
+            return null;
+        return _jobs.ContainsKey(known.Job.JobId) ? known : null;
+    }
 
     /// <summary>The job's events after <paramref name="afterSequence"/>, then live ones, until its terminal event.</summary>
     /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
@@ -97,6 +112,13 @@ public sealed class ResultsIndex
     private void Trim()
     {
         while (_jobs.Count > _options.MaxRetainedJobs && _order.TryDequeue(out var oldest))
+        {
             _jobs.TryRemove(oldest, out _);
+            if (_keyOfJob.TryRemove(oldest, out var key))
+                _keys.TryRemove(key, out _);
+        }
     }
 }
+
+/// <summary>A job an idempotency key points at: the request's fingerprint, the job, when it was queued.</summary>
+public sealed record IdempotentJob(string Fingerprint, JobRecord Job, long SubmittedUnixMs);

@@ -56,6 +56,26 @@ public sealed class ResultsIndexTests : IDisposable
     }
 
     [Fact]
+    public void Apply_QueuedWithIdempotencyClaim_KeyFindsTheJobUntilItIsTrimmed()
+    {
+        var index = new ResultsIndex(new JobsOptions { ModelStore = ".", MaxRetainedJobs = 2 }, new ResultsMetrics(_services.GetRequiredService<IMeterFactory>()));
+        var claim = new Explain.Internal.V1.IdempotencyClaim { Key = "retry-me", Fingerprint = "F1" };
+        index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued(), TimeUnixMs = 1234 }, EventSequences.Queued, claim));
+        index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started() }, EventSequences.FirstWorkerEvent, new Explain.Internal.V1.IdempotencyClaim { Key = "not-on-queued", Fingerprint = "F2" }));
+
+        var found = index.FindByIdempotencyKey("retry-me");
+        Assert.NotNull(found);
+        Assert.Equal((_job, "F1", 1234L, JobState.Running), (found.Job.JobId, found.Fingerprint, found.SubmittedUnixMs, found.Job.State));
+        Assert.Null(index.FindByIdempotencyKey("not-on-queued"));
+
+        foreach (var other in new[] { JobIds.New(), JobIds.New(), JobIds.New() })
+            index.Apply(EventCodec.Event(new JobEvent { JobId = other, Queued = new Queued() }, EventSequences.Queued));
+
+        Assert.Null(index.Find(_job));
+        Assert.Null(index.FindByIdempotencyKey("retry-me"));
+    }
+
+    [Fact]
     public async Task Watch_JobArrivesLater_StreamsIt()
     {
         var watch = Collect(_index.WatchAsync(_job, 0, CancellationToken.None));
