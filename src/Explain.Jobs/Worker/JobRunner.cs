@@ -45,14 +45,14 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         string id = job.JobId;
         double queueWait = Math.Max(0, EventCodec.NowUnixMs() - job.SubmittedUnixMs);
         metrics.QueueWait(queueWait);
-        var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
-        inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
-
+        // The model starts first; STARTED is sent while it runs.
         var compute = threads.RunAsync(() =>
         {
             var rented = cache.Rent(job.Request.Model);
             return (Explainer: rented, Result: Compute(rented, job.Request));
         });
+        var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
+        inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
         _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
         var (explainer, (input, explanation)) = await compute.WaitAsync(cancellationToken);
 

@@ -33,7 +33,7 @@ public sealed class RabbitMqEventStream : IEventStream
 
     public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var items = Channel.CreateUnbounded<StreamItem>(new UnboundedChannelOptions { SingleReader = true });
+        var items = Channel.CreateUnbounded<StreamItem>(); // multi-reader flavour: it can count what is buffered
         void OnRecovered() => items.Writer.TryWrite(StreamItem.Resubscribe);
         await _broker.WaitOpenAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         var channel = await _broker.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -48,19 +48,31 @@ public sealed class RabbitMqEventStream : IEventStream
                 return Task.CompletedTask;
             };
             long next = 0;
+            ulong unacked = 0;
+            int unackedCount = 0;
             await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
             await foreach (var item in items.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (item.Event is null)
                 {
+                    (unacked, unackedCount) = (0, 0); // tags from before the recovery are void
                     await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                await channel.BasicAckAsync(item.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
-                if (item.Offset < next)
-                    continue; // delivered again by a consumer that was re-created before this one ended
-                next = item.Offset + 1;
-                yield return item.Event;
+                if (item.Offset >= next)
+                {
+                    next = item.Offset + 1;
+                    yield return item.Event;
+                }
+                // else: delivered again by a consumer that was re-created before this one ended.
+                // Acks only return credit on a stream: one for everything handed out, once the
+                // subscriber has caught up or every Prefetch/4 events, off the path of each event.
+                (unacked, unackedCount) = (item.DeliveryTag, unackedCount + 1);
+                if (items.Reader.Count == 0 || unackedCount >= Prefetch / 4)
+                {
+                    await channel.BasicAckAsync(unacked, multiple: true, cancellationToken).ConfigureAwait(false);
+                    (unacked, unackedCount) = (0, 0);
+                }
             }
         }
         finally

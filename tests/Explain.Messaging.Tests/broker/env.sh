@@ -16,7 +16,7 @@ export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_NODE_PORT="$EXPLAIN_BROKER_PORT"
 export ERL_EPMD_ADDRESS=127.0.0.1
 # Erlang distribution (used by rabbitmqctl) on loopback only, like everything else.
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} ${EXPLAIN_BROKER_ERL_ARGS:-}"
 export RABBITMQ_MNESIA_BASE="$EXPLAIN_BROKER_DIR/mnesia"
 export RABBITMQ_LOG_BASE="$EXPLAIN_BROKER_DIR/log"
 export RABBITMQ_PID_FILE="$EXPLAIN_BROKER_DIR/broker.pid"
