@@ -1,5 +1,5 @@
 // Explain.Service.Bench: service overhead through RabbitMQ (issue 5, last bullet).
-// Usage: dotnet run -c Release --project bench/Explain.Service.Bench [-- --jobs 200 --model resnet8_cifar10 --inflight 8]
+// Usage: dotnet run -c Release --project bench/Explain.Service.Bench [-- --jobs 200 --model resnet8_cifar10 --inflight 8 --runs 1]
 // Starts a private broker (tests/Explain.Messaging.Tests/broker scripts, always stopped at the end),
 // hosts ingestion + results in this process on 127.0.0.1, runs 1 then 2 explain-worker processes,
 // and measures per job: submit → COMPLETED (client wall time) minus the worker's own compute time
@@ -24,6 +24,7 @@ using Microsoft.Extensions.Logging;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;
 int jobs = int.Parse(Arg("jobs", "200"), CultureInfo.InvariantCulture);
 int inflight = int.Parse(Arg("inflight", "8"), CultureInfo.InvariantCulture);
+int runs = int.Parse(Arg("runs", "1"), CultureInfo.InvariantCulture); // the whole 1- then 2-worker measurement, repeated
 string model = Arg("model", "resnet8_cifar10");
 string root = FindRoot();
 string models = "/work/shared/models";
@@ -57,8 +58,15 @@ try
     await using var results = await Service.StartAsync(uri, models, ServeRoles.Results);
     try
     {
-        foreach (int count in new[] { 1, 2 })
+        foreach (int count in Enumerable.Range(0, runs).SelectMany(_ => new[] { 1, 2 }))
         {
+            while (workers.Count > count)
+            {
+                workers[^1].Kill();
+                await workers[^1].WaitForExitAsync();
+                workers[^1].Dispose();
+                workers.RemoveAt(workers.Count - 1);
+            }
             while (workers.Count < count)
                 workers.Add(StartWorker(workerDll, uri, models));
             // Warm-up: until every worker has run jobs (sessions loaded, JIT warm).
@@ -156,14 +164,18 @@ md.AppendLine("## Service overhead through RabbitMQ");
 md.AppendLine();
 md.AppendLine(string.Create(CultureInfo.InvariantCulture,
     $"Run by `dotnet run -c Release --project bench/Explain.Service.Bench` on {started:yyyy-MM-dd HH:mm}–{DateTime.UtcNow:HH:mm} UTC on this project's machine ({Environment.ProcessorCount} cores)."));
+string repeated = runs > 1
+    ? string.Create(CultureInfo.InvariantCulture, $"; the whole measurement {runs} times in a row, one row per run and worker count (this 2-core machine is shared and noisy: the spread between runs is part of the result).")
+    : ".";
 md.AppendLine(string.Create(CultureInfo.InvariantCulture,
     $"Private RabbitMQ (Debian rabbitmq-server, loopback), ingestion + results hosted in the bench process on 127.0.0.1, " +
     $"workers = real `explain-worker` processes (`--concurrency 1`) on the same 2 cores. Model `{model}`, image `both.png`, method gradcam, " +
-    $"top-1, overlays included. {jobs} jobs one at a time for latency, then {jobs} jobs with {inflight} in flight for throughput, after a warm-up."));
+    $"top-1, overlays included. {jobs} jobs one at a time for latency, then {jobs} jobs with {inflight} in flight for throughput, after a warm-up{repeated}"));
 md.AppendLine();
 md.AppendLine("Overhead = client wall time from Submit to the COMPLETED event (Watch on the results service) minus the worker's in-process " +
-    "compute time, which is the sum of the COMPLETED event's `timings_ms` for that same job (decode_preprocess + forward + backward + gradcam). " +
-    "So overhead includes gRPC submit, publish/consume through the broker, session rent, heatmap overlay encoding, event publishing and the results service's fan-out to Watch.");
+    "compute time, which is the sum of the COMPLETED event's `timings_ms` for that same job: decode_preprocess + forward + backward + gradcam + render " +
+    "(the overlay PNG and the heatmap event, the same stage `explain run` reports in result.json). " +
+    "So overhead includes gRPC submit, the upload's validation, publish/consume through the broker, session rent, event publishing and the results service's fan-out to Watch.");
 md.AppendLine("Queue wait = the STARTED event's `queue_wait_ms` (ingestion's enqueue → a worker takes the job), part of the overhead.");
 md.AppendLine();
 md.AppendLine("| workers | end-to-end p50 (ms) | compute p50 (ms) | overhead p50 (ms) | overhead p99 (ms) | overhead max (ms) | queue wait p50 (ms) | throughput (jobs/s) | workers that took jobs |");

@@ -46,6 +46,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         double queueWait = Math.Max(0, EventCodec.NowUnixMs() - job.SubmittedUnixMs);
         metrics.QueueWait(queueWait);
         // The model starts first; STARTED is sent while it runs.
+        var computeStart = DateTime.UtcNow;
         var compute = threads.RunAsync(() =>
         {
             var rented = cache.Rent(job.Request.Model);
@@ -76,6 +77,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             inFlight.Add(Publish(EventCodec.Event(JobEventFactory.MetricsEvent(id, scores), sequence++), cancellationToken));
         foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
+        JobTracing.Stages(computeStart, timings.OrderBy(t => t.Key == "decode_preprocess" ? 0 : t.Key == "render" ? 2 : 1));
         var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count);
         inFlight.Add(Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken));
         await Task.WhenAll(inFlight);

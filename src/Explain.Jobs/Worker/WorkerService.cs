@@ -53,14 +53,21 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
     private async Task HandleAsync(JobDelivery delivery, CancellationToken stoppingToken)
     {
         string id = delivery.Job.JobId;
+        using var span = JobTracing.StartJob(delivery);
         try
         {
             var job = JobMessage.Parser.ParseFrom(delivery.Job.Body.Span);
             var refusal = Gate(job, delivery.DeliveryCount);
             if (refusal is null && control.IsFinished(id))
+            {
                 WorkerLog.AlreadyFinished(logger, id);
+            }
             else
-                await ending.EndAsync(job, refusal ?? await RunAsync(job, delivery, stoppingToken));
+            {
+                var end = refusal ?? await RunAsync(job, delivery, stoppingToken);
+                JobTracing.End(span, end);
+                await ending.EndAsync(job, end);
+            }
             await delivery.AckAsync();
         }
         catch (InvalidProtocolBufferException e)

@@ -38,14 +38,14 @@ public static class TelemetryEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Puts <see cref="GrpcServerMetricsInterceptor"/> first (outermost) in the gRPC interceptors.
+    /// Puts <see cref="GrpcServerTelemetryInterceptor"/> first (outermost) in the gRPC interceptors.
     /// Call before MapGrpcService: handlers capture the interceptor list when they are mapped.
     /// </summary>
     public static IEndpointRouteBuilder AddGrpcServerMetrics(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var options = endpoints.ServiceProvider.GetRequiredService<GrpcServerOptions>();
-        var interceptor = endpoints.ServiceProvider.GetRequiredService<GrpcServerMetricsInterceptor>();
+        var interceptor = endpoints.ServiceProvider.GetRequiredService<GrpcServerTelemetryInterceptor>();
         if (!options.Interceptors.Contains(interceptor))
         {
             options.Interceptors.Insert(0, interceptor);

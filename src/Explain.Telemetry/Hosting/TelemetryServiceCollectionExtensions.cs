@@ -10,7 +10,7 @@ public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ExplainTelemetry"/> as a singleton created when the host starts and
-    /// disposed with the host, plus <see cref="GrpcServerMetricsInterceptor"/>
+    /// disposed with the host, plus <see cref="GrpcServerTelemetryInterceptor"/>
     /// (wire it with <see cref="TelemetryEndpointRouteBuilderExtensions.AddGrpcServerMetrics"/>).
     /// </summary>
     public static IServiceCollection AddExplainTelemetry(
@@ -22,7 +22,7 @@ public static class TelemetryServiceCollectionExtensions
         configure?.Invoke(options);
         services.AddMetrics();
         services.TryAddSingleton(_ => new ExplainTelemetry(serviceName, options));
-        services.TryAddSingleton<GrpcServerMetricsInterceptor>();
+        services.TryAddSingleton<GrpcServerTelemetryInterceptor>();
         services.AddHostedService<TelemetryHostedService>();
         return services;
     }
