@@ -69,9 +69,9 @@ try
             }
             while (workers.Count < count)
                 workers.Add(StartWorker(workerDll, uri, models));
-            // Warm-up: until every worker has run jobs (sessions loaded, JIT warm).
+            // Warm-up: 60 rounds and until every worker has run jobs (sessions loaded, hot code compiled).
             var seen = new HashSet<string>();
-            for (int round = 0; round < 50 && (seen.Count < count || round < 10); round++)
+            for (int round = 0; round < 200 && (seen.Count < count || round < 60); round++)
             {
                 var batch = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => RunJobAsync()));
                 foreach (var r in batch) seen.Add(r.Worker);

@@ -10,6 +10,10 @@ public interface IEventStream
     /// </summary>
     Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken);
 
-    /// <summary>Every event from the start of the retained log, then new ones as they arrive.</summary>
-    IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every event from the start of the retained log, then new ones as they arrive; with
+    /// <paramref name="sequences"/>, only events whose sequence it accepts (the others are skipped
+    /// before their body is copied: a subscriber that needs a few kinds does not pay for the rest).
+    /// </summary>
+    IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences = null);
 }

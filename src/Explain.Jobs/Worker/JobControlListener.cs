@@ -15,7 +15,8 @@ public sealed class JobControlListener(IMessageTransport transport, JobControl c
         {
             try
             {
-                await foreach (var envelope in transport.Events.SubscribeAsync(stoppingToken))
+                // Only cancel requests and terminal events matter here; heatmaps are skipped unread.
+                await foreach (var envelope in transport.Events.SubscribeAsync(stoppingToken, s => s is EventSequences.CancelRequest or EventSequences.Terminal))
                 {
                     var message = EventCodec.Parse(envelope);
                     if (message.CancelRequested is not null)

@@ -31,7 +31,7 @@ public sealed class InMemoryEventStream : IEventStream
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences = null)
     {
         for (var next = 0; ; next++)
         {
@@ -42,7 +42,8 @@ public sealed class InMemoryEventStream : IEventStream
                     yield break;
                 await appended.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            yield return jobEvent;
+            if (sequences is null || sequences(jobEvent.Sequence))
+                yield return jobEvent;
         }
     }
 

@@ -36,7 +36,9 @@ internal static class AmqpMessages
     }
 
     public static JobEventEnvelope ToEvent(IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body) =>
-        new(properties.MessageId ?? "", ReadLong(properties.Headers, SequenceHeader) ?? 0, body.ToArray(), FromAmqpHeaders(properties.Headers));
+        new(properties.MessageId ?? "", Sequence(properties), body.ToArray(), FromAmqpHeaders(properties.Headers));
+
+    public static long Sequence(IReadOnlyBasicProperties properties) => ReadLong(properties.Headers, SequenceHeader) ?? 0;
 
     /// <summary>1 on first delivery: quorum queues count earlier failed deliveries in x-delivery-count.</summary>
     public static int DeliveryCount(IReadOnlyBasicProperties properties) =>

@@ -31,10 +31,10 @@ public sealed class RabbitMqEventStream : IEventStream
         return _publisher.PublishAsync(_options.EventStream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
     }
 
-    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences = null)
     {
         var items = Channel.CreateUnbounded<StreamItem>(); // multi-reader flavour: it can count what is buffered
-        void OnRecovered() => items.Writer.TryWrite(StreamItem.Resubscribe);
+        void OnRecovered() => items.Writer.TryWrite(StreamItem.Recovered);
         await _broker.WaitOpenAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         var channel = await _broker.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         _broker.Recovered += OnRecovered;
@@ -43,8 +43,12 @@ public sealed class RabbitMqEventStream : IEventStream
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, message) =>
             {
-                var jobEvent = AmqpMessages.ToEvent(message.BasicProperties, message.Body);
-                items.Writer.TryWrite(new StreamItem(jobEvent, AmqpMessages.StreamOffset(message.BasicProperties), message.DeliveryTag));
+                long offset = AmqpMessages.StreamOffset(message.BasicProperties);
+                // An unwanted event is neither copied nor handed out; it still moves the offset and gets acked.
+                var jobEvent = sequences is null || sequences(AmqpMessages.Sequence(message.BasicProperties))
+                    ? AmqpMessages.ToEvent(message.BasicProperties, message.Body)
+                    : null;
+                items.Writer.TryWrite(new StreamItem(jobEvent, offset, message.DeliveryTag, Resubscribe: false));
                 return Task.CompletedTask;
             };
             long next = 0;
@@ -53,7 +57,7 @@ public sealed class RabbitMqEventStream : IEventStream
             await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
             await foreach (var item in items.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (item.Event is null)
+                if (item.Resubscribe)
                 {
                     (unacked, unackedCount) = (0, 0); // tags from before the recovery are void
                     await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
@@ -62,7 +66,8 @@ public sealed class RabbitMqEventStream : IEventStream
                 if (item.Offset >= next)
                 {
                     next = item.Offset + 1;
-                    yield return item.Event;
+                    if (item.Event is not null)
+                        yield return item.Event;
                 }
                 // else: delivered again by a consumer that was re-created before this one ended.
                 // Acks only return credit on a stream: one for everything handed out, once the
@@ -92,8 +97,8 @@ public sealed class RabbitMqEventStream : IEventStream
             arguments, consumer, cancellationToken).ConfigureAwait(false);
     }
 
-    private readonly record struct StreamItem(JobEventEnvelope? Event, long Offset, ulong DeliveryTag)
+    private readonly record struct StreamItem(JobEventEnvelope? Event, long Offset, ulong DeliveryTag, bool Resubscribe)
     {
-        public static readonly StreamItem Resubscribe = default;
+        public static StreamItem Recovered => new(null, 0, 0, Resubscribe: true);
     }
 }

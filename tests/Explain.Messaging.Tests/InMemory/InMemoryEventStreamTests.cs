@@ -55,4 +55,19 @@ public sealed class InMemoryEventStreamTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Timeout));
     }
+
+    [Fact]
+    public async Task SubscribeAsync_WithSequenceFilter_OnlyWantedEventsInOrder()
+    {
+        var stream = new InMemoryEventStream();
+        for (var i = 0; i < 10; i++)
+            await stream.PublishAsync(Event("a", i), CancellationToken.None);
+
+        await using var subscriber = stream.SubscribeAsync(CancellationToken.None, s => s % 3 == 0).GetAsyncEnumerator();
+        var seen = new List<long>();
+        for (var i = 0; i < 4; i++)
+            seen.Add((await NextAsync(subscriber)).Sequence);
+
+        Assert.Equal([0L, 3, 6, 9], seen);
+    }
 }

@@ -75,4 +75,24 @@ public sealed class RabbitMqEventStreamTests(BrokerFixture broker)
         foreach (var (_, sequences) in seen)
             Assert.Equal(Enumerable.Range(0, PerJob).Select(i => (long)i), sequences);
     }
+
+    [Fact]
+    public async Task SubscribeAsync_WithSequenceFilter_OnlyWantedEventsInOrderThenLiveOnes()
+    {
+        await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
+        for (var i = 0; i < 10; i++)
+            await transport.Events.PublishAsync(Event("a", i), CancellationToken.None);
+
+        await using var subscriber = transport.Events.SubscribeAsync(CancellationToken.None, s => s % 3 == 0).GetAsyncEnumerator();
+        var replayed = new List<long>();
+        for (var i = 0; i < 4; i++)
+            replayed.Add((await NextAsync(subscriber)).Sequence);
+        for (var i = 10; i < 13; i++)
+            await transport.Events.PublishAsync(Event("b", i), CancellationToken.None);
+        var live = await NextAsync(subscriber);
+
+        Assert.Equal([0L, 3, 6, 9], replayed);
+        Assert.Equal(("b", 12L), (live.JobId, live.Sequence));
+        Assert.Equal("b#12"u8.ToArray(), live.Body.ToArray());
+    }
 }
