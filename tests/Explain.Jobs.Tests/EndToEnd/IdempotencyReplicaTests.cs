@@ -32,13 +32,8 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Submit_SameKeyOnAnotherReplica_SameJobMarkedDuplicate()
     {
-        var (replicaA, _) = await StartIngestionAsync();
-        var (replicaB, indexB) = await StartIngestionAsync();
-        var request = Requests.Image();
-        request.IdempotencyKey = Guid.NewGuid().ToString();
+        var (replicaB, request, first) = await SubmitOnOneReplicaSeenByAnotherAsync();
 
-        var first = await replicaA.SubmitAsync(request);
-        await WaitIndexedAsync(indexB, first.JobId);
         var retried = await replicaB.SubmitAsync(request);
 
         Assert.Equal(first.JobId, retried.JobId);
@@ -50,12 +45,7 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Submit_SameKeyOtherRequestOnAnotherReplica_InvalidArgument()
     {
-        var (replicaA, _) = await StartIngestionAsync();
-        var (replicaB, indexB) = await StartIngestionAsync();
-        var request = Requests.Image();
-        request.IdempotencyKey = Guid.NewGuid().ToString();
-        var first = await replicaA.SubmitAsync(request);
-        await WaitIndexedAsync(indexB, first.JobId);
+        var (replicaB, request, _) = await SubmitOnOneReplicaSeenByAnotherAsync();
         request.Methods.Add("layercam");
 
         var error = await Assert.ThrowsAsync<Grpc.RpcException>(() => replicaB.SubmitAsync(request));
@@ -77,6 +67,18 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
 
         Assert.Equal(first.JobId, retried.JobId);
         Assert.True(retried.Duplicate);
+    }
+
+    /// <summary>Two replicas; a request with a fresh key submitted to the first, once the second has indexed it.</summary>
+    private async Task<(ExplainClient ReplicaB, ExplainRequest Request, JobTicket First)> SubmitOnOneReplicaSeenByAnotherAsync()
+    {
+        var (replicaA, _) = await StartIngestionAsync();
+        var (replicaB, indexB) = await StartIngestionAsync();
+        var request = Requests.Image();
+        request.IdempotencyKey = Guid.NewGuid().ToString();
+        var first = await replicaA.SubmitAsync(request);
+        await WaitIndexedAsync(indexB, first.JobId);
+        return (replicaB, request, first);
     }
 
     private async Task<(ExplainClient Client, ResultsIndex Index)> StartIngestionAsync()
