@@ -2,13 +2,15 @@ using Google.Protobuf;
 
 namespace Explain.Grpc.Server;
 
-/// <summary>The response stream of a server- or bidi-streaming call; each write is flushed.</summary>
+/// <summary>The response stream of a server- or bidi-streaming call; each write is flushed unless asked not to be.</summary>
 internal sealed class HttpContextStreamWriter<T>(ServerCallContext context) : IAsyncStreamWriter<T>
     where T : class, IMessage<T>
 {
     private int _writing;
 
-    public async Task WriteAsync(T message, CancellationToken cancellationToken = default)
+    public Task WriteAsync(T message, CancellationToken cancellationToken = default) => WriteAsync(message, flush: true, cancellationToken);
+
+    public async Task WriteAsync(T message, bool flush, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _writing, 1) == 1)
         {
@@ -18,7 +20,7 @@ internal sealed class HttpContextStreamWriter<T>(ServerCallContext context) : IA
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, cancellationToken);
-            await ServerMessageIO.WriteMessageAsync(context, message, linked.Token).ConfigureAwait(false);
+            await ServerMessageIO.WriteMessageAsync(context, message, linked.Token, flush).ConfigureAwait(false);
         }
         finally
         {

@@ -12,8 +12,12 @@ public static class WatchStreams
         metrics.WatchStarted();
         try
         {
-            await foreach (var jobEvent in index.WatchAsync(jobId, afterSequence, cancellationToken))
-                await responses.WriteAsync(jobEvent);
+            await foreach (var batch in index.WatchBatchesAsync(jobId, afterSequence, cancellationToken))
+            {
+                // One send for what is ready together (the last heatmap and COMPLETED right behind it).
+                for (int i = 0; i < batch.Count; i++)
+                    await responses.WriteAsync(batch[i], flush: i == batch.Count - 1, cancellationToken);
+            }
         }
         catch (JobRejectedException e)
         {

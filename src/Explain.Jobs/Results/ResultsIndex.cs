@@ -64,16 +64,27 @@ public sealed class ResultsIndex
     /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
     public async IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var batch in WatchBatchesAsync(jobId, afterSequence, cancellationToken))
+        {
+            foreach (var jobEvent in batch)
+                yield return jobEvent;
+        }
+    }
+
+    /// <summary>As <see cref="WatchAsync"/>, in batches: everything available at once (a heatmap and the COMPLETED right behind it) together.</summary>
+    /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
+    public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(string jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var record = await WaitForJobAsync(jobId, cancellationToken);
         long position = afterSequence;
         while (true)
         {
             var changed = record.Changed;
             var (events, terminal) = record.After(position);
-            foreach (var e in events)
+            if (events.Count > 0)
             {
-                position = e.Sequence;
-                yield return e;
+                position = events[^1].Sequence;
+                yield return events;
             }
             if (terminal && record.After(position).Events.Count == 0)
                 yield break;

@@ -33,6 +33,21 @@ public sealed class CallTypeTests : ServerFixture
     }
 
     [Fact]
+    public async Task ServerStream_BufferedWrites_EveryMessageInOrderUnflushedTailDeliveredAtTheEnd()
+    {
+        using var call = Channel.ServerStreamingCall(EchoMethods.ServerStream, new EchoRequest { Message = "b", Count = 50, FlushEvery = 7 }, Timeout());
+
+        var indexes = new List<int>();
+        await foreach (var response in call.ResponseStream.ReadAllAsync())
+        {
+            indexes.Add(response.Index);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50), indexes); // 49 (the 50th) was never flushed by the handler
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+    }
+
+    [Fact]
     public async Task ServerStream_ZeroCount_EndsWithOkAndNoMessages()
     {
         using var call = Channel.ServerStreamingCall(EchoMethods.ServerStream, new EchoRequest { Count = 0 }, Timeout());

@@ -29,7 +29,8 @@ public sealed class EchoService
     {
         for (var i = 0; i < request.Count; i++)
         {
-            await responses.WriteAsync(Reply(request, i), context.CancellationToken);
+            bool flush = request.FlushEvery <= 1 || (i + 1) % request.FlushEvery == 0;
+            await responses.WriteAsync(Reply(request, i), flush, context.CancellationToken);
         }
     }
 
