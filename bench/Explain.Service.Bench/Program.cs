@@ -88,6 +88,9 @@ try
                 $"| {count} | {Median(b => b.Submit):F1} | {Median(b => b.StartedAt):F1} | {Median(b => b.CompletedAt):F1} | {Median(b => b.CompletedSeen - b.CompletedAt):F1} |");
             Console.WriteLine(breakdown);
             breakdowns.Add(breakdown);
+            foreach (var (sample, j) in bd.Zip(sequential).OrderByDescending(p => p.Second.EndToEndMs - p.Second.ComputeMs).Take(3))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  slowest: overhead {j.EndToEndMs - j.ComputeMs:F1} ms: submit {sample.Submit:F1}, STARTED at {sample.StartedAt:F0} (seen {sample.StartedSeen:F1}), COMPLETED at {sample.CompletedAt:F0} (seen {sample.CompletedSeen:F1}), compute {j.ComputeMs:F1}"));
             // Throughput: `inflight` jobs in flight at once.
             var gate = new SemaphoreSlim(inflight);
             var clock = Stopwatch.StartNew();
@@ -107,7 +110,7 @@ try
             Console.WriteLine(row);
             rows.Add(row);
             bool met = P(overhead, 50) <= 5 && P(overhead, 99) <= 25;
-            verdicts.Add(string.Create(CultureInfo.InvariantCulture, $"{count} worker(s): {(met ? "met" : "NOT met")} (p50 {P(overhead, 50):F1} ms, p99 {P(overhead, 99):F1} ms)"));
+            verdicts.Add(string.Create(CultureInfo.InvariantCulture, $"{count} worker(s): {(met ? "met" : "NOT met")} (p50 {P(overhead, 50):F2} ms, p99 {P(overhead, 99):F1} ms)"));
         }
     }
     finally
