@@ -354,7 +354,7 @@ internal sealed record BrokerFloor(double QueueSmallMs, double QueueJobMs, doubl
         await using var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions
         {
             Uri = broker, ClientName = prefix, JobQueue = prefix + ".jobs", DeadLetterExchange = prefix + ".dlx",
-            DeadLetterQueue = prefix + ".dead", EventStream = prefix + ".events",
+            DeadLetterQueue = prefix + ".dead", EventStream = prefix + ".events", ControlStream = prefix + ".control",
         });
         using var stop = new CancellationTokenSource();
         var jobs = transport.Jobs.ConsumeAsync(1, stop.Token).GetAsyncEnumerator(stop.Token);

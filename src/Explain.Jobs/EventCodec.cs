@@ -20,6 +20,10 @@ public static class EventCodec
         return new(jobEvent.JobId, sequence, new EventMessage { Event = jobEvent, Idempotency = idempotency }.ToByteArray(), NoHeaders);
     }
 
+    /// <summary>The control stream's marker that a job has its terminal event.</summary>
+    public static JobEventEnvelope JobEnded(string jobId) =>
+        new(jobId, EventSequences.Terminal, new EventMessage { JobEnded = new JobEnded { JobId = jobId } }.ToByteArray(), NoHeaders);
+
     public static JobEventEnvelope CancelRequest(string jobId) =>
         new(jobId, EventSequences.CancelRequest, new EventMessage { CancelRequested = new CancelRequested { JobId = jobId, TimeUnixMs = NowUnixMs() } }.ToByteArray(), NoHeaders);
 

@@ -38,12 +38,12 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         }
     }
 
-    /// <summary>Records a cancel request on the events stream; workers act on it.</summary>
+    /// <summary>Records a cancel request on the control stream; workers act on it.</summary>
     public async Task CancelAsync(string jobId, CancellationToken cancellationToken)
     {
         if (!JobIds.IsWellFormed(jobId))
             throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id");
-        await transport.Events.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);
+        await transport.Control.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);
         metrics.CancelRequested();
         IngestionLog.CancelRequested(logger, jobId);
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Explain.Jobs.Worker;
 
-/// <summary>Feeds <see cref="JobControl"/> from the events stream: cancel requests and terminal events.</summary>
+/// <summary>Feeds <see cref="JobControl"/> from the control stream: cancel requests and job-ended markers.</summary>
 public sealed class JobControlListener(IMessageTransport transport, JobControl control, ILogger<JobControlListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,13 +15,12 @@ public sealed class JobControlListener(IMessageTransport transport, JobControl c
         {
             try
             {
-                // Only cancel requests and terminal events matter here; heatmaps are skipped unread.
-                await foreach (var envelope in transport.Events.SubscribeAsync(stoppingToken, s => s is EventSequences.CancelRequest or EventSequences.Terminal))
+                await foreach (var envelope in transport.Control.SubscribeAsync(stoppingToken))
                 {
                     var message = EventCodec.Parse(envelope);
                     if (message.CancelRequested is not null)
                         control.CancelRequested(envelope.JobId);
-                    else if (message.Event is { } e && ApiMethods.IsTerminal(e))
+                    else if (message.JobEnded is not null)
                         control.Finished(envelope.JobId);
                     delayMs = 100;
                 }

@@ -8,7 +8,8 @@ namespace Explain.Jobs.Worker;
 
 /// <summary>
 /// A job's end: publishes its terminal event with the one terminal sequence number (unless the
-/// runner already published COMPLETED), remembers the job as finished, and counts and logs how it ended.
+/// runner already published COMPLETED) and a job-ended marker on the control stream, remembers
+/// the job as finished, and counts and logs how it ended.
 /// </summary>
 public sealed class JobEnding(IMessageTransport transport, JobControl control, WorkerMetrics metrics, ILogger<JobEnding> logger)
 {
@@ -16,6 +17,8 @@ public sealed class JobEnding(IMessageTransport transport, JobControl control, W
     {
         if (ending.KindCase != JobEvent.KindOneofCase.Completed)
             await transport.Events.PublishAsync(EventCodec.Event(ending, EventSequences.Terminal), CancellationToken.None);
+        // Every worker hears of it on the small control stream (and skips a redelivery of the job).
+        await transport.Control.PublishAsync(EventCodec.JobEnded(job.JobId), CancellationToken.None);
         control.Finished(job.JobId);
         double endToEnd = job.SubmittedUnixMs == 0 ? 0 : EventCodec.NowUnixMs() - job.SubmittedUnixMs;
         metrics.EndToEnd(endToEnd, ending.KindCase.ToString().ToLowerInvariant());

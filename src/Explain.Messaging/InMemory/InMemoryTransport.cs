@@ -13,21 +13,27 @@ public sealed class InMemoryTransport : IMessageTransport
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DeliveryLimit, 1);
         Jobs = new InMemoryJobQueue(options.Capacity, options.DeliveryLimit, new InMemoryJobQueue(int.MaxValue, int.MaxValue, deadLetterQueue: null));
         Events = new InMemoryEventStream();
+        Control = new InMemoryEventStream();
     }
 
     public InMemoryJobQueue Jobs { get; }
 
     public InMemoryEventStream Events { get; }
 
+    public InMemoryEventStream Control { get; }
+
     IJobQueue IMessageTransport.Jobs => Jobs;
 
     IEventStream IMessageTransport.Events => Events;
+
+    IEventStream IMessageTransport.Control => Control;
 
     /// <summary>Ends every consumer and subscriber enumeration; un-acked jobs go back to the queue.</summary>
     public ValueTask DisposeAsync()
     {
         Jobs.Close();
         Events.Close();
+        Control.Close();
         return ValueTask.CompletedTask;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
             RequestedHeartbeat = TimeSpan.FromSeconds(10),
             // NOTE: stream consumers are re-created by their subscriber from the next offset;
             // recovering them as declared would replay the stream from "first" again.
-            TopologyRecoveryFilter = new TopologyRecoveryFilter { ConsumerFilter = c => c.Queue != options.EventStream },
+            TopologyRecoveryFilter = new TopologyRecoveryFilter { ConsumerFilter = c => c.Queue != options.EventStream && c.Queue != options.ControlStream },
         };
         while (true)
         {

@@ -17,18 +17,20 @@ public sealed class RabbitMqEventStream : IEventStream
     private readonly BrokerConnection _broker;
     private readonly RabbitMqTransportOptions _options;
     private readonly ConfirmingPublisher _publisher;
+    private readonly string _stream;
 
-    internal RabbitMqEventStream(BrokerConnection broker, RabbitMqTransportOptions options)
+    internal RabbitMqEventStream(BrokerConnection broker, RabbitMqTransportOptions options, string stream)
     {
         _broker = broker;
         _options = options;
+        _stream = stream;
         _publisher = new ConfirmingPublisher(broker, options.PublishRecoveryTimeout);
     }
 
     public Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobEvent);
-        return _publisher.PublishAsync(_options.EventStream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
+        return _publisher.PublishAsync(_stream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
     }
 
     public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences = null)
@@ -93,7 +95,7 @@ public sealed class RabbitMqEventStream : IEventStream
     {
         await channel.BasicQosAsync(0, Prefetch, global: false, cancellationToken).ConfigureAwait(false);
         var arguments = new Dictionary<string, object?> { ["x-stream-offset"] = offset == 0 ? "first" : offset };
-        await channel.BasicConsumeAsync(_options.EventStream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
+        await channel.BasicConsumeAsync(_stream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
             arguments, consumer, cancellationToken).ConfigureAwait(false);
     }
 

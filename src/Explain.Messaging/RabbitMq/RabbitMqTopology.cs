@@ -28,12 +28,15 @@ internal static class RabbitMqTopology
             ["x-dead-letter-strategy"] = "at-least-once",
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        await channel.QueueDeclareAsync(options.EventStream, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        foreach (var stream in new[] { options.EventStream, options.ControlStream })
         {
-            ["x-queue-type"] = "stream",
-            ["x-max-age"] = $"{Math.Max(1, (long)options.EventRetention.TotalSeconds)}s",
-            ["x-max-length-bytes"] = options.EventRetentionBytes,
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.QueueDeclareAsync(stream, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "stream",
+                ["x-max-age"] = $"{Math.Max(1, (long)options.EventRetention.TotalSeconds)}s",
+                ["x-max-length-bytes"] = options.EventRetentionBytes,
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
 
         await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,7 +1,7 @@
 namespace Explain.Messaging;
 
 /// <summary>
-/// The broker transport: jobs on a quorum queue, events on a stream, one recovering connection.
+/// The broker transport: jobs on a quorum queue, events and control messages on two streams, one recovering connection.
 /// <see cref="ConnectAsync"/> waits for the broker when it is not up yet.
 /// </summary>
 public sealed class RabbitMqTransport : IMessageTransport
@@ -13,12 +13,15 @@ public sealed class RabbitMqTransport : IMessageTransport
         _broker = broker;
         Metrics = metrics;
         Jobs = new RabbitMqJobQueue(broker, options);
-        Events = new RabbitMqEventStream(broker, options);
+        Events = new RabbitMqEventStream(broker, options, options.EventStream);
+        Control = new RabbitMqEventStream(broker, options, options.ControlStream);
     }
 
     public RabbitMqJobQueue Jobs { get; }
 
     public RabbitMqEventStream Events { get; }
+
+    public RabbitMqEventStream Control { get; }
 
     /// <summary>Counts reconnects (explain.broker.reconnects).</summary>
     public MessagingMetrics Metrics { get; }
@@ -29,6 +32,8 @@ public sealed class RabbitMqTransport : IMessageTransport
     IJobQueue IMessageTransport.Jobs => Jobs;
 
     IEventStream IMessageTransport.Events => Events;
+
+    IEventStream IMessageTransport.Control => Control;
 
     /// <summary>Connects (retrying every <see cref="RabbitMqTransportOptions.ReconnectDelay"/> while the broker is unreachable) and declares the queues.</summary>
     public static async Task<RabbitMqTransport> ConnectAsync(RabbitMqTransportOptions options, MessagingMetrics? metrics = null, CancellationToken cancellationToken = default)
@@ -54,6 +59,7 @@ public sealed class RabbitMqTransport : IMessageTransport
     {
         await Jobs.DisposeAsync().ConfigureAwait(false);
         await Events.DisposeAsync().ConfigureAwait(false);
+        await Control.DisposeAsync().ConfigureAwait(false);
         await _broker.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -16,6 +16,9 @@ public sealed class RabbitMqTransportOptions
 
     public string EventStream { get; init; } = "explain.events";
 
+    /// <summary>Cancel requests and job-ended markers for the workers (small messages only).</summary>
+    public string ControlStream { get; init; } = "explain.control";
+
     /// <summary>Jobs in the queue (x-max-length) before publishes are nacked (<see cref="QueueFullException"/>).</summary>
     /// <remarks>Approximate: a quorum queue switches to rejecting once it is over the limit, so a publish or a few concurrent ones get past it.</remarks>
     public int Capacity { get; init; } = 10_000;

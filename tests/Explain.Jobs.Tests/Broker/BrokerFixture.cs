@@ -33,7 +33,7 @@ public sealed class BrokerFixture : IAsyncLifetime
     }
 
     /// <summary>rabbitmqctl against the test node, e.g. "stop_app".</summary>
-    public Task CtlAsync(params string[] arguments) => RunAsync("ctl.sh", arguments);
+    public Task<string> CtlAsync(params string[] arguments) => RunAsync("ctl.sh", arguments);
 
     private static Dictionary<string, string> BrokerEnvironment()
     {

@@ -68,6 +68,43 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
     }
 
     [Fact]
+    public async Task CancelRunningJob_ReachesTheWorkerOverTheControlStream_EndsCancelled()
+    {
+        var ticket = await suite.Ingestion.Client.SubmitAsync(Requests.Slow());
+        await suite.Results.Client.WaitForAsync(ticket.JobId, Kind.Started);
+
+        await suite.Ingestion.Client.CancelAsync(ticket.JobId);
+        var events = await suite.Results.Client.WatchAllAsync(ticket.JobId);
+
+        Assert.Equal(Kind.Cancelled, events[^1].KindCase);
+        Assert.DoesNotContain(events, e => e.KindCase == Kind.Completed);
+    }
+
+    [Fact]
+    public async Task Consumers_WorkersFollowOnlyTheControlStream_HeatmapsGoOnlyToResults()
+    {
+        // Each event body crosses the broker once per consumer of its stream: the heavy events
+        // stream is read by ingestion's and results' indexes, never by the (many) workers.
+        await suite.Results.Client.WatchAllAsync((await suite.Ingestion.Client.SubmitAsync(Requests.Image())).JobId);
+
+        string queues = await suite.Broker.CtlAsync("list_queues", "-q", "name", "consumers");
+        var streamConsumers = queues
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t'))
+            .Where(cells => cells.Length == 2 && int.TryParse(cells[1], out _))
+            .ToDictionary(cells => cells[0], cells => int.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture));
+        // Quorum queue consumers are listed by list_consumers (list_queues counts stream consumers).
+        int jobConsumers = (await suite.Broker.CtlAsync("list_consumers", "-q", "queue_name"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Count(queue => queue == "explain.jobs");
+
+        Assert.True(streamConsumers.GetValueOrDefault("explain.events") == 2, "rabbitmqctl list_queues name consumers:\n" + queues);
+        // At least one per live worker (a worker SIGKILLed by another test may still be listed for a while).
+        Assert.True(streamConsumers.GetValueOrDefault("explain.control") >= suite.Workers.Count, "rabbitmqctl list_queues name consumers:\n" + queues);
+        Assert.Equal(suite.Workers.Count, jobConsumers);
+    }
+
+    [Fact]
     public async Task ResultsRestarted_WatchOnFinishedJobReplays()
     {
         var ticket = await suite.Ingestion.Client.SubmitAsync(Requests.Image());

@@ -106,6 +106,8 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
 
         public IEventStream Events => inner.Events;
 
+        public IEventStream Control => inner.Control;
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -41,6 +41,7 @@ public sealed class BrokerFixture : IAsyncLifetime
             DeadLetterExchange = prefix + ".dlx",
             DeadLetterQueue = prefix + ".jobs.dead",
             EventStream = prefix + ".events",
+            ControlStream = prefix + ".control",
             Capacity = capacity,
             DeliveryLimit = deliveryLimit,
             ReconnectDelay = TimeSpan.FromMilliseconds(250),
