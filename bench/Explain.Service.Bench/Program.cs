@@ -13,6 +13,7 @@ using Explain.Client;
 using Explain.Grpc.Client;
 using Explain.Jobs.Hosting;
 using Explain.Messaging;
+using Explain.Testing;
 using Explain.V1;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
@@ -33,7 +34,7 @@ string workerDll = Path.Combine(root, "services", "Explain.Worker", "bin", "Rele
 if (!File.Exists(workerDll))
     throw new FileNotFoundException("build Release first (dotnet build -c Release bench/Explain.Service.Bench)", workerDll);
 
-var broker = new Broker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"));
+var broker = new PrivateBroker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"), "service-bench", 40_000);
 var rows = new List<string>();
 var breakdowns = new List<string>();
 BrokerFloor? floor = null;
@@ -238,76 +239,6 @@ static string FindRoot()
 }
 
 internal sealed record JobTiming(double EndToEndMs, double ComputeMs, string Worker, double QueueWaitMs);
-
-/// <summary>The private broker, as the broker tests' fixture starts it: own dir, own free loopback ports.</summary>
-internal sealed class Broker(string scriptDir)
-{
-    private readonly Dictionary<string, string> _environment = BrokerEnvironment();
-    private bool _started;
-
-    public async Task<Uri> StartAsync()
-    {
-        _started = true; // stop even if start fails half-way
-        string output = await RunAsync("start-broker.sh");
-        return new Uri(output.Trim().Split('\n')[^1]);
-    }
-
-    public Task StopAsync() => _started ? RunAsync("stop-broker.sh") : Task.CompletedTask;
-
-    private static Dictionary<string, string> BrokerEnvironment()
-    {
-        int pid = System.Environment.ProcessId;
-        for (int attempt = 0; attempt < 1_000; attempt++)
-        {
-            int port = 40_000 + (pid + attempt) % 1_000 * 10;
-            if (Enumerable.Range(port, 10).All(IsFree))
-            {
-                string P(int offset) => (port + offset).ToString(CultureInfo.InvariantCulture);
-                return new()
-                {
-                    ["EXPLAIN_BROKER_DIR"] = Path.Combine(Path.GetTempPath(), $"explain-test-broker-service-bench-{pid}"  /* the scripts stop orphans under explain-test-broker* */),
-                    ["EXPLAIN_BROKER_OWNER_PID"] = pid.ToString(CultureInfo.InvariantCulture),
-                    ["EXPLAIN_BROKER_PORT"] = P(0),
-                    ["RABBITMQ_DIST_PORT"] = P(1),
-                    ["ERL_EPMD_PORT"] = P(2),
-                    ["RABBITMQ_CTL_DIST_PORT_MIN"] = P(3),
-                    ["RABBITMQ_CTL_DIST_PORT_MAX"] = P(9),
-                    ["RABBITMQ_NODENAME"] = $"explain-service-bench-{pid}@localhost",
-                };
-            }
-        }
-        throw new InvalidOperationException("no block of 10 free loopback ports in 40000-49999 for the bench broker");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private async Task<string> RunAsync(string script)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in _environment)
-            start.Environment[name] = value;
-        start.ArgumentList.Add(Path.Combine(scriptDir, script));
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {await stderr}{await stdout}");
-        return await stdout;
-    }
-}
 
 /// <summary>The ingestion or results host wired as its Program.cs does, in this process, on the bench broker.</summary>
 internal sealed class Service : IAsyncDisposable
