@@ -10,7 +10,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Explain.Client;
-using Explain.Grpc.Client;
+using Grpc.Net.Client;
 using Explain.Jobs.Hosting;
 using Explain.Messaging;
 using Explain.Testing;
@@ -249,8 +249,8 @@ internal sealed class Service : IAsyncDisposable
     private Service(ServeHost host)
     {
         _host = host;
-        _channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
-        Client = new ExplainClient(_channel);
+        _channel = GrpcChannel.ForAddress(host.Address, ExplainChannelConfig.ChannelOptions());
+        Client = new ExplainClient(_channel.CreateCallInvoker());
     }
 
     public ExplainClient Client { get; }

@@ -1,73 +1,102 @@
 using System.Runtime.CompilerServices;
-using Explain.Api;
-using Explain.Grpc;
-using Explain.Grpc.Client;
 using Explain.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Explain.Client;
 
 /// <summary>
-/// The typed .NET client of the Explain services. One channel serves all three services when they
-/// share an address (`explain serve`); otherwise create one client per service address. Failures
-/// surface as <see cref="RpcException"/> with the server's status code.
+/// The typed .NET client of the Explain services over grpc-dotnet's generated stubs. One channel
+/// serves all three services when they share an address (`explain serve`); behind separate
+/// addresses, give each service its own stub (or use <see cref="ExplainClientServiceCollectionExtensions.AddExplainClient"/>).
+/// Failures surface as <see cref="RpcException"/>; <c>e.GetRpcStatus()</c> (Grpc.StatusProto)
+/// reads the google.rpc details (BadRequest, ResourceInfo, QuotaFailure, RetryInfo).
+/// UNAVAILABLE is retried on every method by the channel's service config (<see cref="ExplainChannelConfig"/>).
 /// </summary>
 public sealed class ExplainClient : IDisposable
 {
-    private readonly GrpcChannel _channel;
-    private readonly bool _ownsChannel;
+    private readonly GrpcChannel? _ownedChannel;
 
-    public ExplainClient(GrpcChannel channel)
+    public ExplainClient(Explainer.ExplainerClient explainer, Results.ResultsClient results, Models.ModelsClient models)
     {
-        _channel = channel;
+        Explainer = explainer;
+        Results = results;
+        Models = models;
     }
 
-    /// <summary>A client on its own channel to http://host:port (h2c) or https://….</summary>
-    public ExplainClient(string address, int maxReceiveMessageSize = 64 << 20)
+    /// <summary>A client whose three services share <paramref name="callInvoker"/> (a channel, with interceptors if any).</summary>
+    public ExplainClient(CallInvoker callInvoker)
+        : this(new Explainer.ExplainerClient(callInvoker), new Results.ResultsClient(callInvoker), new Models.ModelsClient(callInvoker))
     {
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = maxReceiveMessageSize, KeepAlivePingDelay = TimeSpan.FromSeconds(30) });
-        _ownsChannel = true;
     }
+
+    /// <summary>A client on its own channel to http://host:port (h2c) or https://…, with <see cref="ExplainChannelConfig"/>'s settings.</summary>
+    public ExplainClient(string address, GrpcChannelOptions? options = null)
+        : this(GrpcChannel.ForAddress(address, options ?? ExplainChannelConfig.ChannelOptions()))
+    {
+    }
+
+    private ExplainClient(GrpcChannel channel)
+        : this(channel.CreateCallInvoker())
+    {
+        _ownedChannel = channel;
+    }
+
+    public Explainer.ExplainerClient Explainer { get; }
+
+    public Results.ResultsClient Results { get; }
+
+    public Models.ModelsClient Models { get; }
 
     /// <summary>Per-call timeout of the unary calls.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Queues a job. Give the request an idempotency key to make retries safe (they are retried on UNAVAILABLE).</summary>
-    public Task<JobTicket> SubmitAsync(ExplainRequest request, CancellationToken cancellationToken = default) =>
-        _channel.UnaryCall(ApiMethods.Submit, request, Unary(cancellationToken) with { IsIdempotent = request.IdempotencyKey.Length > 0 }).ResponseAsync;
+    /// <summary>
+    /// Queues a job. A request without an idempotency key gets a fresh one, so the channel's retries
+    /// (and the caller's own) can never queue the job twice.
+    /// </summary>
+    public async Task<JobTicket> SubmitAsync(ExplainRequest request, CancellationToken cancellationToken = default) =>
+        await Explainer.SubmitAsync(WithKey(request), Unary(cancellationToken));
 
     /// <summary>Submits and streams the job's events up to its terminal one.</summary>
     public IAsyncEnumerable<JobEvent> ExplainAsync(ExplainRequest request, DateTime? deadline = null, CancellationToken cancellationToken = default) =>
-        Stream(ApiMethods.Explain, request, deadline, cancellationToken);
+        ReadAll(Explainer.Explain(WithKey(request), new CallOptions(deadline: deadline, cancellationToken: cancellationToken)), cancellationToken);
 
     /// <summary>The job's events after <paramref name="afterSequence"/>, then live ones, up to its terminal event.</summary>
-    public IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence = 0, CancellationToken cancellationToken = default) =>
-        Stream(ApiMethods.Watch, new WatchRequest { JobId = jobId, AfterSequence = afterSequence }, null, cancellationToken);
+    public IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence = 0, DateTime? deadline = null, CancellationToken cancellationToken = default) =>
+        ReadAll(Results.Watch(new WatchRequest { JobId = jobId, AfterSequence = afterSequence }, new CallOptions(deadline: deadline, cancellationToken: cancellationToken)), cancellationToken);
 
-    public Task<JobResult> GetAsync(string jobId, CancellationToken cancellationToken = default) =>
-        _channel.UnaryCall(ApiMethods.Get, new GetRequest { JobId = jobId }, Unary(cancellationToken) with { IsIdempotent = true }).ResponseAsync;
+    public async Task<JobResult> GetAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await Results.GetAsync(new GetRequest { JobId = jobId }, Unary(cancellationToken));
 
-    public Task<CancelReply> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
-        _channel.UnaryCall(ApiMethods.Cancel, new CancelRequest { JobId = jobId }, Unary(cancellationToken) with { IsIdempotent = true }).ResponseAsync;
+    public async Task<CancelReply> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await Explainer.CancelAsync(new CancelRequest { JobId = jobId }, Unary(cancellationToken));
 
     public async Task<IReadOnlyList<ModelSummary>> ListModelsAsync(CancellationToken cancellationToken = default) =>
-        (await _channel.UnaryCall(ApiMethods.ListModels, new ListModelsRequest(), Unary(cancellationToken) with { IsIdempotent = true }).ResponseAsync).Models;
+        (await Models.ListAsync(new ListModelsRequest(), Unary(cancellationToken))).Models;
 
-    public Task<ModelDescription> DescribeModelAsync(string name, CancellationToken cancellationToken = default) =>
-        _channel.UnaryCall(ApiMethods.DescribeModel, new DescribeModelRequest { Name = name }, Unary(cancellationToken) with { IsIdempotent = true }).ResponseAsync;
+    public async Task<ModelDescription> DescribeModelAsync(string name, CancellationToken cancellationToken = default) =>
+        await Models.DescribeAsync(new DescribeModelRequest { Name = name }, Unary(cancellationToken));
 
-    public void Dispose()
+    public void Dispose() => _ownedChannel?.Dispose();
+
+    private CallOptions Unary(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);
+
+    private static ExplainRequest WithKey(ExplainRequest request)
     {
-        if (_ownsChannel)
-            _channel.Dispose();
+        if (request.IdempotencyKey.Length > 0)
+            return request;
+        var keyed = request.Clone();
+        keyed.IdempotencyKey = Guid.NewGuid().ToString("N");
+        return keyed;
     }
 
-    private CallOptions Unary(CancellationToken cancellationToken) => CallOptions.Default.WithTimeout(Timeout) with { CancellationToken = cancellationToken };
-
-    private async IAsyncEnumerable<JobEvent> Stream<TRequest>(Method<TRequest, JobEvent> method, TRequest request, DateTime? deadline, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where TRequest : class, Google.Protobuf.IMessage<TRequest>
+    private static async IAsyncEnumerable<JobEvent> ReadAll(AsyncServerStreamingCall<JobEvent> call, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var call = _channel.ServerStreamingCall(method, request, CallOptions.Default with { Deadline = deadline, CancellationToken = cancellationToken });
-        await foreach (var jobEvent in call.ResponseStream.ReadAllAsync(cancellationToken))
-            yield return jobEvent;
+        using (call)
+        {
+            await foreach (var jobEvent in call.ResponseStream.ReadAllAsync(cancellationToken))
+                yield return jobEvent;
+        }
     }
 }

@@ -15,7 +15,7 @@ builder.Services.AddExplainCore(jobs, transport).AddExplainResults();
 
 // Endpoints
 var app = builder.Build();
-app.UseGrpcMetrics();
+app.UseExplainWeb();
 app.MapExplainResults();
 app.MapStandardEndpoints();
 await app.RunAsync();

@@ -15,6 +15,5 @@ builder.Services.AddExplainCore(jobs, transport).AddExplainWorker();
 
 // Endpoints: health and reflection only
 var app = builder.Build();
-app.UseGrpcMetrics();
 app.MapStandardEndpoints();
 await app.RunAsync();

@@ -29,7 +29,7 @@ public static class EventCodec
 
     public static EventMessage Parse(JobEventEnvelope envelope) => EventMessage.Parser.ParseFrom(envelope.Body.Span);
 
-    public static JobEvent Failed(string jobId, Grpc.StatusCode code, string message) =>
+    public static JobEvent Failed(string jobId, ErrorKind code, string message) =>
         new() { JobId = jobId, Failed = new Failed { Status = new ErrorStatus { Code = (int)code, Message = message } } };
 
     public static JobEvent Cancelled(string jobId, string reason) =>

@@ -17,4 +17,7 @@ public interface IMessageTransport : IAsyncDisposable
     /// it, so it must not carry the events' heavy bodies through the broker once per worker.
     /// </summary>
     IEventStream Control { get; }
+
+    /// <summary>Whether messages can travel now (the broker connection is open); readiness probes report it.</summary>
+    bool IsConnected { get; }
 }

@@ -1,84 +1,32 @@
 using System.Diagnostics.Metrics;
-using Explain.Telemetry.Prometheus;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace Explain.Telemetry;
 
-/// <summary>
-/// The process's meter provider (and tracer provider when OTLP is on): what is exported, under which
-/// resource, read by Prometheus scrapes. One per host, disposed with it.
-/// </summary>
-public sealed class ExplainTelemetry : IDisposable
+/// <summary>What every Explain service exports and how its instruments are shaped on the way out.</summary>
+public static class ExplainTelemetry
 {
-    /// <summary>Meters every service exports. "System.Runtime" is .NET 9+'s built-in GC, thread pool and memory meter.</summary>
+    /// <summary>
+    /// Meters every service exports besides what the instrumentations add: ours, .NET's runtime
+    /// meter ("System.Runtime", .NET 9+), ASP.NET Core hosting and Kestrel.
+    /// </summary>
     public static IReadOnlyList<string> DefaultMeters { get; } =
         ["Explain.*", "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
 
-    private readonly MeterProvider _meterProvider;
-    private readonly TracerProvider? _tracerProvider;
-
-    public ExplainTelemetry(string serviceName, ExplainTelemetryOptions options)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
-        ArgumentNullException.ThrowIfNull(options);
-        ServiceName = serviceName;
-        ScrapeTimeout = options.ScrapeTimeout;
-        Reader = new PrometheusMetricReader();
-        var meters = BuildMeters(serviceName, options, Reader);
-        _meterProvider = meters.Build();
-        if (options.EnableOtlp)
-        {
-            _tracerProvider = Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(r => ConfigureResource(r, serviceName, options))
-                .AddSource("Explain.*")
-                .AddOtlpExporter()
-                .Build();
-        }
-    }
-
-    public string ServiceName { get; }
-
-    /// <summary>The reader behind <c>/metrics</c>.</summary>
-    public PrometheusMetricReader Reader { get; }
-
-    internal TimeSpan ScrapeTimeout { get; }
-
-    /// <summary>Collects now and renders the Prometheus text.</summary>
-    public string Scrape() => Reader.Scrape((int)ScrapeTimeout.TotalMilliseconds);
-
-    public void Dispose()
-    {
-        _tracerProvider?.Dispose();
-        _meterProvider.Dispose();
-    }
-
-    private static MeterProviderBuilder BuildMeters(string serviceName, ExplainTelemetryOptions options, MetricReader reader)
-    {
-        var builder = Sdk.CreateMeterProviderBuilder()
-            .ConfigureResource(r => ConfigureResource(r, serviceName, options))
-            .AddMeter([.. DefaultMeters, .. options.AdditionalMeters])
-            .AddView(View)
-            .AddReader(reader);
-        return options.EnableOtlp ? builder.AddOtlpExporter() : builder;
-    }
-
-    private static void ConfigureResource(ResourceBuilder resource, string serviceName, ExplainTelemetryOptions options) => resource
-        .AddService(serviceName, serviceInstanceId: options.ServiceInstanceId, autoGenerateServiceInstanceId: options.ServiceInstanceId is null)
-        .AddAttributes(options.ResourceAttributes);
+    /// <summary>Trace sources of our own spans (the job's consumer span, one per compute stage).</summary>
+    public const string TraceSources = "Explain.*";
 
     /// <summary>
     /// Explain durations run from ~10 ms to minutes; the SDK's default boundaries stop at 10000 (10 s
     /// in ms), which would put every slow job in +Inf and cap any quantile there. Duration histograms
     /// of Explain meters (unit "s", or "ms" scaled ×1000) get <see cref="TelemetryBuckets.Seconds"/>;
     /// an instrument that brings its own boundaries (InstrumentAdvice) keeps them.
-    /// Four runtime gauges end in ".count": Prometheus reserves "_count" for histograms and
-    /// summaries (promtool check metrics rejects it), so they get plural names instead.
+    /// Gauges ending in ".count" would be exported as "*_count", which Prometheus reserves for
+    /// histograms and summaries (promtool check metrics rejects it), so they get plural names.
     /// </summary>
-    private static MetricStreamConfiguration? View(Instrument instrument)
+    public static MetricStreamConfiguration? View(Instrument instrument)
     {
+        ArgumentNullException.ThrowIfNull(instrument);
         if (instrument is Histogram<double> { Advice: null, Unit: "s" or "ms" } histogram
             && instrument.Meter.Name.StartsWith("Explain.", StringComparison.Ordinal))
         {
@@ -92,6 +40,7 @@ public sealed class ExplainTelemetry : IDisposable
             "dotnet.assembly.count" => "dotnet.assemblies",
             "dotnet.process.cpu.count" => "dotnet.process.cpus",
             "dotnet.thread_pool.thread.count" => "dotnet.thread_pool.threads",
+            "process.thread.count" => "process.threads",
             _ => null,
         };
         return rename is null ? null : new MetricStreamConfiguration { Name = rename };

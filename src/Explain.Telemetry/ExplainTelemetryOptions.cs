@@ -1,6 +1,6 @@
 namespace Explain.Telemetry;
 
-/// <summary>Settings of <see cref="ExplainTelemetry"/>; the defaults fit every Explain service.</summary>
+/// <summary>Settings of <see cref="Hosting.TelemetryServiceCollectionExtensions.AddExplainTelemetry"/>; the defaults fit every Explain service.</summary>
 public sealed class ExplainTelemetryOptions
 {
     /// <summary>service.instance.id; null means a fresh GUID per process, as the OTel resource spec suggests.</summary>
@@ -13,9 +13,8 @@ public sealed class ExplainTelemetryOptions
     public IDictionary<string, object> ResourceAttributes { get; } = new Dictionary<string, object>();
 
     /// <summary>
-    /// Also export metrics and "Explain.*" traces over OTLP. Defaults to whether
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set; the exporter then reads the standard OTEL_EXPORTER_OTLP_*
-    /// variables (protocol, headers, timeout) itself.
+    /// Also export metrics and traces over OTLP. Defaults to whether OTEL_EXPORTER_OTLP_ENDPOINT is
+    /// set; the exporter then reads the standard OTEL_EXPORTER_OTLP_* variables itself.
     /// </summary>
     public bool EnableOtlp { get; set; } =
         !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));

@@ -52,7 +52,7 @@ public sealed class RemoteExplanation
             JobEvent.KindOneofCase.Heatmap => $"heatmap {so.MapsReceived}/{e.Heatmap.Count} ({e.Heatmap.Method} {e.Heatmap.Target})",
             JobEvent.KindOneofCase.Metrics => "metrics",
             JobEvent.KindOneofCase.Completed => "completed",
-            JobEvent.KindOneofCase.Failed => $"FAILED: {(Grpc.StatusCode)e.Failed.Status.Code}: {e.Failed.Status.Message}",
+            JobEvent.KindOneofCase.Failed => $"FAILED: {(global::Grpc.Core.StatusCode)e.Failed.Status.Code}: {e.Failed.Status.Message}",
             JobEvent.KindOneofCase.Cancelled => $"cancelled: {e.Cancelled.Reason}",
             _ => "?",
         };

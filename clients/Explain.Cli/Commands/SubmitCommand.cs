@@ -3,7 +3,7 @@ using System.Text.Json;
 using Explain.Cam.Inputs;
 using Explain.Cam.Output;
 using Explain.Client;
-using Explain.Grpc;
+using Grpc.Core;
 using Explain.Imaging.Preprocessing;
 using Colormap = Explain.Imaging.Rendering.Colormap;
 using Explain.V1;

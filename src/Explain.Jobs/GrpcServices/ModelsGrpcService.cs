@@ -1,18 +1,14 @@
 using Explain.Cam;
-using Explain.Grpc.Server;
 using Explain.Jobs.Models;
 using Explain.V1;
+using Grpc.Core;
 
 namespace Explain.Jobs.GrpcServices;
 
 /// <summary>explain.v1.Models: the model store's names, and per model its inputs, labels and observable layers.</summary>
-public sealed class ModelsGrpcService(ModelCatalog catalog)
+public sealed class ModelsGrpcService(ModelCatalog catalog) : Explain.V1.Models.ModelsBase
 {
-    public static void Bind(ServiceBinder binder, ModelsGrpcService service) => binder
-        .Unary<ListModelsRequest, ListModelsReply>("List", service.List)
-        .Unary<DescribeModelRequest, ModelDescription>("Describe", service.Describe);
-
-    public Task<ListModelsReply> List(ListModelsRequest request, ServerCallContext context)
+    public override Task<ListModelsReply> List(ListModelsRequest request, ServerCallContext context)
     {
         var reply = new ListModelsReply();
         foreach (var name in catalog.Names)
@@ -20,18 +16,9 @@ public sealed class ModelsGrpcService(ModelCatalog catalog)
         return Task.FromResult(reply);
     }
 
-    public async Task<ModelDescription> Describe(DescribeModelRequest request, ServerCallContext context)
+    public override async Task<ModelDescription> Describe(DescribeModelRequest request, ServerCallContext context)
     {
-        ModelEntry entry;
-        try
-        {
-            entry = await Task.Run(() => catalog.Get(request.Name), context.CancellationToken);
-        }
-        catch (JobRejectedException e)
-        {
-            RpcErrors.Throw(e);
-            throw;
-        }
+        var entry = await Task.Run(() => catalog.Get(request.Name), context.CancellationToken);
         var card = entry.Card;
         var description = new ModelDescription
         {

@@ -1,35 +1,33 @@
-using Explain.Grpc;
-using Explain.Grpc.Server;
 using Explain.Jobs.Results;
 using Explain.V1;
+using Grpc.Core;
 
 namespace Explain.Jobs.GrpcServices;
 
 /// <summary>explain.v1.Results: Watch and Get over the results index.</summary>
-public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metrics)
+public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metrics) : Explain.V1.Results.ResultsBase
 {
-    public static void Bind(ServiceBinder binder, ResultsGrpcService service) => binder
-        .ServerStreaming<WatchRequest, JobEvent>("Watch", service.Watch)
-        .Unary<GetRequest, JobResult>("Get", service.Get);
-
-    public Task Watch(WatchRequest request, IAsyncStreamWriter<JobEvent> responses, ServerCallContext context)
+    public override Task Watch(WatchRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        if (!JobIds.IsWellFormed(request.JobId))
-            RpcErrors.InvalidArgument($"'{request.JobId}' is not a job id");
+        CheckJobId(request.JobId);
         if (request.AfterSequence < 0)
-            RpcErrors.InvalidArgument("after_sequence is >= 0");
-        return WatchStreams.CopyAsync(index, metrics, request.JobId, request.AfterSequence, responses, context.CancellationToken);
+            throw JobRejectedException.Invalid("bad_sequence", "after_sequence is >= 0", "after_sequence");
+        return WatchStreams.CopyAsync(index, metrics, request.JobId, request.AfterSequence, responseStream, context.CancellationToken);
     }
 
-    public Task<JobResult> Get(GetRequest request, ServerCallContext context)
+    public override Task<JobResult> Get(GetRequest request, ServerCallContext context)
     {
-        if (!JobIds.IsWellFormed(request.JobId))
-            RpcErrors.InvalidArgument($"'{request.JobId}' is not a job id");
-        var record = index.Find(request.JobId);
-        if (record is null)
-            throw new RpcException(new Status(StatusCode.NotFound, $"no job '{request.JobId}'"));
+        CheckJobId(request.JobId);
+        var record = index.Find(request.JobId)
+            ?? throw JobRejectedException.NotFound("unknown_job", $"no job '{request.JobId}'", "job", request.JobId);
         var result = new JobResult { JobId = request.JobId, State = record.State };
         result.Events.AddRange(record.After(0).Events);
         return Task.FromResult(result);
+    }
+
+    private static void CheckJobId(string jobId)
+    {
+        if (!JobIds.IsWellFormed(jobId))
+            throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id", "job_id");
     }
 }

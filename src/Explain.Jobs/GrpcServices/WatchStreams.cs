@@ -1,27 +1,29 @@
-using Explain.Grpc;
 using Explain.Jobs.Results;
 using Explain.V1;
+using Grpc.Core;
 
 namespace Explain.Jobs.GrpcServices;
 
 /// <summary>Copies a job's events from the index to a server stream (Watch and Explain), counted as active streams.</summary>
 public static class WatchStreams
 {
-    public static async Task CopyAsync(ResultsIndex index, ResultsMetrics metrics, string jobId, long afterSequence, IAsyncStreamWriter<JobEvent> responses, CancellationToken cancellationToken)
+    /// <summary>Buffered writes: grpc-dotnet sends them with the next write that has no hint.</summary>
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+
+    public static async Task CopyAsync(ResultsIndex index, ResultsMetrics metrics, string jobId, long afterSequence, IServerStreamWriter<JobEvent> responses, CancellationToken cancellationToken)
     {
         metrics.WatchStarted();
         try
         {
             await foreach (var batch in index.WatchBatchesAsync(jobId, afterSequence, cancellationToken))
             {
-                // One send for what is ready together (the last heatmap and COMPLETED right behind it).
+                // One flush for what is ready together (the last heatmap and COMPLETED right behind it).
                 for (int i = 0; i < batch.Count; i++)
-                    await responses.WriteAsync(batch[i], flush: i == batch.Count - 1, cancellationToken);
+                {
+                    responses.WriteOptions = i == batch.Count - 1 ? null : Buffered;
+                    await responses.WriteAsync(batch[i], cancellationToken);
+                }
             }
-        }
-        catch (JobRejectedException e)
-        {
-            RpcErrors.Throw(e);
         }
         finally
         {

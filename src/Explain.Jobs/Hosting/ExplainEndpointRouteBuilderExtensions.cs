@@ -1,8 +1,6 @@
-using Explain.Api;
-using Explain.Grpc.Server;
 using Explain.Jobs.GrpcServices;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Explain.Jobs.Hosting;
 
@@ -12,18 +10,15 @@ public static class ExplainEndpointRouteBuilderExtensions
     /// <summary>explain.v1.Explainer and explain.v1.Models.</summary>
     public static IEndpointRouteBuilder MapExplainIngestion(this IEndpointRouteBuilder endpoints)
     {
-        var explainer = endpoints.ServiceProvider.GetRequiredService<ExplainerGrpcService>();
-        var models = endpoints.ServiceProvider.GetRequiredService<ModelsGrpcService>();
-        endpoints.MapGrpcService(ApiMethods.ExplainerService, b => ExplainerGrpcService.Bind(b, explainer));
-        endpoints.MapGrpcService(ApiMethods.ModelsService, b => ModelsGrpcService.Bind(b, models));
+        endpoints.MapGrpcService<ExplainerGrpcService>();
+        endpoints.MapGrpcService<ModelsGrpcService>();
         return endpoints;
     }
 
     /// <summary>explain.v1.Results.</summary>
     public static IEndpointRouteBuilder MapExplainResults(this IEndpointRouteBuilder endpoints)
     {
-        var results = endpoints.ServiceProvider.GetRequiredService<ResultsGrpcService>();
-        endpoints.MapGrpcService(ApiMethods.ResultsService, b => ResultsGrpcService.Bind(b, results));
+        endpoints.MapGrpcService<ResultsGrpcService>();
         return endpoints;
     }
 }

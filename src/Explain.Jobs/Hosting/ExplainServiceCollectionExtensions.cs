@@ -1,9 +1,11 @@
 using Explain.Jobs.GrpcServices;
+using Explain.Jobs.Health;
 using Explain.Jobs.Ingestion;
 using Explain.Jobs.Models;
 using Explain.Jobs.Results;
 using Explain.Jobs.Worker;
 using Explain.Messaging;
+using Explain.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,7 +22,8 @@ public static class ExplainServiceCollectionExtensions
         services.TryAddSingleton(transport);
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<ModelsGrpcService>();
-        return services;
+        services.TryAddSingleton<DomainErrorInterceptor>();
+        return services.AddExplainHealthChecks();
     }
 
     /// <summary>Explainer and Models services; Explain's streams need a results index, fed here too.</summary>
@@ -31,6 +34,8 @@ public static class ExplainServiceCollectionExtensions
         services.TryAddSingleton<IngestionMetrics>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<ExplainerGrpcService>();
+        services.AddServiceHealth(Explainer.Descriptor.FullName, ExplainHealth.TransportTag, ExplainHealth.ModelStoreTag);
+        services.AddServiceHealth(Explain.V1.Models.Descriptor.FullName, ExplainHealth.ModelStoreTag);
         return services.AddResultsIndex();
     }
 
@@ -50,6 +55,7 @@ public static class ExplainServiceCollectionExtensions
     public static IServiceCollection AddExplainResults(this IServiceCollection services)
     {
         services.TryAddSingleton<ResultsGrpcService>();
+        services.AddServiceHealth(Explain.V1.Results.Descriptor.FullName, ExplainHealth.TransportTag);
         return services.AddResultsIndex();
     }
 

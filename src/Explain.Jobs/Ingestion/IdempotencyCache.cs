@@ -59,7 +59,7 @@ public sealed class IdempotencyCache(ResultsIndex index)
     }
 
     private static JobRejectedException Reused() =>
-        JobRejectedException.Invalid("idempotency_key_reused", "idempotency_key was used with a different request");
+        JobRejectedException.Invalid("idempotency_key_reused", "idempotency_key was used with a different request", "idempotency_key");
 
     /// <summary>Every 1024 new keys (and whenever over capacity), drops expired keys, then the oldest beyond capacity.</summary>
     private void Trim()

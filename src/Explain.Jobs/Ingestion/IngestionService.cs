@@ -17,6 +17,9 @@ namespace Explain.Jobs.Ingestion;
 /// </summary>
 public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, IngestionMetrics metrics, ILogger<IngestionService> logger)
 {
+    /// <summary>What a refused caller is told to wait when the queue is full: about the time a worker takes to drain a few jobs.</summary>
+    internal static readonly TimeSpan QueueFullRetryAfter = TimeSpan.FromSeconds(1);
+
     /// <summary>Queues a job. <paramref name="callDeadline"/> (Explain's call deadline) caps the job's deadline.</summary>
     /// <exception cref="JobRejectedException">The request is refused; nothing was queued.</exception>
     public async Task<JobTicket> SubmitAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken)
@@ -42,7 +45,7 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
     public async Task CancelAsync(string jobId, CancellationToken cancellationToken)
     {
         if (!JobIds.IsWellFormed(jobId))
-            throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id");
+            throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id", "job_id");
         await transport.Control.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);
         metrics.CancelRequested();
         IngestionLog.CancelRequested(logger, jobId);
@@ -68,9 +71,9 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         {
             await queuedConfirmed;
             IngestionLog.QueueFull(logger, jobId);
-            var failed = EventCodec.Failed(jobId, Grpc.StatusCode.ResourceExhausted, "the job queue is full");
+            var failed = EventCodec.Failed(jobId, ErrorKind.ResourceExhausted, "the job queue is full");
             await transport.Events.PublishAsync(EventCodec.Event(failed, EventSequences.Terminal), CancellationToken.None);
-            throw new JobRejectedException(Grpc.StatusCode.ResourceExhausted, "queue_full", "the job queue is full; retry later: " + e.Message);
+            throw JobRejectedException.Exhausted("queue_full", "the job queue is full; retry later: " + e.Message, "explain.jobs queue", QueueFullRetryAfter);
         }
         metrics.Submitted(request.Model);
         IngestionLog.Queued(logger, jobId, request.Model, string.Join(",", queued.Queued.Methods));

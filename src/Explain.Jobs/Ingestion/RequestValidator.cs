@@ -18,26 +18,26 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (string.IsNullOrEmpty(request.Model) && request.InputCase == ExplainRequest.InputOneofCase.None && request.Methods.Count == 0)
             throw JobRejectedException.Invalid("empty_request", "empty request: give model, image (or tensor) and methods");
         if (string.IsNullOrEmpty(request.Model))
-            throw JobRejectedException.Invalid("missing_model", "model is required");
+            throw JobRejectedException.Invalid("missing_model", "model is required", "model");
         if (request.IdempotencyKey.Length > limits.MaxIdempotencyKeyLength)
-            throw JobRejectedException.Invalid("idempotency_key_too_long", $"idempotency_key is over {limits.MaxIdempotencyKeyLength} characters");
+            throw JobRejectedException.Invalid("idempotency_key_too_long", $"idempotency_key is over {limits.MaxIdempotencyKeyLength} characters", "idempotency_key");
         CheckMethods(request);
         CheckTargets(request.Targets);
         var entry = catalog.Get(request.Model);
         CheckLayers(request, entry);
         CheckInput(request, entry);
         if (request.DeadlineUnixMs != 0 && request.DeadlineUnixMs <= EventCodec.NowUnixMs())
-            throw new JobRejectedException(Grpc.StatusCode.DeadlineExceeded, "deadline_passed", "the job's deadline has already passed");
+            throw new JobRejectedException(ErrorKind.DeadlineExceeded, "deadline_passed", "the job's deadline has already passed") { Field = "deadline_unix_ms" };
         return entry;
     }
 
     private void CheckMethods(ExplainRequest request)
     {
         if (request.Methods.Count > limits.MaxMethods)
-            throw JobRejectedException.Invalid("too_many_methods", $"at most {limits.MaxMethods} methods per job");
-        foreach (var method in request.Methods)
-            if (!CamRegistry.IsKnown(method))
-                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{method}' (known: {string.Join(", ", CamRegistry.Names)})");
+            throw JobRejectedException.Invalid("too_many_methods", $"at most {limits.MaxMethods} methods per job", "methods");
+        for (int i = 0; i < request.Methods.Count; i++)
+            if (!CamRegistry.IsKnown(request.Methods[i]))
+                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{request.Methods[i]}' (known: {string.Join(", ", CamRegistry.Names)})", $"methods[{i}]");
     }
 
     private void CheckTargets(Targets? targets)
@@ -45,25 +45,28 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (targets is null)
             return;
         if (targets.Classes.Count > limits.MaxClasses)
-            throw JobRejectedException.Invalid("too_many_classes", $"at most {limits.MaxClasses} target classes per job");
-        if (targets.Classes.Any(c => c < 0))
-            throw JobRejectedException.Invalid("bad_class", "class indices are >= 0");
+            throw JobRejectedException.Invalid("too_many_classes", $"at most {limits.MaxClasses} target classes per job", "targets.classes");
+        for (int i = 0; i < targets.Classes.Count; i++)
+            if (targets.Classes[i] < 0)
+                throw JobRejectedException.Invalid("bad_class", "class indices are >= 0", $"targets.classes[{i}]");
         if (targets.TopK < 0 || targets.TopK > limits.MaxTopK)
-            throw JobRejectedException.Invalid("bad_top_k", $"top_k is 0..{limits.MaxTopK}");
+            throw JobRejectedException.Invalid("bad_top_k", $"top_k is 0..{limits.MaxTopK}", "targets.top_k");
     }
 
     private void CheckLayers(ExplainRequest request, ModelEntry entry)
     {
         if (request.Layers.Count > limits.MaxLayers)
-            throw JobRejectedException.Invalid("too_many_layers", $"at most {limits.MaxLayers} target layers per job");
-        foreach (var layer in request.Layers)
-            if (!entry.HasLayer(layer))
-                throw JobRejectedException.Invalid("unknown_layer", $"model '{request.Model}' has no tensor '{layer}' (see Models.Describe)");
+            throw JobRejectedException.Invalid("too_many_layers", $"at most {limits.MaxLayers} target layers per job", "layers");
+        for (int i = 0; i < request.Layers.Count; i++)
+            if (!entry.HasLayer(request.Layers[i]))
+                throw JobRejectedException.Invalid("unknown_layer", $"model '{request.Model}' has no tensor '{request.Layers[i]}' (see Models.Describe)", $"layers[{i}]");
         if (request.Layers.Count == 0 && entry.DefaultLayer is null)
-            throw JobRejectedException.Invalid("no_default_layer", $"model '{request.Model}' has no default target layer; name one");
+            throw JobRejectedException.Invalid("no_default_layer", $"model '{request.Model}' has no default target layer; name one", "layers");
         int classes = entry.Card.Labels.Count;
-        if (classes > 0 && request.Targets is { } t && t.Classes.Any(c => c >= classes))
-            throw JobRejectedException.Invalid("bad_class", $"model '{request.Model}' has {classes} classes");
+        if (classes > 0 && request.Targets is { } t)
+            for (int i = 0; i < t.Classes.Count; i++)
+                if (t.Classes[i] >= classes)
+                    throw JobRejectedException.Invalid("bad_class", $"model '{request.Model}' has {classes} classes", $"targets.classes[{i}]");
     }
 
     private void CheckInput(ExplainRequest request, ModelEntry entry)
@@ -77,25 +80,25 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
                 CheckTensor(request.Tensor, entry);
                 break;
             default:
-                throw JobRejectedException.Invalid("missing_input", "give image or tensor");
+                throw JobRejectedException.Invalid("missing_input", "give image or tensor", "image");
         }
     }
 
     private void CheckImage(ExplainRequest request, ModelEntry entry)
     {
         if (entry.Spec is null)
-            throw JobRejectedException.Invalid("no_preprocessing", $"model '{request.Model}' has no model.json preprocessing; send a tensor");
+            throw JobRejectedException.Invalid("no_preprocessing", $"model '{request.Model}' has no model.json preprocessing; send a tensor", "image");
         try
         {
             ImageDecoder.Validate(request.Image.Span, limits.Image);
         }
         catch (ImageLimitException e)
         {
-            throw JobRejectedException.Invalid("image_over_limits", e.Message);
+            throw JobRejectedException.Invalid("image_over_limits", e.Message, "image");
         }
         catch (ImagingException e)
         {
-            throw JobRejectedException.Invalid("undecodable_image", e.Message);
+            throw JobRejectedException.Invalid("undecodable_image", e.Message, "image");
         }
     }
 
@@ -103,13 +106,13 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
     {
         var shape = tensor.Shape;
         if (shape.Count != 4 || shape[0] != 1 || shape.Any(d => d <= 0))
-            throw JobRejectedException.Invalid("bad_tensor", "tensor shape must be [1, C, H, W]");
+            throw JobRejectedException.Invalid("bad_tensor", "tensor shape must be [1, C, H, W]", "tensor.shape");
         long elements = (long)shape[1] * shape[2] * shape[3];
         if (elements > limits.MaxTensorElements)
-            throw JobRejectedException.Invalid("tensor_over_limits", $"tensor over {limits.MaxTensorElements} elements");
+            throw JobRejectedException.Invalid("tensor_over_limits", $"tensor over {limits.MaxTensorElements} elements", "tensor.shape");
         if (elements != tensor.Data.Count)
-            throw JobRejectedException.Invalid("bad_tensor", $"tensor shape holds {elements} values, data has {tensor.Data.Count}");
+            throw JobRejectedException.Invalid("bad_tensor", $"tensor shape holds {elements} values, data has {tensor.Data.Count}", "tensor.data");
         if (entry.Card.InputHeight is int h && entry.Card.InputWidth is int w && (shape[2] != h || shape[3] != w))
-            throw JobRejectedException.Invalid("bad_tensor", $"model '{entry.Card.Name}' takes {h}x{w} inputs");
+            throw JobRejectedException.Invalid("bad_tensor", $"model '{entry.Card.Name}' takes {h}x{w} inputs", "tensor.shape");
     }
 }

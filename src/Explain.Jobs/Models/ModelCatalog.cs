@@ -22,7 +22,7 @@ public sealed class ModelCatalog(JobsOptions options)
     public ModelEntry Get(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('/') || name.Contains('\\') || name.Contains("..") || !_store.Names.Contains(name, StringComparer.Ordinal))
-            throw JobRejectedException.NotFound("unknown_model", $"no model '{name}' in the model store (have: {string.Join(", ", _store.Names)})");
+            throw JobRejectedException.NotFound("unknown_model", $"no model '{name}' in the model store (have: {string.Join(", ", _store.Names)})", "model", name);
         var lazy = _entries.GetOrAdd(name, n => new Lazy<ModelEntry>(() => Load(n), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {

@@ -41,8 +41,8 @@ public sealed class JobRecord(string jobId)
             var copy = jobEvent.Clone();
             copy.Sequence = _events.Count + 1;
             _events.Add(copy);
-            IsTerminal = ApiMethods.IsTerminal(copy);
-            State = ApiMethods.StateAfter(copy);
+            IsTerminal = JobEvents.IsTerminal(copy);
+            State = JobEvents.StateAfter(copy);
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -107,7 +107,7 @@ public sealed class ResultsIndex
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw JobRejectedException.NotFound("unknown_job", $"no job '{jobId}'");
+                throw JobRejectedException.NotFound("unknown_job", $"no job '{jobId}'", "job", jobId);
             }
         }
     }

@@ -1,4 +1,3 @@
-using Explain.Grpc;
 using Explain.Internal.V1;
 using Explain.Messaging;
 using Explain.V1;
@@ -33,7 +32,7 @@ public sealed class JobEnding(IMessageTransport transport, JobControl control, W
                 WorkerLog.Cancelled(logger, job.JobId, ending.Cancelled.Reason);
                 break;
             default:
-                string code = ((StatusCode)ending.Failed.Status.Code).ToString();
+                string code = ((ErrorKind)ending.Failed.Status.Code).ToString();
                 metrics.Failed(code);
                 WorkerLog.Failed(logger, job.JobId, code, ending.Failed.Status.Message);
                 break;

@@ -7,6 +7,7 @@ using Explain.Imaging.Preprocessing;
 using Explain.Internal.V1;
 using Explain.Messaging;
 using Explain.V1;
+using Explainer = Explain.Cam.Explainer;
 using CamOptions = Explain.Cam.ExplainOptions;
 
 namespace Explain.Jobs.Worker;

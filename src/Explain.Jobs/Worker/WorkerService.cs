@@ -1,5 +1,4 @@
 using Explain.Engine.Errors;
-using Explain.Grpc;
 using Explain.Imaging;
 using Explain.Internal.V1;
 using Explain.Messaging;
@@ -72,7 +71,7 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
         }
         catch (InvalidProtocolBufferException e)
         {
-            await ending.EndAsync(new JobMessage { JobId = id }, EventCodec.Failed(id, StatusCode.Internal, "undecodable job: " + e.Message));
+            await ending.EndAsync(new JobMessage { JobId = id }, EventCodec.Failed(id, ErrorKind.Internal, "undecodable job: " + e.Message));
             await delivery.AckAsync();
         }
         catch (Exception e) when (e is OperationCanceledException && stoppingToken.IsCancellationRequested || e is RequeueException)
@@ -94,11 +93,11 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
         if (control.IsFinished(job.JobId))
             return null;
         if (deliveries > options.MaxDeliveries)
-            return EventCodec.Failed(job.JobId, StatusCode.Internal, $"the job was delivered {deliveries} times; its workers kept failing");
+            return EventCodec.Failed(job.JobId, ErrorKind.Internal, $"the job was delivered {deliveries} times; its workers kept failing");
         if (control.IsCancelled(job.JobId))
             return EventCodec.Cancelled(job.JobId, "cancelled before it started");
         if (job.DeadlineUnixMs != 0 && job.DeadlineUnixMs <= EventCodec.NowUnixMs())
-            return EventCodec.Failed(job.JobId, StatusCode.DeadlineExceeded, "the job's deadline passed while it was queued");
+            return EventCodec.Failed(job.JobId, ErrorKind.DeadlineExceeded, "the job's deadline passed while it was queued");
         return null;
     }
 
@@ -119,11 +118,11 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
         {
             return cancel.IsCancellationRequested
                 ? EventCodec.Cancelled(job.JobId, "cancelled while running")
-                : EventCodec.Failed(job.JobId, StatusCode.DeadlineExceeded, "the job's deadline passed while it was running");
+                : EventCodec.Failed(job.JobId, ErrorKind.DeadlineExceeded, "the job's deadline passed while it was running");
         }
         catch (Exception e) when (e is ArgumentException or EngineException or ImagingException)
         {
-            return EventCodec.Failed(job.JobId, StatusCode.InvalidArgument, e.Message);
+            return EventCodec.Failed(job.JobId, ErrorKind.InvalidArgument, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException && delivery.DeliveryCount < options.MaxDeliveries)
         {
@@ -131,7 +130,7 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return EventCodec.Failed(job.JobId, StatusCode.Internal, e.Message);
+            return EventCodec.Failed(job.JobId, ErrorKind.Internal, e.Message);
         }
         finally
         {

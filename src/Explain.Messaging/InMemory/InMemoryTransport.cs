@@ -6,6 +6,8 @@ namespace Explain.Messaging;
 /// </summary>
 public sealed class InMemoryTransport : IMessageTransport
 {
+    private volatile bool _closed;
+
     public InMemoryTransport(InMemoryTransportOptions? options = null)
     {
         options ??= new InMemoryTransportOptions();
@@ -28,9 +30,13 @@ public sealed class InMemoryTransport : IMessageTransport
 
     IEventStream IMessageTransport.Control => Control;
 
+    /// <summary>True until disposed: nothing stands between the components.</summary>
+    public bool IsConnected => !_closed;
+
     /// <summary>Ends every consumer and subscriber enumeration; un-acked jobs go back to the queue.</summary>
     public ValueTask DisposeAsync()
     {
+        _closed = true;
         Jobs.Close();
         Events.Close();
         Control.Close();

@@ -1,4 +1,4 @@
-using Explain.Grpc;
+using Grpc.Core;
 
 namespace Explain.Telemetry.Grpc;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Explain.Telemetry.Hosting;
 
@@ -9,15 +10,12 @@ public static class TelemetryKestrelExtensions
     public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, IPEndPoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
-        kestrel.Listen(endpoint, listen => listen.Protocols = HttpProtocols.Http1);
-        return kestrel;
-    }
-
-    /// <summary>All interfaces (IPv4 and IPv6) on <paramref name="port"/>, as a container or pod needs.</summary>
-    public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, int port)
-    {
-        ArgumentNullException.ThrowIfNull(kestrel);
-        kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http1);
+        var port = kestrel.ApplicationServices.GetRequiredService<MetricsPort>();
+        kestrel.Listen(endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            port.Add(listen);
+        });
         return kestrel;
     }
 }

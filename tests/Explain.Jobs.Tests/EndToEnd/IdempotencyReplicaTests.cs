@@ -108,6 +108,8 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
 
         public IEventStream Control => inner.Control;
 
+        public bool IsConnected => inner.IsConnected;
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

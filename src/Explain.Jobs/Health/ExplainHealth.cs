@@ -1,0 +1,46 @@
+using Grpc.AspNetCore.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Explain.Jobs.Health;
+
+/// <summary>
+/// grpc.health.v1 per service name, from ASP.NET Core health checks: a service is SERVING only
+/// while what it needs is up. Explainer needs the transport and the model store, Models the model
+/// store, Results the transport; "" (the whole server, what Kubernetes' grpc probe asks when no
+/// service is named) needs every check the host registered — a worker's "" is its readiness.
+/// </summary>
+public static class ExplainHealth
+{
+    public const string TransportTag = "transport";
+
+    public const string ModelStoreTag = "model-store";
+
+    /// <summary>How often Watch calls see a re-evaluation (Check always evaluates afresh).</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    /// <summary>The checks and the whole-server name; every host calls it once (AddExplainCore).</summary>
+    public static IServiceCollection AddExplainHealthChecks(this IServiceCollection services)
+    {
+        services.AddGrpcHealthChecks(o =>
+        {
+            o.Services.Clear();
+            o.Services.Map("", _ => true);
+        })
+            .AddCheck<TransportHealthCheck>("transport", tags: [TransportTag])
+            .AddCheck<ModelStoreHealthCheck>("model-store", tags: [ModelStoreTag]);
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.Zero;
+            o.Period = Period;
+        });
+        return services;
+    }
+
+    /// <summary>Reports <paramref name="service"/> (a full gRPC service name) from the checks with any of <paramref name="tags"/>.</summary>
+    public static IServiceCollection AddServiceHealth(this IServiceCollection services, string service, params string[] tags)
+    {
+        services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map(service, c => tags.Any(c.Tags.Contains)));
+        return services;
+    }
+}
