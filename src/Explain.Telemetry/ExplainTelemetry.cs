@@ -41,6 +41,7 @@ public static class ExplainTelemetry
             "dotnet.process.cpu.count" => "dotnet.process.cpus",
             "dotnet.thread_pool.thread.count" => "dotnet.thread_pool.threads",
             "process.thread.count" => "process.threads",
+            "process.unix.file_descriptor.count" => "process.unix.file_descriptors",
             _ => null,
         };
         return rename is null ? null : new MetricStreamConfiguration { Name = rename };

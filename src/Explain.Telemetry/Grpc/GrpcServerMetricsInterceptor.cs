@@ -10,8 +10,8 @@ namespace Explain.Telemetry.Grpc;
 /// <c>explain_grpc_server_requests_total{method,status}</c> and
 /// <c>explain_grpc_server_duration_seconds{method,status}</c>: the series our dashboard and alert
 /// rules read. ASP.NET Core's own http.server.request.duration has the route but not the gRPC
-/// status (a failed call is HTTP 200), so this part is ours; spans come from the ASP.NET Core
-/// instrumentation. Registered first, it times the other interceptors too. Calls grpc-dotnet
+/// status (a failed call is HTTP 200), so this part is ours; the server span is ASP.NET Core's
+/// (it continues the caller's traceparent), tagged here with the gRPC status. Registered first, it times the other interceptors too. Calls grpc-dotnet
 /// answers itself (unknown method, bad content-type) never reach interceptors and are not counted.
 /// </summary>
 public sealed class GrpcServerMetricsInterceptor : Interceptor
@@ -94,13 +94,33 @@ public sealed class GrpcServerMetricsInterceptor : Interceptor
     private void Record(ServerCallContext context, long start, Exception? exception)
     {
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var status = StatusOf(context, exception);
+        string method = context.Method.TrimStart('/');
         var tags = new TagList
         {
-            { "method", context.Method.TrimStart('/') },
-            { "status", GrpcStatusNames.Of(StatusOf(context, exception)) },
+            { "method", method },
+            { "status", GrpcStatusNames.Of(status) },
         };
         _requests.Add(1, tags);
         _duration.Record(elapsed, tags);
+        TagSpan(Activity.Current, method, status);
+    }
+
+    /// <summary>
+    /// OTel RPC conventions on ASP.NET Core's server span (its instrumentation adds them only behind an
+    /// experimental switch): rpc.system, rpc.service, rpc.method and the final rpc.grpc.status_code.
+    /// </summary>
+    private static void TagSpan(Activity? span, string method, StatusCode status)
+    {
+        if (span is null || span.Kind != ActivityKind.Server)
+            return;
+        int slash = method.IndexOf('/', StringComparison.Ordinal);
+        span.SetTag("rpc.system", "grpc");
+        span.SetTag("rpc.service", slash > 0 ? method[..slash] : method);
+        span.SetTag("rpc.method", slash > 0 ? method[(slash + 1)..] : "");
+        span.SetTag("rpc.grpc.status_code", (int)status);
+        if (status != StatusCode.OK)
+            span.SetStatus(ActivityStatusCode.Error, GrpcStatusNames.Of(status));
     }
 
     /// <summary>

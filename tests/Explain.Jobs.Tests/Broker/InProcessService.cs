@@ -1,6 +1,6 @@
 using System.Net;
 using Explain.Client;
-using Explain.Grpc.Client;
+using Grpc.Net.Client;
 using Explain.Jobs.Hosting;
 using Explain.Jobs.Tests.Support;
 using Explain.Messaging;
@@ -17,8 +17,8 @@ public sealed class InProcessService : IAsyncDisposable
     private InProcessService(ServeHost host)
     {
         _host = host;
-        _channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
-        Client = new ExplainClient(_channel);
+        _channel = GrpcChannel.ForAddress(host.Address, ExplainChannelConfig.ChannelOptions());
+        Client = new ExplainClient(_channel.CreateCallInvoker());
     }
 
     public ExplainClient Client { get; }

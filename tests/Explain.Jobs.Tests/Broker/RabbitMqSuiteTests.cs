@@ -128,7 +128,7 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
             {
                 tickets.Add(await suite.Ingestion.Client.SubmitAsync(Requests.Image(), timeout.Token));
             }
-            catch (Grpc.RpcException) when (!timeout.IsCancellationRequested)
+            catch (Grpc.Core.RpcException) when (!timeout.IsCancellationRequested)
             {
                 await Task.Delay(250, timeout.Token); // the ingestion's connection is still recovering
             }

@@ -1,4 +1,4 @@
-using Explain.Grpc;
+using Grpc.Core;
 using Explain.Jobs.Tests.Support;
 using Explain.V1;
 using Kind = Explain.V1.JobEvent.KindOneofCase;

@@ -1,6 +1,6 @@
 using System.Net;
 using Explain.Client;
-using Explain.Grpc.Client;
+using Grpc.Net.Client;
 using Explain.Jobs.Hosting;
 using Explain.Jobs.Results;
 using Explain.Jobs.Tests.Support;
@@ -48,9 +48,9 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
         var (replicaB, request, _) = await SubmitOnOneReplicaSeenByAnotherAsync();
         request.Methods.Add("layercam");
 
-        var error = await Assert.ThrowsAsync<Grpc.RpcException>(() => replicaB.SubmitAsync(request));
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => replicaB.SubmitAsync(request));
 
-        Assert.Equal(Grpc.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class IdempotencyReplicaTests : IAsyncLifetime
         var host = await ServeHost.StartAsync(arguments, options, IPAddress.Loopback, l => l.ClearProviders(), new SharedTransport(_transport), ServeRoles.Ingestion);
         var channel = GrpcChannel.ForAddress(host.Address);
         _hosts.Add((host, channel));
-        return (new ExplainClient(channel), host.Services.GetRequiredService<ResultsIndex>());
+        return (new ExplainClient(channel.CreateCallInvoker()), host.Services.GetRequiredService<ResultsIndex>());
     }
 
     private static async Task WaitIndexedAsync(ResultsIndex index, string jobId)

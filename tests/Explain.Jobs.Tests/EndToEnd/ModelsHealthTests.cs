@@ -1,5 +1,4 @@
-using Explain.Grpc;
-using Explain.Grpc.Client;
+using Grpc.Core;
 using Explain.Jobs.Tests.Support;
 using Grpc.Health.V1;
 
@@ -40,9 +39,9 @@ public sealed class ModelsHealthTests(ServeFixture server) : IClassFixture<Serve
     [Fact]
     public async Task HealthCheck_Serve_Serving()
     {
-        var check = Method<HealthCheckRequest, HealthCheckResponse>.Create(HealthReflection.Descriptor.Services[0], "Check");
+        var health = new Grpc.Health.V1.Health.HealthClient(server.Channel);
 
-        var reply = await server.Channel.UnaryCall(check, new HealthCheckRequest(), CallOptions.Default.WithTimeout(TimeSpan.FromSeconds(5))).ResponseAsync;
+        var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }

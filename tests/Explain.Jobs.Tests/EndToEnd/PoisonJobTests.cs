@@ -1,7 +1,7 @@
 using System.Net;
 using Explain.Client;
-using Explain.Grpc;
-using Explain.Grpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Explain.Internal.V1;
 using Explain.Jobs.Hosting;
 using Explain.Jobs.Tests.Support;
@@ -28,7 +28,7 @@ public sealed class PoisonJobTests
         var options = new JobsOptions { ModelStore = RepoPaths.ModelStore, MaxDeliveries = 3 };
         await using var host = await ServeHost.StartAsync(new HostArguments(0, null, null, RepoPaths.ModelStore, 1), options, IPAddress.Loopback, l => l.ClearProviders(), transport);
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var events = await new ExplainClient(channel).WatchAllAsync(jobId);
+        var events = await new ExplainClient(channel.CreateCallInvoker()).WatchAllAsync(jobId);
 
         Assert.Equal([JobEvent.KindOneofCase.Queued, JobEvent.KindOneofCase.Failed], events.Select(e => e.KindCase));
         Assert.Equal((int)StatusCode.Internal, events[^1].Failed.Status.Code);

@@ -1,5 +1,4 @@
-using Explain.Grpc;
-using Explain.Grpc.Client;
+using Grpc.Core;
 using Explain.Jobs.Tests.Support;
 using Google.Protobuf.Reflection;
 using Grpc.Reflection.V1;
@@ -9,8 +8,6 @@ namespace Explain.Jobs.Tests.EndToEnd;
 /// <summary>Server reflection on `explain serve` lists the public API, so grpcurl-style tools work.</summary>
 public sealed class ReflectionTests(ServeFixture server) : IClassFixture<ServeFixture>
 {
-    private static readonly Method<ServerReflectionRequest, ServerReflectionResponse> Info =
-        Method<ServerReflectionRequest, ServerReflectionResponse>.Create(ReflectionReflection.Descriptor.Services[0], "ServerReflectionInfo");
 
     [Fact]
     public async Task ListServices_Serve_ListsThePublicApiHealthAndReflection()
@@ -36,7 +33,7 @@ public sealed class ReflectionTests(ServeFixture server) : IClassFixture<ServeFi
 
     private async Task<ServerReflectionResponse> AskAsync(ServerReflectionRequest request)
     {
-        using var call = server.Channel.DuplexStreamingCall(Info, CallOptions.Default.WithTimeout(TimeSpan.FromSeconds(10)));
+        using var call = new ServerReflection.ServerReflectionClient(server.Channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(10));
         await call.RequestStream.WriteAsync(request);
         await call.RequestStream.CompleteAsync();
         Assert.True(await call.ResponseStream.MoveNext());

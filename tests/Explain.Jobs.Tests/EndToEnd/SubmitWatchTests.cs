@@ -96,8 +96,8 @@ public sealed class SubmitWatchTests(ServeFixture server) : IClassFixture<ServeF
         await server.Client.SubmitAsync(request);
         request.Methods.Add("layercam");
 
-        var ex = await Assert.ThrowsAsync<Grpc.RpcException>(() => server.Client.SubmitAsync(request));
+        var ex = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => server.Client.SubmitAsync(request));
 
-        Assert.Equal(Grpc.StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, ex.StatusCode);
     }
 }

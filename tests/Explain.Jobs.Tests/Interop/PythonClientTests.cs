@@ -15,7 +15,8 @@ public sealed class PythonClientTests(ServeFixture server) : IClassFixture<Serve
     public async Task GrpcioClient_Explain_StreamsQueuedToCompleted()
     {
         var protos = Directory.GetFiles(Path.Combine(RepoPaths.Protos, "explain", "v1"), "*.proto").Select(p => Path.GetRelativePath(RepoPaths.Protos, p));
-        var protoc = await RunAsync(["-m", "grpc_tools.protoc", "-I", RepoPaths.Protos, "--python_out", _stubs, "--grpc_python_out", _stubs, .. protos]);
+        var protoc = await RunAsync(["-m", "grpc_tools.protoc", "-I", RepoPaths.Protos, "-I", RepoPaths.GoogleApiProtos, "--python_out", _stubs, "--grpc_python_out", _stubs,
+            .. protos, "google/api/annotations.proto", "google/api/http.proto"]);
         Assert.True(protoc.Code == 0, protoc.Output);
         string script = Path.Combine(AppContext.BaseDirectory, "Interop", "explain_client.py");
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Explain.Client;
-using Explain.Grpc.Client;
+using Grpc.Net.Client;
 using Explain.Jobs.Hosting;
 using Explain.Jobs.Tests.Support;
 using Explain.Messaging;
@@ -20,8 +20,8 @@ public sealed class ServeMetricsTests
         var arguments = new HostArguments(0, httpPort, null, RepoPaths.ModelStore, 1);
         await using var host = await ServeHost.StartAsync(arguments, new JobsOptions { ModelStore = RepoPaths.ModelStore, WorkerConcurrency = 1, ThreadsPerJob = 2 },
             IPAddress.Loopback, l => l.ClearProviders(), new InMemoryTransport());
-        using var channel = GrpcChannel.ForAddress(host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
-        var client = new ExplainClient(channel);
+        using var channel = GrpcChannel.ForAddress(host.Address, ExplainChannelConfig.ChannelOptions());
+        var client = new ExplainClient(channel.CreateCallInvoker());
 
         var ticket = await client.SubmitAsync(Requests.Image("both.png", RepoPaths.SmallModel, "gradcam"));
         await client.WatchAllAsync(ticket.JobId);

@@ -33,7 +33,7 @@ public sealed class ResultsIndexTests : IDisposable
         _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued() }, EventSequences.Queued));
         _index.Apply(EventCodec.Event(EventCodec.Cancelled(_job, "by test"), EventSequences.Terminal));
         _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started() }, 2));
-        _index.Apply(EventCodec.Event(EventCodec.Failed(_job, Grpc.StatusCode.Internal, "late"), EventSequences.Terminal));
+        _index.Apply(EventCodec.Event(EventCodec.Failed(_job, ErrorKind.Internal, "late"), EventSequences.Terminal));
 
         var record = _index.Find(_job)!;
 
@@ -95,7 +95,7 @@ public sealed class ResultsIndexTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<JobRejectedException>(() => Collect(index.WatchAsync(_job, 0, CancellationToken.None)));
 
-        Assert.Equal(Grpc.StatusCode.NotFound, ex.Code);
+        Assert.Equal(ErrorKind.NotFound, ex.Kind);
     }
 
     public void Dispose() => _services.Dispose();

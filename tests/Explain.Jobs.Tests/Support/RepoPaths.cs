@@ -12,6 +12,10 @@ public static class RepoPaths
 
     public static string Protos => Path.Combine(Root, "protos");
 
+    /// <summary>google/api/*.proto (the HTTP annotations the public API imports), from the Google.Api.CommonProtos package.</summary>
+    public static string GoogleApiProtos { get; } = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "GoogleApiProtos").Value!;
+
     public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
 
     public static string Image(string name) => Require(Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images", name)));

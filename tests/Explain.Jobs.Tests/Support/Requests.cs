@@ -26,7 +26,7 @@ public static class Requests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         var events = new List<JobEvent>();
-        await foreach (var e in client.WatchAsync(jobId, after, timeout.Token))
+        await foreach (var e in client.WatchAsync(jobId, after, cancellationToken: timeout.Token))
             events.Add(e);
         return events;
     }
@@ -34,7 +34,7 @@ public static class Requests
     public static async Task<JobEvent> WaitForAsync(this ExplainClient client, string jobId, JobEvent.KindOneofCase kind, int timeoutSeconds = 60)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
-        await foreach (var e in client.WatchAsync(jobId, 0, timeout.Token))
+        await foreach (var e in client.WatchAsync(jobId, 0, cancellationToken: timeout.Token))
             if (e.KindCase == kind)
                 return e;
         throw new Xunit.Sdk.XunitException($"job {jobId} ended without a {kind} event");

@@ -1,6 +1,6 @@
 using System.Net;
 using Explain.Client;
-using Explain.Grpc.Client;
+using Grpc.Net.Client;
 using Explain.Jobs.Hosting;
 using Explain.Messaging;
 using Microsoft.Extensions.Logging;
@@ -28,8 +28,8 @@ public class ServeFixture : IAsyncLifetime
     {
         var host = new HostArguments(0, null, null, RepoPaths.ModelStore, 1);
         _host = await ServeHost.StartAsync(host, Options, IPAddress.Loopback, l => l.ClearProviders(), CreateTransport());
-        Channel = GrpcChannel.ForAddress(_host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
-        Client = new ExplainClient(Channel);
+        Channel = GrpcChannel.ForAddress(_host.Address, ExplainChannelConfig.ChannelOptions());
+        Client = new ExplainClient(Channel.CreateCallInvoker());
     }
 
     public async Task DisposeAsync()
