@@ -27,7 +27,7 @@ public static class ServeCommand
         string transport = host.RabbitMq is null ? "in-memory transport" : $"RabbitMQ at {host.RabbitMq.Host}:{host.RabbitMq.Port}";
         Console.WriteLine($"explain serve: gRPC on port {server.Address.Port} (Explainer, Results, Models, health, reflection); {transport}; models from {host.Models}");
         if (host.HttpPort is int http)
-            Console.WriteLine($"explain serve: HTTP on port {http} (/healthz)");
+            Console.WriteLine($"explain serve: HTTP/1.1 on port {http} (/metrics, /healthz, the JSON API under /v1, gRPC-Web)");
         Console.WriteLine("Ctrl+C to stop.");
         await server.WaitForShutdownAsync();
         return 0;

@@ -15,7 +15,7 @@ public sealed class ExplainerGrpcService(IngestionService ingestion, ResultsInde
     public override async Task Explain(ExplainRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
         var ticket = await ingestion.SubmitAsync(request, RpcErrors.CallDeadline(context), context.CancellationToken);
-        await WatchStreams.CopyAsync(index, resultsMetrics, ticket.JobId, 0, responseStream, context.CancellationToken);
+        await WatchStreams.CopyAsync(index, resultsMetrics, ticket.JobId, 0, responseStream, context);
     }
 
     public override async Task<CancelReply> Cancel(CancelRequest request, ServerCallContext context)

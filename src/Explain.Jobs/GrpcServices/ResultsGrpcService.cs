@@ -12,7 +12,7 @@ public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metric
         CheckJobId(request.JobId);
         if (request.AfterSequence < 0)
             throw JobRejectedException.Invalid("bad_sequence", "after_sequence is >= 0", "after_sequence");
-        return WatchStreams.CopyAsync(index, metrics, request.JobId, request.AfterSequence, responseStream, context.CancellationToken);
+        return WatchStreams.CopyAsync(index, metrics, request.JobId, request.AfterSequence, responseStream, context);
     }
 
     public override Task<JobResult> Get(GetRequest request, ServerCallContext context)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -17,6 +18,10 @@ public static class RpcErrors
 
     /// <summary>Longest message text a status carries; user-supplied names are echoed in messages.</summary>
     public const int MaxMessageLength = 400;
+
+    /// <summary>The detail messages statuses carry, for JSON transcoding's error bodies (google.protobuf.Any needs them).</summary>
+    public static TypeRegistry DetailTypes { get; } = TypeRegistry.FromMessages(
+        ErrorInfo.Descriptor, BadRequest.Descriptor, ResourceInfo.Descriptor, QuotaFailure.Descriptor, RetryInfo.Descriptor);
 
     public static RpcException ToRpcException(JobRejectedException e)
     {

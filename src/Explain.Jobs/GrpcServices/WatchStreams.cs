@@ -10,8 +10,12 @@ public static class WatchStreams
     /// <summary>Buffered writes: grpc-dotnet sends them with the next write that has no hint.</summary>
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
-    public static async Task CopyAsync(ResultsIndex index, ResultsMetrics metrics, string jobId, long afterSequence, IServerStreamWriter<JobEvent> responses, CancellationToken cancellationToken)
+    public static async Task CopyAsync(ResultsIndex index, ResultsMetrics metrics, string jobId, long afterSequence, IServerStreamWriter<JobEvent> responses, ServerCallContext context)
     {
+        // gRPC and gRPC-Web writers honour BufferHint; JSON transcoding's writer throws on WriteOptions
+        // (it writes each message as it comes).
+        bool buffer = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+        var cancellationToken = context.CancellationToken;
         metrics.WatchStarted();
         try
         {
@@ -20,7 +24,8 @@ public static class WatchStreams
                 // One flush for what is ready together (the last heatmap and COMPLETED right behind it).
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    responses.WriteOptions = i == batch.Count - 1 ? null : Buffered;
+                    if (buffer)
+                        responses.WriteOptions = i == batch.Count - 1 ? null : Buffered;
                     await responses.WriteAsync(batch[i], cancellationToken);
                 }
             }

@@ -43,7 +43,7 @@ public static class ExplainHost
             o.MaxSendMessageSize = null;
             o.Interceptors.Add<GrpcServerMetricsInterceptor>();
             o.Interceptors.Add<DomainErrorInterceptor>();
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(o => o.TypeRegistry = RpcErrors.DetailTypes);
         builder.Services.AddGrpcReflection();
         return builder;
     }

@@ -24,12 +24,27 @@ public class ServeFixture : IAsyncLifetime
 
     protected virtual InMemoryTransport CreateTransport() => new();
 
+    /// <summary>The HTTP/1.1 port (metrics, JSON API, gRPC-Web), when the fixture opens one.</summary>
+    public int? HttpPort { get; private set; }
+
+    protected virtual bool OpenHttpPort => false;
+
+    protected virtual ServeRoles Roles => ServeRoles.All;
+
     public async Task InitializeAsync()
     {
-        var host = new HostArguments(0, null, null, RepoPaths.ModelStore, 1);
-        _host = await ServeHost.StartAsync(host, Options, IPAddress.Loopback, l => l.ClearProviders(), CreateTransport());
+        HttpPort = OpenHttpPort ? FreePort() : null;
+        var host = new HostArguments(0, HttpPort, null, RepoPaths.ModelStore, 1);
+        _host = await ServeHost.StartAsync(host, Options, IPAddress.Loopback, l => l.ClearProviders(), CreateTransport(), Roles);
         Channel = GrpcChannel.ForAddress(_host.Address, ExplainChannelConfig.ChannelOptions());
         Client = new ExplainClient(Channel.CreateCallInvoker());
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()
