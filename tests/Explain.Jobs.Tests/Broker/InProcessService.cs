@@ -23,6 +23,9 @@ public sealed class InProcessService : IAsyncDisposable
 
     public ExplainClient Client { get; }
 
+    /// <summary>The channel to the host, for the standard services (health, reflection).</summary>
+    public GrpcChannel Channel => _channel;
+
     public static Task<InProcessService> IngestionAsync(Uri broker) => StartAsync(broker, ServeRoles.Ingestion);
 
     public static Task<InProcessService> ResultsAsync(Uri broker) => StartAsync(broker, ServeRoles.Results);

@@ -1,6 +1,7 @@
 using Explain.Jobs.Tests.Support;
 using Explain.V1;
 using Kind = Explain.V1.JobEvent.KindOneofCase;
+using Serving = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Explain.Jobs.Tests.Broker;
 
@@ -36,6 +37,47 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
         var events = await suite.Results.Client.WatchAllAsync(ticket.JobId);
 
         Assert.Equal([Kind.Queued, Kind.Started, Kind.Predictions, Kind.Heatmap, Kind.Metrics, Kind.Completed], events.Select(e => e.KindCase));
+    }
+
+    [Fact]
+    public async Task Health_BrokerStoppedThenStarted_NotServingThenServingAgain()
+    {
+        var ingestion = new Grpc.Health.V1.Health.HealthClient(suite.Ingestion.Channel);
+        var results = new Grpc.Health.V1.Health.HealthClient(suite.Results.Channel);
+        Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.v1.Explainer"));
+
+        await suite.Broker.CtlAsync("stop_app");
+        try
+        {
+            await WaitForStatusAsync(ingestion, "explain.v1.Explainer", Serving.NotServing);
+            await WaitForStatusAsync(ingestion, "", Serving.NotServing);
+            await WaitForStatusAsync(results, "explain.v1.Results", Serving.NotServing);
+            // Models needs only the model store, which is still there.
+            Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.v1.Models"));
+        }
+        finally
+        {
+            await suite.Broker.CtlAsync("start_app");
+        }
+
+        await WaitForStatusAsync(ingestion, "explain.v1.Explainer", Serving.Serving);
+        await WaitForStatusAsync(results, "explain.v1.Results", Serving.Serving);
+        await WaitForStatusAsync(ingestion, "", Serving.Serving);
+    }
+
+    private static async Task<Serving> StatusAsync(Grpc.Health.V1.Health.HealthClient health, string service) =>
+        (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
+
+    private static async Task WaitForStatusAsync(Grpc.Health.V1.Health.HealthClient health, string service, Serving expected)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Serving last;
+        while ((last = await StatusAsync(health, service)) != expected)
+        {
+            if (timeout.IsCancellationRequested)
+                Assert.Fail($"health of '{service}' stayed {last}, expected {expected}");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]
