@@ -9,12 +9,16 @@ namespace Explain.Jobs.Health;
 /// while what it needs is up. Explainer needs the transport and the model store, Models the model
 /// store, Results the transport; "" (the whole server, what Kubernetes' grpc probe asks when no
 /// service is named) needs every check the host registered — a worker's "" is its readiness.
+/// "explain.liveness" depends on no check: liveness probes ask it.
 /// </summary>
 public static class ExplainHealth
 {
     public const string TransportTag = "transport";
 
     public const string ModelStoreTag = "model-store";
+
+    /// <summary>SERVING while the process answers at all: the liveness probe's name (a broker outage must not restart pods).</summary>
+    public const string LivenessService = "explain.liveness";
 
     /// <summary>How often Watch calls see a re-evaluation (Check always evaluates afresh).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -26,6 +30,7 @@ public static class ExplainHealth
         {
             o.Services.Clear();
             o.Services.Map("", _ => true);
+            o.Services.Map(LivenessService, _ => false);
         })
             .AddCheck<TransportHealthCheck>("transport", tags: [TransportTag])
             .AddCheck<ModelStoreHealthCheck>("model-store", tags: [ModelStoreTag]);

@@ -54,6 +54,8 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
             await WaitForStatusAsync(results, "explain.v1.Results", Serving.NotServing);
             // Models needs only the model store, which is still there.
             Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.v1.Models"));
+            // Liveness never depends on the broker: an outage must not restart the pods (k8s/base probes).
+            Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.liveness"));
         }
         finally
         {
