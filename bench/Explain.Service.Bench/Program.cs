@@ -219,7 +219,7 @@ static double P(double[] values, double percentile)
 static Process StartWorker(string dll, Uri broker, string models)
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in new[] { dll, "--rabbitmq", broker.ToString(), "--models", models, "--port", "0", "--concurrency", "1" })
+    foreach (var a in new[] { dll, "--rabbitmq", broker.ToString(), "--models", models, "--port", "0", "--bind", "127.0.0.1", "--concurrency", "1" })
         start.ArgumentList.Add(a);
     start.Environment["Logging__LogLevel__Default"] = "Warning";
     var process = Process.Start(start)!;

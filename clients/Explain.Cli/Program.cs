@@ -9,6 +9,7 @@ var commands = new Dictionary<string, Func<string[], int>>(StringComparer.Ordina
     ["layers"] = LayersCommand.Run,
     ["serve"] = ServeCommand.Run,
     ["submit"] = SubmitCommand.Run,
+    ["keys"] = KeysCommand.Run,
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || !commands.ContainsKey(args[0]))
@@ -22,8 +23,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || !commands.Conta
                    scorecam ablationcam integrated-gradcam groupcam guided-backprop guided-gradcam
           infer   --model M (--input-npy X.npy) --out DIR [--threads N]   run a model, write its outputs as .npy, print the top-5
           layers  --model M [--input-shape 1,3,224,224]                   list observable tensors and the default Grad-CAM target
-          serve   [--port 50051] [--http-port N] [--rabbitmq amqp://...] [--models DIR] [--concurrency N]
+          serve   [--port 50051] [--http-port N] [--rabbitmq amqp://...] [--models DIR] [--concurrency N] [--bind 127.0.0.1]
+                  [--api-keys FILE] [--jwt-issuer I --jwt-audience A --jwt-key FILE] [--tls-cert F --tls-key F] [--insecure]
                   ingestion + workers + results in one process (in-memory transport unless --rabbitmq)
+          keys    new TENANT                                              a fresh API key and its TENANT:SHA256HEX line for --api-keys
           submit  [--server http://127.0.0.1:50051] --model NAME --image F --method a,b [--layer T] (--class k,... | --top-k n)
                   [--counterfactual] [--metrics] [--colormap jet|turbo] [--timeout S] --out DIR   explain on a server, write what run writes
         M is a path to an .onnx file (model.json beside it is used when present) or a name in the model store

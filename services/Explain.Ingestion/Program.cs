@@ -15,7 +15,7 @@ builder.Services.AddExplainCore(jobs, transport).AddExplainIngestion();
 
 // Endpoints
 var app = builder.Build();
-app.UseExplainWeb();
+app.UseExplainEdge();
 app.MapExplainIngestion();
 app.MapStandardEndpoints();
 await app.RunAsync();

@@ -15,7 +15,7 @@ builder.Services.AddExplainCore(jobs, transport).AddExplainResults();
 
 // Endpoints
 var app = builder.Build();
-app.UseExplainWeb();
+app.UseExplainEdge();
 app.MapExplainResults();
 app.MapStandardEndpoints();
 await app.RunAsync();

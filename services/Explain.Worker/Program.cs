@@ -15,5 +15,6 @@ builder.Services.AddExplainCore(jobs, transport).AddExplainWorker();
 
 // Endpoints: health and reflection only
 var app = builder.Build();
+app.UseExplainEdge();
 app.MapStandardEndpoints();
 await app.RunAsync();

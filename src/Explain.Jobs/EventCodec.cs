@@ -12,12 +12,12 @@ public static class EventCodec
 
     public static long NowUnixMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public static JobEventEnvelope Event(JobEvent jobEvent, long sequence, IdempotencyClaim? idempotency = null)
+    public static JobEventEnvelope Event(JobEvent jobEvent, long sequence, IdempotencyClaim? idempotency = null, string tenant = "")
     {
         jobEvent.Sequence = sequence;
         if (jobEvent.TimeUnixMs == 0)
             jobEvent.TimeUnixMs = NowUnixMs();
-        return new(jobEvent.JobId, sequence, new EventMessage { Event = jobEvent, Idempotency = idempotency }.ToByteArray(), NoHeaders);
+        return new(jobEvent.JobId, sequence, new EventMessage { Event = jobEvent, Idempotency = idempotency, Tenant = tenant }.ToByteArray(), NoHeaders);
     }
 
     /// <summary>The control stream's marker that a job has its terminal event.</summary>

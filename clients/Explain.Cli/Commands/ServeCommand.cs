@@ -15,7 +15,7 @@ public static class ServeCommand
         HostArguments host;
         try
         {
-            host = HostArguments.Parse(argv, defaultPort: 50051);
+            host = HostArguments.Parse(argv, defaultPort: 50051, defaultBind: System.Net.IPAddress.Loopback);
         }
         catch (ArgumentException e)
         {

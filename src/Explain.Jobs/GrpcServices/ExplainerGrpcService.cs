@@ -1,5 +1,6 @@
 using Explain.Jobs.Ingestion;
 using Explain.Jobs.Results;
+using Explain.Jobs.Security;
 using Explain.V1;
 using Grpc.Core;
 
@@ -10,17 +11,19 @@ namespace Explain.Jobs.GrpcServices;
 public sealed class ExplainerGrpcService(IngestionService ingestion, ResultsIndex index, ResultsMetrics resultsMetrics) : Explainer.ExplainerBase
 {
     public override Task<JobTicket> Submit(ExplainRequest request, ServerCallContext context) =>
-        ingestion.SubmitAsync(request, null, context.CancellationToken);
+        ingestion.SubmitAsync(request, Tenant(context), null, context.CancellationToken);
 
     public override async Task Explain(ExplainRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        var ticket = await ingestion.SubmitAsync(request, RpcErrors.CallDeadline(context), context.CancellationToken);
+        var ticket = await ingestion.SubmitAsync(request, Tenant(context), RpcErrors.CallDeadline(context), context.CancellationToken);
         await WatchStreams.CopyAsync(index, resultsMetrics, ticket.JobId, 0, responseStream, context);
     }
 
+    private static string Tenant(ServerCallContext context) => ExplainClaims.TenantOf(context.GetHttpContext().User);
+
     public override async Task<CancelReply> Cancel(CancelRequest request, ServerCallContext context)
     {
-        await ingestion.CancelAsync(request.JobId, context.CancellationToken);
+        await ingestion.CancelAsync(request.JobId, Tenant(context), context.CancellationToken);
         return new CancelReply { Accepted = true };
     }
 }

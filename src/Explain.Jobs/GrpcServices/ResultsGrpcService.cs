@@ -1,4 +1,5 @@
 using Explain.Jobs.Results;
+using Explain.Jobs.Security;
 using Explain.V1;
 using Grpc.Core;
 
@@ -18,7 +19,7 @@ public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metric
     public override Task<JobResult> Get(GetRequest request, ServerCallContext context)
     {
         CheckJobId(request.JobId);
-        var record = index.Find(request.JobId)
+        var record = index.Find(request.JobId, ExplainClaims.TenantOf(context.GetHttpContext().User))
             ?? throw JobRejectedException.NotFound("unknown_job", $"no job '{request.JobId}'", "job", request.JobId);
         var result = new JobResult { JobId = request.JobId, State = record.State };
         result.Events.AddRange(record.After(0).Events);

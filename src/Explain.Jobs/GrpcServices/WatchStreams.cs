@@ -1,4 +1,5 @@
 using Explain.Jobs.Results;
+using Explain.Jobs.Security;
 using Explain.V1;
 using Grpc.Core;
 
@@ -19,7 +20,7 @@ public static class WatchStreams
         metrics.WatchStarted();
         try
         {
-            await foreach (var batch in index.WatchBatchesAsync(jobId, afterSequence, cancellationToken))
+            await foreach (var batch in index.WatchBatchesAsync(jobId, ExplainClaims.TenantOf(context.GetHttpContext().User), afterSequence, cancellationToken))
             {
                 // One flush for what is ready together (the last heatmap and COMPLETED right behind it).
                 for (int i = 0; i < batch.Count; i++)

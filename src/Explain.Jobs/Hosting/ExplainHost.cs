@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Explain.Jobs.Security;
 using Explain.Jobs.GrpcServices;
 using Explain.Telemetry.Grpc;
 using Explain.Telemetry.Hosting;
@@ -21,14 +23,22 @@ public static class ExplainHost
 {
     public static WebApplicationBuilder CreateBuilder(HostArguments host, string serviceName, JobLimits? limits = null, IPAddress? address = null)
     {
+        var bind = address ?? host.Bind ?? IPAddress.Any;
+        host.Security.CheckExposure(bind);
+        var tls = host.Security.TlsEnabled ? X509Certificate2.CreateFromPemFile(host.Security.TlsCertificate!, host.Security.TlsKey) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here; the services log each job
         builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(new IPEndPoint(address ?? IPAddress.Any, host.Port), l => l.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(new IPEndPoint(bind, host.Port), l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                if (tls is not null)
+                    l.UseHttps(tls);
+            });
             if (host.HttpPort is int http)
-                kestrel.ListenMetrics(new IPEndPoint(address ?? IPAddress.Any, http));
+                kestrel.ListenMetrics(new IPEndPoint(bind, http), tls);
             kestrel.Limits.MaxRequestBodySize = null; // grpc-dotnet enforces the message limit per message
             // NOTE: Kestrel's HTTP/2 defaults allow 96 KiB per stream before a WINDOW_UPDATE; a 1 MiB
             // window lets an upload (or a heatmap) go out without waiting for round trips.
@@ -45,12 +55,14 @@ public static class ExplainHost
             o.Interceptors.Add<DomainErrorInterceptor>();
         }).AddJsonTranscoding(o => o.TypeRegistry = RpcErrors.DetailTypes);
         builder.Services.AddGrpcReflection();
+        builder.Services.AddExplainSecurity(host.Security);
         return builder;
     }
 
-    /// <summary>gRPC-Web for every gRPC service mapped after it (browsers cannot speak gRPC over HTTP/2 directly).</summary>
-    public static WebApplication UseExplainWeb(this WebApplication app)
+    /// <summary>The middleware every host runs: authentication and authorization, gRPC-Web (browsers cannot speak gRPC over HTTP/2 directly).</summary>
+    public static WebApplication UseExplainEdge(this WebApplication app)
     {
+        app.UseExplainSecurity();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;
     }
@@ -58,10 +70,12 @@ public static class ExplainHost
     /// <summary>grpc.health.v1, server reflection, GET /metrics (Prometheus, HTTP port only) and GET /healthz for plain HTTP probes.</summary>
     public static IEndpointRouteBuilder MapStandardEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPrometheusMetrics();
-        endpoints.MapGrpcHealthChecksService();
+        // Probes and scrapes carry no credentials: health and the metrics port stay open; reflection
+        // describes the API, so it needs a principal like the API itself.
+        endpoints.MapPrometheusMetrics().AllowAnonymous();
+        endpoints.MapGrpcHealthChecksService().AllowAnonymous();
         endpoints.MapGrpcReflectionService();
-        endpoints.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
+        endpoints.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok")).AllowAnonymous();
         return endpoints;
     }
 }

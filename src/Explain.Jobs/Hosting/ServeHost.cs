@@ -51,7 +51,7 @@ public sealed class ServeHost : IAsyncDisposable
         if (roles.HasFlag(ServeRoles.Worker)) services.AddExplainWorker();
         if (roles.HasFlag(ServeRoles.Results)) services.AddExplainResults();
         var app = builder.Build();
-        app.UseExplainWeb();
+        app.UseExplainEdge();
         if (roles.HasFlag(ServeRoles.Ingestion)) app.MapExplainIngestion();
         if (roles.HasFlag(ServeRoles.Results)) app.MapExplainResults();
         app.MapStandardEndpoints();

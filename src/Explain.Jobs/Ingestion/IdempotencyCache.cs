@@ -26,19 +26,21 @@ public sealed class IdempotencyCache(ResultsIndex index)
     private long _added;
 
     /// <summary>Runs <paramref name="submit"/> once per key (with the claim to put on QUEUED); later calls with the key get its ticket marked duplicate.</summary>
-    public async Task<JobTicket> GetOrSubmitAsync(ExplainRequest request, Func<IdempotencyClaim, Task<JobTicket>> submit)
+    /// <remarks>Keys are per tenant: two tenants using one key get two jobs (the claim's key is "tenant/key").</remarks>
+    public async Task<JobTicket> GetOrSubmitAsync(ExplainRequest request, string tenant, Func<IdempotencyClaim, Task<JobTicket>> submit)
     {
         string fingerprint = Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
-        if (index.FindByIdempotencyKey(request.IdempotencyKey) is { } known)
+        string key = tenant.Length == 0 ? request.IdempotencyKey : tenant + "/" + request.IdempotencyKey;
+        if (index.FindByIdempotencyKey(key) is { } known)
         {
             if (known.Fingerprint != fingerprint)
                 throw Reused();
             return new JobTicket { JobId = known.Job.JobId, State = known.Job.State, SubmittedUnixMs = known.SubmittedUnixMs, Duplicate = true };
         }
 
-        var claim = new IdempotencyClaim { Key = request.IdempotencyKey, Fingerprint = fingerprint };
+        var claim = new IdempotencyClaim { Key = key, Fingerprint = fingerprint };
         var mine = new Entry(fingerprint, DateTimeOffset.UtcNow, new Lazy<Task<JobTicket>>(() => submit(claim)));
-        var entry = _entries.GetOrAdd(request.IdempotencyKey, mine);
+        var entry = _entries.GetOrAdd(key, mine);
         if (entry.Fingerprint != fingerprint)
             throw Reused();
         try
@@ -48,7 +50,7 @@ public sealed class IdempotencyCache(ResultsIndex index)
         }
         catch
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(request.IdempotencyKey, entry));
+            _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             throw;
         }
         finally

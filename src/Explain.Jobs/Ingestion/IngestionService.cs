@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Explain.Internal.V1;
+using Explain.Jobs.Results;
 using Explain.Messaging;
 using Explain.V1;
 using Google.Protobuf;
@@ -15,14 +16,14 @@ namespace Explain.Jobs.Ingestion;
 /// drops it (a client sees QUEUED first or not at all). If the queue refuses the job, a FAILED
 /// event closes it and the caller gets RESOURCE_EXHAUSTED.
 /// </summary>
-public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, IngestionMetrics metrics, ILogger<IngestionService> logger)
+public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, ResultsIndex index, IngestionMetrics metrics, ILogger<IngestionService> logger)
 {
     /// <summary>What a refused caller is told to wait when the queue is full: about the time a worker takes to drain a few jobs.</summary>
     internal static readonly TimeSpan QueueFullRetryAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>Queues a job. <paramref name="callDeadline"/> (Explain's call deadline) caps the job's deadline.</summary>
     /// <exception cref="JobRejectedException">The request is refused; nothing was queued.</exception>
-    public async Task<JobTicket> SubmitAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken)
+    public async Task<JobTicket> SubmitAsync(ExplainRequest request, string tenant, DateTimeOffset? callDeadline, CancellationToken cancellationToken)
     {
         try
         {
@@ -30,8 +31,8 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
             validator.Validate(request);
             metrics.Validated(clock.Elapsed.TotalMilliseconds);
             return request.IdempotencyKey.Length == 0
-                ? await PublishAsync(request, callDeadline, cancellationToken)
-                : await idempotency.GetOrSubmitAsync(request, claim => PublishAsync(request, callDeadline, CancellationToken.None, claim));
+                ? await PublishAsync(request, tenant, callDeadline, cancellationToken)
+                : await idempotency.GetOrSubmitAsync(request, tenant, claim => PublishAsync(request, tenant, callDeadline, CancellationToken.None, claim));
         }
         catch (JobRejectedException e)
         {
@@ -42,26 +43,29 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
     }
 
     /// <summary>Records a cancel request on the control stream; workers act on it.</summary>
-    public async Task CancelAsync(string jobId, CancellationToken cancellationToken)
+    /// <exception cref="JobRejectedException">NOT_FOUND: no such job of <paramref name="tenant"/> (another tenant's job included).</exception>
+    public async Task CancelAsync(string jobId, string tenant, CancellationToken cancellationToken)
     {
         if (!JobIds.IsWellFormed(jobId))
             throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id", "job_id");
+        if (tenant.Length > 0)
+            await index.WaitForJobAsync(jobId, tenant, cancellationToken);
         await transport.Control.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);
         metrics.CancelRequested();
         IngestionLog.CancelRequested(logger, jobId);
     }
 
-    private async Task<JobTicket> PublishAsync(ExplainRequest request, DateTimeOffset? callDeadline, CancellationToken cancellationToken, IdempotencyClaim? idempotency = null)
+    private async Task<JobTicket> PublishAsync(ExplainRequest request, string tenant, DateTimeOffset? callDeadline, CancellationToken cancellationToken, IdempotencyClaim? idempotency = null)
     {
         string jobId = JobIds.New();
         long now = EventCodec.NowUnixMs();
         long deadline = Deadline(request.DeadlineUnixMs, callDeadline);
-        var message = new JobMessage { JobId = jobId, Request = request, SubmittedUnixMs = now, DeadlineUnixMs = deadline };
+        var message = new JobMessage { JobId = jobId, Request = request, SubmittedUnixMs = now, DeadlineUnixMs = deadline, Tenant = tenant };
         var headers = new Dictionary<string, string> { ["model"] = request.Model };
         var envelope = new JobEnvelope(jobId, message.ToByteArray(), headers, deadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(deadline));
         var queued = new JobEvent { JobId = jobId, TimeUnixMs = now, Queued = new Queued { Model = request.Model, DeadlineUnixMs = deadline } };
         queued.Queued.Methods.AddRange(request.Methods.Count > 0 ? request.Methods : ["gradcam"]);
-        var queuedConfirmed = transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued, idempotency), cancellationToken);
+        var queuedConfirmed = transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued, idempotency, tenant), cancellationToken);
         try
         {
             await transport.Jobs.PublishAsync(envelope, cancellationToken);

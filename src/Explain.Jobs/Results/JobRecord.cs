@@ -24,6 +24,16 @@ public sealed class JobRecord(string jobId)
 
     public JobState State { get; private set; } = JobState.Unspecified;
 
+    /// <summary>The tenant the job belongs to, from its QUEUED event; null until that event is indexed.</summary>
+    public string? Tenant { get; set; }
+
+    /// <summary>
+    /// Whether <paramref name="tenant"/> may see the job. Without authentication every caller is
+    /// tenant "" and sees every job, also before its QUEUED is indexed; a named tenant sees only
+    /// jobs whose QUEUED says it is theirs.
+    /// </summary>
+    public bool IsVisibleTo(string tenant) => Tenant == tenant || (tenant.Length == 0 && Tenant is null);
+
     /// <summary>Completes at the next append (take it before reading, then read, then await).</summary>
     public Task Changed
     {

@@ -37,6 +37,8 @@ public sealed class ResultsIndex
             return;
         bool created = false;
         var record = _jobs.GetOrAdd(envelope.JobId, id => { created = true; return new JobRecord(id); });
+        if (jobEvent.KindCase == JobEvent.KindOneofCase.Queued)
+            record.Tenant ??= message.Tenant; // also when a late QUEUED is not appended
         if (record.TryAppend(envelope.Sequence, jobEvent))
             _metrics.Indexed();
         else
@@ -52,6 +54,9 @@ public sealed class ResultsIndex
 
     public JobRecord? Find(string jobId) => _jobs.GetValueOrDefault(jobId);
 
+    /// <summary>The job if <paramref name="tenant"/> may see it: another tenant's job is as absent as an unknown one.</summary>
+    public JobRecord? Find(string jobId, string tenant) => _jobs.GetValueOrDefault(jobId) is { } record && record.IsVisibleTo(tenant) ? record : null;
+
     /// <summary>The job first queued with this idempotency key (by any ingestion replica), while the index still holds it.</summary>
     public IdempotentJob? FindByIdempotencyKey(string key)
     {
@@ -64,7 +69,7 @@ public sealed class ResultsIndex
     /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
     public async IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var batch in WatchBatchesAsync(jobId, afterSequence, cancellationToken))
+        await foreach (var batch in WatchBatchesAsync(jobId, "", afterSequence, cancellationToken))
         {
             foreach (var jobEvent in batch)
                 yield return jobEvent;
@@ -73,9 +78,9 @@ public sealed class ResultsIndex
 
     /// <summary>As <see cref="WatchAsync"/>, in batches: everything available at once (a heatmap and the COMPLETED right behind it) together.</summary>
     /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
-    public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(string jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(string jobId, string tenant, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var record = await WaitForJobAsync(jobId, cancellationToken);
+        var record = await WaitForJobAsync(jobId, tenant, cancellationToken);
         long position = afterSequence;
         while (true)
         {
@@ -92,14 +97,19 @@ public sealed class ResultsIndex
         }
     }
 
-    private async Task<JobRecord> WaitForJobAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job once <paramref name="tenant"/> may see it. Another tenant's job waits out the same
+    /// grace period as an unknown id before NOT_FOUND, so timing does not tell that it exists.
+    /// </summary>
+    /// <exception cref="JobRejectedException">NOT_FOUND: the job did not become visible within the grace period.</exception>
+    public async Task<JobRecord> WaitForJobAsync(string jobId, string tenant, CancellationToken cancellationToken)
     {
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         grace.CancelAfter(_options.WatchGrace);
         while (true)
         {
             var newJob = Volatile.Read(ref _newJob).Task;
-            if (_jobs.TryGetValue(jobId, out var record))
+            if (_jobs.TryGetValue(jobId, out var record) && record.IsVisibleTo(tenant))
                 return record;
             try
             {

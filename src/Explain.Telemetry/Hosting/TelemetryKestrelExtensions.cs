@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,13 +9,16 @@ namespace Explain.Telemetry.Hosting;
 /// <summary>The metrics port (<c>--http-port</c>): plain HTTP/1.1, beside the HTTP/2-only gRPC endpoint.</summary>
 public static class TelemetryKestrelExtensions
 {
-    public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, IPEndPoint endpoint)
+    /// <param name="certificate">Serve it over TLS (https) with this certificate, as the gRPC port does.</param>
+    public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         var port = kestrel.ApplicationServices.GetRequiredService<MetricsPort>();
         kestrel.Listen(endpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
+            if (certificate is not null)
+                listen.UseHttps(certificate);
             port.Add(listen);
         });
         return kestrel;

@@ -19,7 +19,7 @@ public sealed class WorkerProcess : IDisposable
         string config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         string exe = RepoPaths.Require(Path.Combine(RepoPaths.Root, "services", "Explain.Worker", "bin", config, "net10.0", "explain-worker"));
         var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--port", "0", "--rabbitmq", broker.ToString(), "--models", RepoPaths.ModelStore, "--concurrency", "1" })
+        foreach (var a in new[] { "--port", "0", "--bind", "127.0.0.1", "--rabbitmq", broker.ToString(), "--models", RepoPaths.ModelStore, "--concurrency", "1" })
             start.ArgumentList.Add(a);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;

@@ -31,12 +31,16 @@ public class ServeFixture : IAsyncLifetime
 
     protected virtual ServeRoles Roles => ServeRoles.All;
 
+    protected virtual EdgeSecurity Security => new();
+
+    protected virtual GrpcChannelOptions CreateChannelOptions() => ExplainChannelConfig.ChannelOptions();
+
     public async Task InitializeAsync()
     {
         HttpPort = OpenHttpPort ? FreePort() : null;
-        var host = new HostArguments(0, HttpPort, null, RepoPaths.ModelStore, 1);
+        var host = new HostArguments(0, HttpPort, null, RepoPaths.ModelStore, 1) { Security = Security };
         _host = await ServeHost.StartAsync(host, Options, IPAddress.Loopback, l => l.ClearProviders(), CreateTransport(), Roles);
-        Channel = GrpcChannel.ForAddress(_host.Address, ExplainChannelConfig.ChannelOptions());
+        Channel = GrpcChannel.ForAddress(_host.Address, CreateChannelOptions());
         Client = new ExplainClient(Channel.CreateCallInvoker());
     }
 
