@@ -78,6 +78,13 @@ public sealed partial class DeploymentTests(DeployFixture fx)
             Assert.Equal("explain-models", (string?)pvc?["claimName"]);
             Assert.Contains(c["envFrom"]!.AsArray(), e => (string?)e!["configMapRef"]?["name"] == "explain-models-config");
             Assert.Equal("/models", (string?)Single(target, "ConfigMap", "explain-models-config")["data"]!["EXPLAIN_MODELS"]);
+            // Authentication on by default: the API keys Secret is mounted where EXPLAIN_API_KEYS points,
+            // and the gRPC probes name a service (readiness per service, liveness independent of the broker).
+            var keys = MountAt(c, "/secrets/api-keys");
+            Assert.True(keys?["readOnly"]?.GetValue<bool>() == true, $"{where}: API keys not mounted read-only");
+            Assert.Equal("explain-api-keys", (string?)Volume(podSpec, (string)keys!["name"]!)?["secret"]?["secretName"]);
+            Assert.Equal("/secrets/api-keys/keys", (string?)Single(target, "ConfigMap", "explain-models-config")["data"]!["EXPLAIN_API_KEYS"]);
+            Assert.Equal("explain.liveness", (string?)c["livenessProbe"]?["grpc"]?["service"]);
             var broker = c["env"]!.AsArray().Single(e => (string?)e!["name"] == "EXPLAIN_RABBITMQ")!;
             Assert.Equal(BrokerSecret, (string?)broker["valueFrom"]?["secretKeyRef"]?["name"]);
             Assert.True(podSpec["securityContext"]?["runAsUser"]?.GetValue<int>() > 0, $"{where}: runAsUser");
