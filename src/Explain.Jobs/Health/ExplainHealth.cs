@@ -20,6 +20,8 @@ public static class ExplainHealth
     /// <summary>SERVING while the process answers at all: the liveness probe's name (a broker outage must not restart pods).</summary>
     public const string LivenessService = "explain.liveness";
 
+    private const string LivenessTag = "liveness";
+
     /// <summary>How often Watch calls see a re-evaluation (Check always evaluates afresh).</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -30,10 +32,12 @@ public static class ExplainHealth
         {
             o.Services.Clear();
             o.Services.Map("", _ => true);
-            o.Services.Map(LivenessService, _ => false);
+            o.Services.Map(LivenessService, c => c.Tags.Contains(LivenessTag));
         })
             .AddCheck<TransportHealthCheck>("transport", tags: [TransportTag])
-            .AddCheck<ModelStoreHealthCheck>("model-store", tags: [ModelStoreTag]);
+            .AddCheck<ModelStoreHealthCheck>("model-store", tags: [ModelStoreTag])
+            // A service mapped to no check reports UNKNOWN; liveness needs one that holds while the process answers.
+            .AddCheck("process", () => HealthCheckResult.Healthy("answering"), tags: [LivenessTag]);
         services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.Zero;
