@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks side by side with the PyTorch reference on this machine and prints a
 # Markdown table of times and ratios (bench/out/results.md). Copy it into bench/RESULTS.md with
-# the date and the machine. Usage: bench/run.sh [engine|cam|all]
+# the date and the machine. Usage: [ITERATIONS=n] [HEAVY=no] bench/run.sh [engine|cam|all]
+# (HEAVY=no leaves out full Score-CAM on both sides and PyTorch's full-model Ablation-CAM).
 # Both sides read the same model and the same input (bench/out/input.npy), run the same warm-ups
 # and iterations (ITERATIONS, default 20 for the engine and 10 for CAM), and report.py fails when
 # their top-5 classes or top-1 Grad-CAM maps differ.
