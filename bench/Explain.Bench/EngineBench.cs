@@ -7,7 +7,7 @@ namespace Explain.Bench;
 
 /// <summary>
 /// Engine benchmark (issue 2): forward, and forward + gradient of one logit with respect to the
-/// target layer, batch 1, seeded random input.
+/// target layer, batch 1, the shared input bench/out/input.npy (the PyTorch side reads it too).
 /// </summary>
 public static class EngineBench
 {
@@ -17,11 +17,9 @@ public static class EngineBench
         string layer = Timing.Arg(args, "layer", "");
         int threads = int.Parse(Timing.Arg(args, "threads", "2"), CultureInfo.InvariantCulture);
         int iterations = int.Parse(Timing.Arg(args, "iterations", "20"), CultureInfo.InvariantCulture);
-        int size = int.Parse(Timing.Arg(args, "size", "224"), CultureInfo.InvariantCulture);
 
         var model = OnnxModel.Load(modelPath);
-        var random = new Random(0);
-        var input = Tensor.FromArray(Enumerable.Range(0, 3 * size * size).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(), 1, 3, size, size);
+        var input = Timing.Input(args);
         var forwardOnly = new Session(model, new SessionOptions { Threads = threads });
         var (fwd, fwdMin) = Timing.Measure(() => forwardOnly.Run(input), 3, iterations);
 

@@ -11,6 +11,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Explain.Bench engine|cam --model M.onnx --layer NAME --threads N [--iterations K]");
+    Console.Error.WriteLine("usage: Explain.Bench engine|cam --model M.onnx --input X.npy --layer NAME --threads N [--iterations K] [--maps DIR] [--heavy yes|no]");
     return 2;
 }

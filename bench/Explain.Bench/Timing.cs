@@ -28,6 +28,18 @@ public static class Timing
         return double.NaN;
     }
 
+    /// <summary>The shared benchmark input (--input, written by bench/make_models.py), the same file the PyTorch side reads.</summary>
+    public static Explain.Engine.Tensors.Tensor Input(string[] args)
+    {
+        string path = Arg(args, "input", "");
+        if (path.Length == 0)
+            throw new ArgumentException("--input X.npy is required (bench/make_models.py writes bench/out/input.npy)");
+        var input = Explain.Engine.Tensors.Npy.Read(path);
+        if (!input.Shape.SequenceEqual([1, 3, 224, 224]))
+            throw new ArgumentException($"{path}: shape [{string.Join(", ", input.Shape)}], expected [1, 3, 224, 224]");
+        return input;
+    }
+
     public static string Arg(string[] args, string name, string fallback)
     {
         int i = Array.IndexOf(args, "--" + name);

@@ -8,8 +8,8 @@ namespace Explain.Engine.Tests;
 /// The shared SIMD drivers against the scalar Invoke of the same operator, for every length 0..256
 /// (all Vector512/Vector256/scalar tail splits). Re-run with DOTNET_EnableAVX512=0 and
 /// DOTNET_EnableHWIntrinsic=0 to exercise the narrower paths. NOTE: on .NET 10 the older knob
-/// DOTNET_EnableAVX512F=0 is ignored (Vector512 stays accelerated); Hardware_ReportsWhichPathsRan
-/// prints what a run actually used.
+/// DOTNET_EnableAVX512F=0 is ignored (Vector512 stays accelerated); SimdPathTests asserts which
+/// path a run actually used.
 /// </summary>
 [Trait("Category", "Kernels")]
 public class ElementwiseKernelTests

@@ -3,16 +3,21 @@ using Explain.Imaging.Preprocessing;
 namespace Explain.Cam.Perturbation;
 
 /// <summary>
-/// Group-CAM (Zhang et al., 2021, Alg. 1): the gradient-weighted activation maps w_k A^k are
-/// split into G = 32 groups of consecutive channels; each group's ReLU'd sum, upsampled and
-/// min-max normalized, is a mask M_g. The input is blended with its blur (Gaussian, 51×51,
-/// σ = 50) as x' = x ⊙ M_g + blur(x) ⊙ (1 − M_g); the group's score is
-/// ReLU(p_c(x') − p_c(blur(x))) with softmax probabilities, and the map is Σ_g score_g M_g,
-/// at input resolution.
+/// Group-CAM (Zhang, Rao &amp; Yang, 2021, Alg. 1, as the authors' code wofmanaf/Group-CAM
+/// cam/groupcam.py computes it): the gradient-weighted activation maps w_k A^k are split into
+/// G = 32 groups of consecutive channels; each group's ReLU'd sum is denoised (entries at or below
+/// its 70th percentile set to 0), upsampled and min-max normalized into a mask M_g. The input is
+/// blended with its blur (Gaussian, 51×51, σ = 50) as x' = x ⊙ M_g + blur(x) ⊙ (1 − M_g); the
+/// group's score is p_c(x') − p_c(blur(x)) with softmax probabilities — not ReLU'd per group: the
+/// authors apply ReLU once, to Σ_g score_g M_g, which normalization does here. The map lives at
+/// input resolution.
 /// </summary>
 public sealed class GroupCam : PerturbationMethod
 {
     public const int Groups = 32;
+
+    /// <summary>The paper's denoising threshold θ: entries of a group's map at or below this percentile become 0.</summary>
+    public const double DenoisePercentile = 70;
 
     public override string WireName => "groupcam";
 
@@ -45,7 +50,7 @@ public sealed class GroupCam : PerturbationMethod
             var map = new float[plane];
             for (int g = 0; g < groups; g++)
             {
-                float s = MathF.Max(target.Score(Softmax(scores.AsSpan(g * classes, classes).ToArray())) - baseScore, 0f);
+                float s = target.Score(Softmax(scores.AsSpan(g * classes, classes).ToArray())) - baseScore;
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(masks[g], s, map, map);
             }
             return map;
@@ -58,10 +63,23 @@ public sealed class GroupCam : PerturbationMethod
         for (int k = from; k < to; k++)
             System.Numerics.Tensors.TensorPrimitives.Add(sum, weighted.AsSpan(k * layer.Positions, layer.Positions), sum);
         System.Numerics.Tensors.TensorPrimitives.Max(sum, 0f, sum);
+        float threshold = Percentile(sum, DenoisePercentile);
+        for (int p = 0; p < sum.Length; p++) if (!(sum[p] > threshold)) sum[p] = 0f;
         var mask = MapResize.Bilinear(sum, layer.Height, layer.Width, height, width);
         float min = mask.Min(), max = mask.Max();
+        // A constant mask is skipped by the authors; all zeros here weighs it 0 the same way.
         for (int p = 0; p < mask.Length; p++) mask[p] = max > min ? (mask[p] - min) / (max - min) : 0f;
         return mask;
+    }
+
+    /// <summary>The q-th percentile with linear interpolation between order statistics (numpy.percentile's default).</summary>
+    internal static float Percentile(float[] values, double q)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        double rank = q / 100 * (sorted.Length - 1);
+        int lo = (int)Math.Floor(rank), hi = Math.Min(lo + 1, sorted.Length - 1);
+        return (float)(sorted[lo] + (sorted[hi] - (double)sorted[lo]) * (rank - lo));
     }
 
     private static float[] Softmax(float[] scores)

@@ -4,10 +4,10 @@ using Explain.Cam.Tests.Support;
 namespace Explain.Cam.Tests.Fixtures;
 
 /// <summary>
-/// Group-CAM (Zhang et al., 2021) has no PyTorch reference yet (make_cam_fixtures.py does not
-/// compute it), so until it has one this checks the map contract on the two architectures the
-/// fixture script runs its perturbation methods on (32 masked full-model runs per class are slow:
-/// vgg16 took over 10 minutes on the shared 2-core machine).
+/// Group-CAM's map contract on the two architectures the fixture script runs its perturbation
+/// methods on (32 masked full-model runs per class are slow: vgg16 took over 10 minutes on the
+/// shared 2-core machine). Its values are tested against the authors' algorithm in
+/// FeatureReferenceTests (resnet18).
 /// Its raw map is Σ_g score_g · M_g with masks already upsampled, so it lives at the input's
 /// resolution, not the target layer's (PerturbationMethod.InputResolution).
 /// </summary>

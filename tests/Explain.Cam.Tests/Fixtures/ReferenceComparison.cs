@@ -24,12 +24,15 @@ public sealed class ReferenceComparison
 {
     public const double NormalizedBase = 1e-5;
 
+    /// <summary>PerRange for the gradient and Score-CAM-family methods (the remarks derive it).</summary>
+    public const double PerRange = 2e-5;
+
     private readonly double _rawTolerance;
     private readonly double _perRange;
 
     private ReferenceComparison(string method)
     {
-        (_rawTolerance, _perRange) = method == "ablationcam" ? (5e-3, 2e-3) : (1e-3, 2e-5);
+        (_rawTolerance, _perRange) = method == "ablationcam" ? (5e-3, 2e-3) : (1e-3, PerRange);
     }
 
     private readonly List<string> _problems = [];
@@ -42,11 +45,14 @@ public sealed class ReferenceComparison
 
     public IReadOnlyList<string> Problems => _problems;
 
-    /// <summary>A heat map: Raw [h, w] against &lt;method&gt;-c&lt;k&gt;.raw.npy, Map [H, W] against &lt;method&gt;-c&lt;k&gt;.npy.</summary>
-    public static ReferenceComparison HeatMap(CamFixture fixture, CamMap map, bool signFree)
+    /// <summary>
+    /// A heat map: Raw [h, w] against &lt;stem&gt;.raw.npy, Map [H, W] against &lt;stem&gt;.npy; the stem
+    /// defaults to &lt;method&gt;-c&lt;k&gt; (variants such as eigen-smooth name theirs).
+    /// </summary>
+    public static ReferenceComparison HeatMap(CamFixture fixture, CamMap map, bool signFree, string? referenceStem = null)
     {
         var result = new ReferenceComparison(map.Method);
-        string stem = $"{map.Method}-c{map.Class}";
+        string stem = referenceStem ?? $"{map.Method}-c{map.Class}";
         var raw = fixture.Reference(stem + ".raw.npy");
         var normalized = fixture.Reference(stem + ".npy");
         result.ExpectShape("raw", map.RawShape, raw.Shape);

@@ -81,6 +81,12 @@ public sealed class CamFixture
         return Npy.Read(path);
     }
 
+    /// <summary>cam_meta.json "feature_references" (issue 16): eigen/aug-smooth, Faster Score-CAM, Group-CAM and faithfulness references.</summary>
+    public JsonElement FeatureReferences =>
+        _meta.TryGetProperty("feature_references", out var f) && f.EnumerateObject().Any()
+            ? f
+            : throw new Xunit.Sdk.XunitException($"fixture '{Arch}' has no feature_references in cam_meta.json: {Remedy}");
+
     /// <summary>cam_meta.json's (max − min) / max|raw| of a raw map: how much float32 error its normalization amplifies.</summary>
     public double RelativeRange(string rawFile) => _meta.GetProperty("stats").GetProperty(rawFile).GetProperty("relative_range").GetDouble();
 
