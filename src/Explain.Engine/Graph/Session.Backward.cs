@@ -16,7 +16,8 @@ public sealed partial class Session
     /// <param name="seeds">Seeds by tensor name.</param>
     /// <param name="mode">The rectifier rule (guided backpropagation or the exact gradient).</param>
     /// <param name="only">Return just these gradient targets; the pass stops as soon as they are complete.</param>
-    public IReadOnlyDictionary<string, Tensor> Backward(IReadOnlyDictionary<string, Tensor> seeds, BackwardMode mode = BackwardMode.Standard, IReadOnlyCollection<string>? only = null)
+    /// <param name="cancellationToken">Checked before every operator's backward step.</param>
+    public IReadOnlyDictionary<string, Tensor> Backward(IReadOnlyDictionary<string, Tensor> seeds, BackwardMode mode = BackwardMode.Standard, IReadOnlyCollection<string>? only = null, CancellationToken cancellationToken = default)
     {
         var plan = _plan;
         if (plan is null || _forwardBatch < 0 || plan.GradientTargets.Count == 0)
@@ -48,6 +49,7 @@ public sealed partial class Session
         {
             for (int n = plan.Nodes.Count - 1; n > stop; n--)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var node = plan.Nodes[n];
                 if (!node.NeedsBackward || node.Outputs.All(o => o < 0 || grads[o] is null))
                     continue;
@@ -75,6 +77,7 @@ public sealed partial class Session
 
     private Tensor?[] BackwardNode(PlanNode node, Tensor[] outGrads)
     {
+        OperatorsRun++;
         try
         {
             return node.Op.Backward(_context, outGrads);

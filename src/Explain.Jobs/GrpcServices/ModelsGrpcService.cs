@@ -16,7 +16,10 @@ public sealed class ModelsGrpcService(ModelCatalog catalog)
     {
         var reply = new ListModelsReply();
         foreach (var name in catalog.Names)
-            reply.Models.Add(new ModelSummary { Name = name, Description = DescriptionOf(name) });
+        {
+            var (available, reason) = catalog.Availability(name);
+            reply.Models.Add(new ModelSummary { Name = name, Description = DescriptionOf(name), Available = available, UnavailableReason = reason ?? "" });
+        }
         return Task.FromResult(reply);
     }
 

@@ -1,6 +1,4 @@
-using Explain.Engine.Errors;
 using Explain.Grpc;
-using Explain.Imaging;
 using Explain.Internal.V1;
 using Explain.Messaging;
 using Explain.V1;
@@ -121,9 +119,10 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
                 ? EventCodec.Cancelled(job.JobId, "cancelled while running")
                 : EventCodec.Failed(job.JobId, StatusCode.DeadlineExceeded, "the job's deadline passed while it was running");
         }
-        catch (Exception e) when (e is ArgumentException or EngineException or ImagingException)
+        catch (Exception e) when (JobFailures.Deterministic(e) is { } code)
         {
-            return EventCodec.Failed(job.JobId, StatusCode.InvalidArgument, e.Message);
+            // The same job fails the same way on any worker: end it now, never redeliver it.
+            return EventCodec.Failed(job.JobId, code, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException && delivery.DeliveryCount < options.MaxDeliveries)
         {
