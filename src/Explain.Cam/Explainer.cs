@@ -7,6 +7,7 @@ using Explain.Engine.Graph;
 using Explain.Engine.Onnx;
 using Explain.Engine.Ops;
 using Explain.Engine.Tensors;
+using Explain.Engine.Errors;
 
 namespace Explain.Cam;
 
@@ -71,7 +72,7 @@ public sealed partial class Explainer
     {
         foreach (var m in options.Methods)
             if (!CamRegistry.IsKnown(m))
-                throw new ArgumentException($"unknown method '{m}' (known: {string.Join(", ", CamRegistry.Names)})");
+                throw new ArgumentException($"unknown method '{LogText.Of(m)}' (known: {string.Join(", ", CamRegistry.Names)})");
         if (options.Methods.Count == 0)
             throw new ArgumentException("no method requested");
         if (input.Rank != 4 || input.Shape[0] != 1)
@@ -135,7 +136,7 @@ public sealed partial class Explainer
     {
         var a = forward.Observed[layer];
         if (a.Rank != 4)
-            throw new ArgumentException($"layer '{layer}' has shape {TensorShape.Format(a.Shape)}; CAM methods need a 4-D [1, C, h, w] activation");
+            throw new ArgumentException($"layer '{LogText.Of(layer)}' has shape {TensorShape.Format(a.Shape)}; CAM methods need a 4-D [1, C, h, w] activation");
         int c = a.Shape[1], h = a.Shape[2], w = a.Shape[3], size = c * h * w;
         var plain = new LayerMaps(a.Floats, new float[size], c, h, w);
         var perTarget = Enumerable.Range(0, targets).Select(t => gradients is null

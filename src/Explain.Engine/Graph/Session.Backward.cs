@@ -29,7 +29,7 @@ public sealed partial class Session
         foreach (var (name, seed) in seeds)
         {
             if (!plan.Ids.TryGetValue(name, out int id) || plan.Constants[id] is not null)
-                throw new InputException($"cannot seed '{name}': not a tensor computed by the model");
+                throw new InputException($"cannot seed '{LogText.Of(name)}': not a tensor computed by the model");
             var shape = plan.Shapes[id]!;
             int f = shape.Length > 0 && shape[0] > 0 ? seed.Shape[0] / shape[0] : 1;
             bool fits = seed.Type == DataType.Float32 && seed.Rank == shape.Length && f >= 1
@@ -41,7 +41,7 @@ public sealed partial class Session
         }
 
         var wanted = only is null ? plan.GradientTargets : only.Select(name => plan.Ids.TryGetValue(name, out int id) && plan.GradientTargets.Contains(id)
-            ? id : throw new InputException($"'{name}' is not a gradient target of this session")).ToHashSet();
+            ? id : throw new InputException($"'{LogText.Of(name)}' is not a gradient target of this session")).ToHashSet();
         // A target's gradient is complete once every node after its producer has run backward.
         int stop = wanted.Select(id => plan.Nodes.FindIndex(node => node.Outputs.Contains(id))).DefaultIfEmpty(-1).Min();
         _context.Mode = mode;

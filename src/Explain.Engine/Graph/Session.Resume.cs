@@ -19,7 +19,7 @@ public sealed partial class Session
     {
         var plan = _plan;
         if (plan is null || _retained is null || !plan.Ids.TryGetValue(tensor, out int id) || !plan.Resume.TryGetValue(id, out var resume))
-            throw new InputException($"RunFrom('{tensor}') needs a session with ResumeFrom = ['{tensor}'] and a Run before it");
+            throw new InputException($"RunFrom('{LogText.Of(tensor)}') needs a session with ResumeFrom = ['{LogText.Of(tensor)}'] and a Run before it");
         var shape = plan.Shapes[id]!;
         if (value.Rank != shape.Length || value.Shape[0] % shape[0] != 0 || !value.Shape.AsSpan(1).SequenceEqual(shape.AsSpan(1)))
             throw new InputException($"RunFrom('{tensor}'): value of shape {TensorShape.Format(value.Shape)} does not stack {TensorShape.Format(shape)} along dimension 0");

@@ -118,7 +118,7 @@ public sealed partial class Session
                 throw new InputException($"input '{input.Name}' has shape {TensorShape.Format(t.Shape)}; the model expects {TensorShape.Format(expected)}");
         }
         foreach (var name in inputs.Keys.Where(k => _model.Inputs.All(i => i.Name != k)))
-            throw new InputException($"the model has no input named '{name}'");
+            throw new InputException($"the model has no input named '{LogText.Of(name)}'");
         if (_plan is null || _model.Inputs.Any(i => !_plan.Shapes[_plan.Ids[i.Name]]!.AsSpan().SequenceEqual(inputs[i.Name].Shape)))
             _plan = Planner.Build(_model, inputs, _options);
         return _plan;

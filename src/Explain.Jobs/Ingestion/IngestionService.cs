@@ -4,6 +4,7 @@ using Explain.Messaging;
 using Explain.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using Explain.Engine.Errors;
 
 namespace Explain.Jobs.Ingestion;
 
@@ -42,7 +43,7 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
     public async Task CancelAsync(string jobId, CancellationToken cancellationToken)
     {
         if (!JobIds.IsWellFormed(jobId))
-            throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id");
+            throw JobRejectedException.Invalid("bad_job_id", $"'{LogText.Of(jobId)}' is not a job id");
         await transport.Control.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);
         metrics.CancelRequested();
         IngestionLog.CancelRequested(logger, jobId);

@@ -2,6 +2,7 @@ using Explain.Cam;
 using Explain.Imaging;
 using Explain.Jobs.Models;
 using Explain.V1;
+using Explain.Engine.Errors;
 
 namespace Explain.Jobs.Ingestion;
 
@@ -37,7 +38,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             throw JobRejectedException.Invalid("too_many_methods", $"at most {limits.MaxMethods} methods per job");
         foreach (var method in request.Methods)
             if (!CamRegistry.IsKnown(method))
-                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{method}' (known: {string.Join(", ", CamRegistry.Names)})");
+                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{LogText.Of(method)}' (known: {string.Join(", ", CamRegistry.Names)})");
     }
 
     private void CheckTargets(Targets? targets)
@@ -58,12 +59,12 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             throw JobRejectedException.Invalid("too_many_layers", $"at most {limits.MaxLayers} target layers per job");
         foreach (var layer in request.Layers)
             if (!entry.HasLayer(layer))
-                throw JobRejectedException.Invalid("unknown_layer", $"model '{request.Model}' has no tensor '{layer}' (see Models.Describe)");
+                throw JobRejectedException.Invalid("unknown_layer", $"model '{LogText.Of(request.Model)}' has no tensor '{LogText.Of(layer)}' (see Models.Describe)");
         if (request.Layers.Count == 0 && entry.DefaultLayer is null)
-            throw JobRejectedException.Invalid("no_default_layer", $"model '{request.Model}' has no default target layer; name one");
+            throw JobRejectedException.Invalid("no_default_layer", $"model '{LogText.Of(request.Model)}' has no default target layer; name one");
         int classes = entry.Card.Labels.Count;
         if (classes > 0 && request.Targets is { } t && t.Classes.Any(c => c >= classes))
-            throw JobRejectedException.Invalid("bad_class", $"model '{request.Model}' has {classes} classes");
+            throw JobRejectedException.Invalid("bad_class", $"model '{LogText.Of(request.Model)}' has {classes} classes");
     }
 
     private void CheckInput(ExplainRequest request, ModelEntry entry)
@@ -84,7 +85,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
     private void CheckImage(ExplainRequest request, ModelEntry entry)
     {
         if (entry.Spec is null)
-            throw JobRejectedException.Invalid("no_preprocessing", $"model '{request.Model}' has no model.json preprocessing; send a tensor");
+            throw JobRejectedException.Invalid("no_preprocessing", $"model '{LogText.Of(request.Model)}' has no model.json preprocessing; send a tensor");
         try
         {
             ImageDecoder.Validate(request.Image.Span, limits.Image);
@@ -110,6 +111,6 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (elements != tensor.Data.Count)
             throw JobRejectedException.Invalid("bad_tensor", $"tensor shape holds {elements} values, data has {tensor.Data.Count}");
         if (entry.Card.InputHeight is int h && entry.Card.InputWidth is int w && (shape[2] != h || shape[3] != w))
-            throw JobRejectedException.Invalid("bad_tensor", $"model '{entry.Card.Name}' takes {h}x{w} inputs");
+            throw JobRejectedException.Invalid("bad_tensor", $"model '{LogText.Of(entry.Card.Name)}' takes {h}x{w} inputs");
     }
 }
