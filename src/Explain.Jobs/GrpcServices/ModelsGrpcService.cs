@@ -56,7 +56,7 @@ public sealed class ModelsGrpcService(ModelCatalog catalog)
         {
             return catalog.ReadCard(name).Description ?? "";
         }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or FormatException)
         {
             return "";
         }
