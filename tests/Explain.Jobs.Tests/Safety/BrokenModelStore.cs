@@ -41,7 +41,7 @@ public sealed class BrokenModelStore : IDisposable
     }
 
     /// <summary>A ModelProto (onnx.proto field numbers) with input x, output y and the given nodes.</summary>
-    private static byte[] Graph(params (string Op, string[] Inputs, string[] Outputs)[] nodes)
+    internal static byte[] Graph(params (string Op, string[] Inputs, string[] Outputs)[] nodes)
     {
         var graph = new MemoryStream();
         using (var g = new CodedOutputStream(graph, leaveOpen: true))
