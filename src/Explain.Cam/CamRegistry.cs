@@ -1,5 +1,6 @@
 using Explain.Cam.Methods;
 using Explain.Cam.Perturbation;
+using Explain.Engine.Errors;
 
 namespace Explain.Cam;
 
@@ -43,5 +44,5 @@ public static class CamRegistry
 
     public static CamMethod Create(string name) => Methods.TryGetValue(name, out var create)
         ? create()
-        : throw new ArgumentException($"unknown method '{name}' (known: {string.Join(", ", Names)})");
+        : throw new ArgumentException($"unknown method '{LogText.Of(name)}' (known: {string.Join(", ", Names)})");
 }

@@ -7,6 +7,7 @@ using Explain.Engine.Graph;
 using Explain.Engine.Onnx;
 using Explain.Engine.Ops;
 using Explain.Engine.Tensors;
+using Explain.Engine.Errors;
 
 namespace Explain.Cam;
 
@@ -21,6 +22,7 @@ public sealed partial class Explainer
 {
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly int _threads;
+    private CancellationToken _cancellation; // of the Explain call in progress (an explainer runs one at a time)
 
     public Explainer(OnnxModel model, ModelCard card, int threads = 0)
     {
@@ -43,11 +45,34 @@ public sealed partial class Explainer
     public string DefaultLayer() => Card.DefaultTargetLayer ?? SessionFor([], false).DefaultTargetLayer()
         ?? throw new ArgumentException("the model has no 4-D activation to explain; name a layer");
 
-    public Explanation Explain(Tensor input, ExplainOptions options)
+    /// <summary>Explains one image [1, C, H, W] with every method and target of <paramref name="options"/>.</summary>
+    /// <param name="input">The preprocessed input tensor.</param>
+    /// <param name="options">Methods, layers, targets and extras.</param>
+    /// <param name="cancellationToken">
+    /// Stops the work itself: the engine checks it before every operator, perturbation methods and
+    /// metrics before every batch; a cancelled call throws <see cref="OperationCanceledException"/>
+    /// and leaves the explainer usable.
+    /// </param>
+    public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _cancellation = cancellationToken;
+        Probe.Cancellation = cancellationToken;
+        try
+        {
+            return ExplainChecked(input, options);
+        }
+        finally
+        {
+            _cancellation = Probe.Cancellation = CancellationToken.None;
+        }
+    }
+
+    private Explanation ExplainChecked(Tensor input, ExplainOptions options)
     {
         foreach (var m in options.Methods)
             if (!CamRegistry.IsKnown(m))
-                throw new ArgumentException($"unknown method '{m}' (known: {string.Join(", ", CamRegistry.Names)})");
+                throw new ArgumentException($"unknown method '{LogText.Of(m)}' (known: {string.Join(", ", CamRegistry.Names)})");
         if (options.Methods.Count == 0)
             throw new ArgumentException("no method requested");
         if (input.Rank != 4 || input.Shape[0] != 1)
@@ -64,7 +89,7 @@ public sealed partial class Explainer
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 
-        var forward = session.Run(input);
+        var forward = session.Run(input, _cancellation);
         timings["forward"] = Lap(clock);
         var scores = forward.Outputs[ScoresOutput].Floats;
         var targets = options.Targets.Resolve(scores);
@@ -73,7 +98,7 @@ public sealed partial class Explainer
         var perturbations = options.Methods.Where(CamRegistry.IsPerturbation).Select(CamRegistry.CreatePerturbation).ToList();
         bool needGradCam = options.Methods.Contains(CamRegistry.GuidedGradCam);
         bool needGradients = methods.Any(m => m.NeedsGradients) || perturbations.Any(p => p.NeedsGradients) || needGradCam;
-        var gradients = needGradients ? session.Backward(seeds, BackwardMode.Standard, layers) : null;
+        var gradients = needGradients ? session.Backward(seeds, BackwardMode.Standard, layers, _cancellation) : null;
         timings["backward"] = Lap(clock);
 
         var views = layers.Select(layer => LayerViews(layer, forward, gradients, targets.Count)).ToList();
@@ -97,7 +122,7 @@ public sealed partial class Explainer
             var gradCams = needGradCam
                 ? targets.Select((target, t) => Assemble("gradcam", target, layers, views.Select(v => (new GradCam().RawMap(v.PerTarget[t]), v.Layer.Height, v.Layer.Width)).ToList(), height, width).Map).ToList()
                 : null;
-            var guidedGrad = session.Backward(seeds, BackwardMode.Guided, [Model.Inputs[0].Name])[Model.Inputs[0].Name];
+            var guidedGrad = session.Backward(seeds, BackwardMode.Guided, [Model.Inputs[0].Name], _cancellation)[Model.Inputs[0].Name];
             maps.AddRange(GuidedMaps.Build(options.Methods, targets, guidedGrad, gradCams, layers[0]));
             timings["guided"] = Lap(clock);
         }
@@ -111,7 +136,7 @@ public sealed partial class Explainer
     {
         var a = forward.Observed[layer];
         if (a.Rank != 4)
-            throw new ArgumentException($"layer '{layer}' has shape {TensorShape.Format(a.Shape)}; CAM methods need a 4-D [1, C, h, w] activation");
+            throw new ArgumentException($"layer '{LogText.Of(layer)}' has shape {TensorShape.Format(a.Shape)}; CAM methods need a 4-D [1, C, h, w] activation");
         int c = a.Shape[1], h = a.Shape[2], w = a.Shape[3], size = c * h * w;
         var plain = new LayerMaps(a.Floats, new float[size], c, h, w);
         var perTarget = Enumerable.Range(0, targets).Select(t => gradients is null

@@ -9,6 +9,9 @@ namespace Explain.Cam.Models;
 /// </summary>
 public sealed record ModelCard
 {
+    /// <summary>Largest labels file read (ImageNet-21k's names are about 0.5 MB).</summary>
+    private const long MaxLabelsBytes = 16L << 20;
+
     public required string Name { get; init; }
 
     public required string OnnxPath { get; init; }
@@ -52,8 +55,9 @@ public sealed record ModelCard
         int? Int(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
         var input = root.TryGetProperty("input", out var i) ? i : default;
         var outputs = root.TryGetProperty("outputs", out var o) ? o : default;
-        string? labelsFile = Str(root, "labels");
-        string labelsPath = Path.Combine(dir, labelsFile ?? "labels.txt");
+        string labelsPath = Inside(dir, Str(root, "labels") ?? "labels.txt", "labels");
+        if (Str(root, "file") is { } file)
+            Inside(dir, file, "file");
         return bare with
         {
             Name = Str(root, "name") ?? bare.Name,
@@ -64,8 +68,25 @@ public sealed record ModelCard
             Json = root,
             ScoresOutput = Str(outputs, "scores"),
             ProbabilitiesOutput = Str(outputs, "probabilities"),
-            Labels = File.Exists(labelsPath) ? File.ReadAllLines(labelsPath).Select(l => l.Trim()).ToList() : [],
+            Labels = ReadLabels(labelsPath),
             DefaultTargetLayer = Str(root, "default_target_layer"),
         };
+    }
+
+    /// <summary>
+    /// A path named by model.json, resolved with its symbolic links and required to stay in the
+    /// model's folder: a card must not make the service read, and Describe return, other files.
+    /// </summary>
+    private static string Inside(string dir, string relative, string field) =>
+        Engine.Onnx.ModelFolder.Resolve(dir, relative)
+            ?? throw new FormatException($"model.json: {field} '{Engine.Errors.LogText.Of(relative)}' is not a file inside the model's folder (symbolic links followed)");
+
+    private static List<string> ReadLabels(string path)
+    {
+        if (!File.Exists(path))
+            return [];
+        if (new FileInfo(path).Length > MaxLabelsBytes)
+            throw new FormatException($"model.json: the labels file is over {MaxLabelsBytes} bytes");
+        return File.ReadAllLines(path).Select(l => l.Trim()).ToList();
     }
 }

@@ -1,3 +1,5 @@
+using Explain.Engine.Errors;
+
 namespace Explain.Cam.Models;
 
 /// <summary>
@@ -29,14 +31,14 @@ public sealed class ModelStore(string root)
         if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(model))
         {
             if (!File.Exists(model))
-                throw new FileNotFoundException($"model file '{model}' not found", model);
+                throw new FileNotFoundException($"model file '{LogText.Of(model)}' not found", model);
             return ModelCard.ForOnnxFile(model);
         }
         if (model.Contains('/') || model.Contains('\\') || model.Contains(".."))
-            throw new ArgumentException($"model name '{model}' is not a name in the model store");
+            throw new ArgumentException($"model name '{LogText.Of(model)}' is not a name in the model store");
         string path = Path.Combine(Root, model, "model.onnx");
         if (!File.Exists(path))
-            throw new FileNotFoundException($"no model '{model}' in the model store {Root} (have: {string.Join(", ", Names)})", path);
+            throw new FileNotFoundException($"no model '{LogText.Of(model)}' in the model store {Root} (have: {string.Join(", ", Names)})", path);
         return ModelCard.ForOnnxFile(path);
     }
 }

@@ -16,6 +16,12 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
 
     public int Chunk { get; } = chunk;
 
+    /// <summary>The token of the explanation in progress, checked before every batch and by the engine before every operator.</summary>
+    internal CancellationToken Cancellation { get; set; }
+
+    /// <summary>Batches run so far: how far a cancelled explanation got.</summary>
+    internal long BatchesRun { get; private set; }
+
     /// <summary>The output holding the pre-softmax scores.</summary>
     public string ScoresOutput { get; } = scoresOutput;
 
@@ -23,7 +29,7 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
     public float[] Scores(int count, int[] rowShape, Action<int, Span<float>> fill)
     {
         var session = SessionFor("full", () => new SessionOptions { Threads = threads });
-        return Chunked(count, rowShape, fill, batch => session.Run(batch).Outputs[ScoresOutput]);
+        return Chunked(count, rowShape, fill, batch => session.Run(batch, Cancellation).Outputs[ScoresOutput]);
     }
 
     /// <summary>
@@ -33,8 +39,8 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
     public float[] ScoresFromLayer(Tensor input, string layer, int count, int[] rowShape, Action<int, Span<float>> fill)
     {
         var session = SessionFor("resume:" + layer, () => new SessionOptions { Threads = threads, ResumeFrom = [layer] });
-        session.Run(input);
-        return Chunked(count, rowShape, fill, batch => session.RunFrom(layer, batch)[ScoresOutput]);
+        session.Run(input, Cancellation);
+        return Chunked(count, rowShape, fill, batch => session.RunFrom(layer, batch, Cancellation)[ScoresOutput]);
     }
 
     /// <summary>A session with gradients at <paramref name="layer"/> for batches of inputs (Integrated Grad-CAM).</summary>
@@ -48,6 +54,8 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
         var result = new List<float>();
         for (int start = 0; start < rows; start += Chunk)
         {
+            Cancellation.ThrowIfCancellationRequested();
+            BatchesRun++;
             int take = Math.Min(Chunk, rows - start);
             var batch = Tensor.Zeros(shape);
             for (int r = 0; r < take; r++)

@@ -26,7 +26,7 @@ internal static class Planner
 
         foreach (var name in options.Observe.Concat(options.ResumeFrom))
             if (!ids.ContainsKey(name))
-                throw new InputException($"no tensor named '{name}' in the model (list them with `explain layers`)");
+                throw new InputException($"no tensor named '{LogText.Of(name)}' in the model (list them with `explain layers`)");
 
         int count = ids.Count;
         var values = new Tensor?[count];

@@ -16,7 +16,8 @@ public sealed partial class Session
     /// <param name="seeds">Seeds by tensor name.</param>
     /// <param name="mode">The rectifier rule (guided backpropagation or the exact gradient).</param>
     /// <param name="only">Return just these gradient targets; the pass stops as soon as they are complete.</param>
-    public IReadOnlyDictionary<string, Tensor> Backward(IReadOnlyDictionary<string, Tensor> seeds, BackwardMode mode = BackwardMode.Standard, IReadOnlyCollection<string>? only = null)
+    /// <param name="cancellationToken">Checked before every operator's backward step.</param>
+    public IReadOnlyDictionary<string, Tensor> Backward(IReadOnlyDictionary<string, Tensor> seeds, BackwardMode mode = BackwardMode.Standard, IReadOnlyCollection<string>? only = null, CancellationToken cancellationToken = default)
     {
         var plan = _plan;
         if (plan is null || _forwardBatch < 0 || plan.GradientTargets.Count == 0)
@@ -28,7 +29,7 @@ public sealed partial class Session
         foreach (var (name, seed) in seeds)
         {
             if (!plan.Ids.TryGetValue(name, out int id) || plan.Constants[id] is not null)
-                throw new InputException($"cannot seed '{name}': not a tensor computed by the model");
+                throw new InputException($"cannot seed '{LogText.Of(name)}': not a tensor computed by the model");
             var shape = plan.Shapes[id]!;
             int f = shape.Length > 0 && shape[0] > 0 ? seed.Shape[0] / shape[0] : 1;
             bool fits = seed.Type == DataType.Float32 && seed.Rank == shape.Length && f >= 1
@@ -40,7 +41,7 @@ public sealed partial class Session
         }
 
         var wanted = only is null ? plan.GradientTargets : only.Select(name => plan.Ids.TryGetValue(name, out int id) && plan.GradientTargets.Contains(id)
-            ? id : throw new InputException($"'{name}' is not a gradient target of this session")).ToHashSet();
+            ? id : throw new InputException($"'{LogText.Of(name)}' is not a gradient target of this session")).ToHashSet();
         // A target's gradient is complete once every node after its producer has run backward.
         int stop = wanted.Select(id => plan.Nodes.FindIndex(node => node.Outputs.Contains(id))).DefaultIfEmpty(-1).Min();
         _context.Mode = mode;
@@ -48,6 +49,7 @@ public sealed partial class Session
         {
             for (int n = plan.Nodes.Count - 1; n > stop; n--)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var node = plan.Nodes[n];
                 if (!node.NeedsBackward || node.Outputs.All(o => o < 0 || grads[o] is null))
                     continue;
@@ -75,6 +77,7 @@ public sealed partial class Session
 
     private Tensor?[] BackwardNode(PlanNode node, Tensor[] outGrads)
     {
+        OperatorsRun++;
         try
         {
             return node.Op.Backward(_context, outGrads);

@@ -12,11 +12,14 @@ public sealed partial class Session
     /// variants along dimension 0 (one forward sample each); other tensors the suffix reads are
     /// repeated to match. Returns the outputs the suffix computes.
     /// </summary>
-    public IReadOnlyDictionary<string, Tensor> RunFrom(string tensor, Tensor value)
+    /// <param name="tensor">The tensor to resume from.</param>
+    /// <param name="value">Its replacement, B variants stacked.</param>
+    /// <param name="cancellationToken">Checked before every operator.</param>
+    public IReadOnlyDictionary<string, Tensor> RunFrom(string tensor, Tensor value, CancellationToken cancellationToken = default)
     {
         var plan = _plan;
         if (plan is null || _retained is null || !plan.Ids.TryGetValue(tensor, out int id) || !plan.Resume.TryGetValue(id, out var resume))
-            throw new InputException($"RunFrom('{tensor}') needs a session with ResumeFrom = ['{tensor}'] and a Run before it");
+            throw new InputException($"RunFrom('{LogText.Of(tensor)}') needs a session with ResumeFrom = ['{LogText.Of(tensor)}'] and a Run before it");
         var shape = plan.Shapes[id]!;
         if (value.Rank != shape.Length || value.Shape[0] % shape[0] != 0 || !value.Shape.AsSpan(1).SequenceEqual(shape.AsSpan(1)))
             throw new InputException($"RunFrom('{tensor}'): value of shape {TensorShape.Format(value.Shape)} does not stack {TensorShape.Format(shape)} along dimension 0");
@@ -27,8 +30,10 @@ public sealed partial class Session
         _context.SaveForBackward = false;
         foreach (int n in resume.Nodes)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var node = plan.Nodes[n];
             var args = node.Inputs.Select(i => i < 0 ? null! : values.TryGetValue(i, out var v) ? v : plan.Constants[i]!).ToArray();
+            OperatorsRun++;
             var results = Execute(node.Source, node.Op, _context, args);
             for (int k = 0; k < node.Outputs.Length && k < results.Length; k++)
                 if (node.Outputs[k] >= 0)

@@ -28,12 +28,17 @@ public sealed partial class Session
 
     public OnnxModel Model => _model;
 
+    /// <summary>Operators executed by this session (forward, backward and suffix runs): how far a cancelled run got.</summary>
+    internal long OperatorsRun { get; private set; }
+
     /// <summary>Runs the model on its single input.</summary>
-    public ForwardResult Run(Tensor input)
+    /// <param name="input">The input tensor.</param>
+    /// <param name="cancellationToken">Checked before every operator: a cancelled run stops within one.</param>
+    public ForwardResult Run(Tensor input, CancellationToken cancellationToken = default)
     {
         if (_model.Inputs.Count != 1)
             throw new InputException($"the model has {_model.Inputs.Count} inputs ({string.Join(", ", _model.Inputs.Select(i => i.Name))}); pass them by name");
-        return Run(new Dictionary<string, Tensor> { [_model.Inputs[0].Name] = input });
+        return Run(new Dictionary<string, Tensor> { [_model.Inputs[0].Name] = input }, cancellationToken);
     }
 
     /// <summary>
@@ -42,7 +47,10 @@ public sealed partial class Session
     /// </summary>
     public void Prepare(IReadOnlyDictionary<string, Tensor> inputs) => PlanFor(inputs);
 
-    public ForwardResult Run(IReadOnlyDictionary<string, Tensor> inputs)
+    /// <summary>Runs the model on named inputs.</summary>
+    /// <param name="inputs">Every graph input by name.</param>
+    /// <param name="cancellationToken">Checked before every operator: a cancelled run stops within one.</param>
+    public ForwardResult Run(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken cancellationToken = default)
     {
         var plan = PlanFor(inputs);
         bool save = plan.GradientTargets.Count > 0;
@@ -53,11 +61,13 @@ public sealed partial class Session
         var keep = new HashSet<int>(plan.Observed.Concat(plan.OutputIds).Concat(plan.Resume.Keys).Concat(plan.Resume.Values.SelectMany(r => r.Crossing)));
         for (int n = 0; n < plan.Nodes.Count; n++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var node = plan.Nodes[n];
             var args = new Tensor[node.Inputs.Length];
             for (int i = 0; i < args.Length; i++)
                 args[i] = node.Inputs[i] < 0 ? null! : values[node.Inputs[i]] ?? plan.Constants[node.Inputs[i]]!;
             _context.SaveForBackward = save && node.NeedsBackward;
+            OperatorsRun++;
             var results = Execute(node.Source, node.Op, _context, args);
             for (int k = 0; k < node.Outputs.Length && k < results.Length; k++)
                 if (node.Outputs[k] >= 0)
@@ -108,7 +118,7 @@ public sealed partial class Session
                 throw new InputException($"input '{input.Name}' has shape {TensorShape.Format(t.Shape)}; the model expects {TensorShape.Format(expected)}");
         }
         foreach (var name in inputs.Keys.Where(k => _model.Inputs.All(i => i.Name != k)))
-            throw new InputException($"the model has no input named '{name}'");
+            throw new InputException($"the model has no input named '{LogText.Of(name)}'");
         if (_plan is null || _model.Inputs.Any(i => !_plan.Shapes[_plan.Ids[i.Name]]!.AsSpan().SequenceEqual(inputs[i.Name].Shape)))
             _plan = Planner.Build(_model, inputs, _options);
         return _plan;

@@ -31,6 +31,7 @@ internal static class JpegDecoder
         {
             var (width, height, colorspace) = ReadHeader(handle, data);
             limits.CheckDimensions(width, height);
+            limits.CheckJpegScans(JpegScanCounter.Count(data, (int)Math.Min(limits.MaxJpegScans + 1L, int.MaxValue)));
             bool cmyk = colorspace is TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck;
             var buffer = new byte[(long)width * height * (cmyk ? 4 : 3)];
             Decompress(handle, data, buffer, width, height, cmyk ? TurboJpegNative.PixelFormatCmyk : TurboJpegNative.PixelFormatRgb);

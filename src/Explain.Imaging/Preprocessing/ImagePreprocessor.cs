@@ -7,18 +7,43 @@ namespace Explain.Imaging.Preprocessing;
 public static class ImagePreprocessor
 {
     /// <summary>Runs the whole pipeline; returns float[1 × 3 × H × W].</summary>
-    public static float[] ToTensor(RgbImage image, PreprocessSpec spec)
+    public static float[] ToTensor(RgbImage image, PreprocessSpec spec) => Normalize(ResizeAndCrop(image, spec), spec);
+
+    /// <summary>
+    /// Resize then CenterCrop, byte-exact with doing them one after the other, but computing only
+    /// the resized pixels the crop keeps: the work and memory are those of the crop, whatever the
+    /// image's aspect ratio (a 1 × 5000 strip resized first would be 256 × 1 280 000 pixels).
+    /// </summary>
+    public static RgbImage ResizeAndCrop(RgbImage image, PreprocessSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(spec);
         var (rw, rh) = ResizedSize(image.Width, image.Height, spec.ResizeShorterTo);
-        var resized = (rw, rh) == (image.Width, image.Height) ? image : Resize(image, rw, rh, spec.Interpolation);
-        var cropped = CenterCrop(resized, spec.InputHeight, spec.InputWidth);
-        return Normalize(cropped, spec);
+        int width = spec.InputWidth, height = spec.InputHeight;
+        int left = CropOffset(rw, width), top = CropOffset(rh, height);
+        // The part of the crop that lies on the resized image (the rest is torchvision's zero padding).
+        int x0 = Math.Max(0, left), x1 = (int)Math.Min(rw, (long)left + width);
+        int y0 = Math.Max(0, top), y1 = (int)Math.Min(rh, (long)top + height);
+        var window = PilResampler.ResizeWindow(image, rw, rh, spec.Interpolation, x0, y0, x1 - x0, y1 - y0);
+        if (window.Width == width && window.Height == height)
+        {
+            return window;
+        }
+
+        var dst = new byte[3L * width * height];
+        for (int y = 0; y < window.Height; y++)
+        {
+            Array.Copy(window.Pixels, 3L * y * window.Width, dst, 3 * (((long)y0 - top + y) * width + (x0 - left)), 3L * window.Width);
+        }
+
+        return new RgbImage(width, height, dst);
     }
 
     /// <summary>
     /// torchvision F.resize with an int: shorter side to S, longer side int(S · long / short),
     /// truncated as Python's int() does.
     /// </summary>
+    /// <exception cref="ImageLimitException">The resized longer side would not fit an int.</exception>
     public static (int Width, int Height) ResizedSize(int width, int height, int? shorterTo)
     {
         if (shorterTo is not int s)
@@ -28,8 +53,13 @@ public static class ImagePreprocessor
 
         bool portrait = width <= height;
         int shortSide = portrait ? width : height, longSide = portrait ? height : width;
-        int newLong = (int)((double)((long)s * longSide) / shortSide);
-        return portrait ? (s, newLong) : (newLong, s);
+        double newLong = Math.Floor((double)((long)s * longSide) / shortSide);
+        if (newLong > int.MaxValue)
+        {
+            throw new ImageLimitException($"Resizing {width}x{height} so the shorter side is {s} makes the longer side {newLong:0} pixels.");
+        }
+
+        return portrait ? (s, (int)newLong) : ((int)newLong, s);
     }
 
     /// <summary>PIL Image.resize with a convolution filter, byte-exact with Pillow.</summary>
@@ -58,7 +88,7 @@ public static class ImagePreprocessor
             int x0 = Math.Max(0, -left), x1 = Math.Min(width, image.Width - left);
             if (x1 > x0)
             {
-                Array.Copy(image.Pixels, (sy * image.Width + left + x0) * 3, dst, (y * width + x0) * 3, (x1 - x0) * 3);
+                Array.Copy(image.Pixels, ((long)sy * image.Width + left + x0) * 3, dst, ((long)y * width + x0) * 3, (x1 - x0) * 3L);
             }
         }
 

@@ -24,6 +24,9 @@ public sealed record PreprocessSpec(
     IReadOnlyList<double> Mean,
     IReadOnlyList<double> Std)
 {
+    /// <summary>Largest input side or resize target a model card may declare: it bounds the tensor (3 × 8192² floats is 805 MB).</summary>
+    public const int MaxSide = 8192;
+
     /// <summary>
     /// Reads the <c>input</c> and <c>preprocess</c> objects of a model.json root. center_crop,
     /// when present, must equal the input size: the crop is what makes the tensor that size.
@@ -63,8 +66,13 @@ public sealed record PreprocessSpec(
             pre.TryGetProperty("scale", out var scale) ? scale.GetDouble() : 1.0 / 255.0,
             Triple(pre, "mean", 0.0),
             Triple(pre, "std", 1.0));
-        return spec.Std.Any(s => s == 0.0) || height <= 0 || width <= 0
-            ? throw new FormatException("model.json: std must be non-zero and the input size positive.")
+        if (spec.Std.Any(s => s == 0.0) || height <= 0 || width <= 0 || spec.ResizeShorterTo <= 0)
+        {
+            throw new FormatException("model.json: std must be non-zero, the input size and resize_shorter_to positive.");
+        }
+
+        return height > MaxSide || width > MaxSide || spec.ResizeShorterTo > MaxSide
+            ? throw new FormatException($"model.json: input size {height}x{width} or resize_shorter_to {spec.ResizeShorterTo} exceeds {MaxSide}.")
             : spec;
     }
 

@@ -8,13 +8,17 @@ namespace Explain.Jobs.GrpcServices;
 /// <summary>explain.v1.Models: the model store's names, and per model its inputs, labels and observable layers.</summary>
 public sealed class ModelsGrpcService(ModelCatalog catalog) : Explain.V1.Models.ModelsBase
 {
-    public override Task<ListModelsReply> List(ListModelsRequest request, ServerCallContext context)
+    /// <remarks>The first List loads every model (availability needs a load): off the request thread.</remarks>
+    public override Task<ListModelsReply> List(ListModelsRequest request, ServerCallContext context) => Task.Run(() =>
     {
         var reply = new ListModelsReply();
         foreach (var name in catalog.Names)
-            reply.Models.Add(new ModelSummary { Name = name, Description = DescriptionOf(name) });
-        return Task.FromResult(reply);
-    }
+        {
+            var (available, reason) = catalog.Availability(name);
+            reply.Models.Add(new ModelSummary { Name = name, Description = DescriptionOf(name), Available = available, UnavailableReason = reason ?? "" });
+        }
+        return reply;
+    }, context.CancellationToken);
 
     public override async Task<ModelDescription> Describe(DescribeModelRequest request, ServerCallContext context)
     {
@@ -40,7 +44,7 @@ public sealed class ModelsGrpcService(ModelCatalog catalog) : Explain.V1.Models.
         {
             return catalog.ReadCard(name).Description ?? "";
         }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or FormatException)
         {
             return "";
         }

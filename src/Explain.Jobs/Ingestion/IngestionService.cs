@@ -5,6 +5,7 @@ using Explain.Messaging;
 using Explain.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using Explain.Engine.Errors;
 
 namespace Explain.Jobs.Ingestion;
 
@@ -47,7 +48,7 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
     public async Task CancelAsync(string jobId, string tenant, CancellationToken cancellationToken)
     {
         if (!JobIds.IsWellFormed(jobId))
-            throw JobRejectedException.Invalid("bad_job_id", $"'{jobId}' is not a job id", "job_id");
+            throw JobRejectedException.Invalid("bad_job_id", $"'{LogText.Of(jobId)}' is not a job id", "job_id");
         if (tenant.Length > 0)
             await index.WaitForJobAsync(jobId, tenant, cancellationToken);
         await transport.Control.PublishAsync(EventCodec.CancelRequest(jobId), cancellationToken);

@@ -2,6 +2,7 @@ using Explain.Cam;
 using Explain.Imaging;
 using Explain.Jobs.Models;
 using Explain.V1;
+using Explain.Engine.Errors;
 
 namespace Explain.Jobs.Ingestion;
 
@@ -37,7 +38,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             throw JobRejectedException.Invalid("too_many_methods", $"at most {limits.MaxMethods} methods per job", "methods");
         for (int i = 0; i < request.Methods.Count; i++)
             if (!CamRegistry.IsKnown(request.Methods[i]))
-                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{request.Methods[i]}' (known: {string.Join(", ", CamRegistry.Names)})", $"methods[{i}]");
+                throw JobRejectedException.Invalid("unknown_method", $"unknown method '{LogText.Of(request.Methods[i])}' (known: {string.Join(", ", CamRegistry.Names)})", $"methods[{i}]");
     }
 
     private void CheckTargets(Targets? targets)
@@ -59,14 +60,14 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             throw JobRejectedException.Invalid("too_many_layers", $"at most {limits.MaxLayers} target layers per job", "layers");
         for (int i = 0; i < request.Layers.Count; i++)
             if (!entry.HasLayer(request.Layers[i]))
-                throw JobRejectedException.Invalid("unknown_layer", $"model '{request.Model}' has no tensor '{request.Layers[i]}' (see Models.Describe)", $"layers[{i}]");
+                throw JobRejectedException.Invalid("unknown_layer", $"model '{LogText.Of(request.Model)}' has no tensor '{LogText.Of(request.Layers[i])}' (see Models.Describe)", $"layers[{i}]");
         if (request.Layers.Count == 0 && entry.DefaultLayer is null)
-            throw JobRejectedException.Invalid("no_default_layer", $"model '{request.Model}' has no default target layer; name one", "layers");
+            throw JobRejectedException.Invalid("no_default_layer", $"model '{LogText.Of(request.Model)}' has no default target layer; name one", "layers");
         int classes = entry.Card.Labels.Count;
         if (classes > 0 && request.Targets is { } t)
             for (int i = 0; i < t.Classes.Count; i++)
                 if (t.Classes[i] >= classes)
-                    throw JobRejectedException.Invalid("bad_class", $"model '{request.Model}' has {classes} classes", $"targets.classes[{i}]");
+                    throw JobRejectedException.Invalid("bad_class", $"model '{LogText.Of(request.Model)}' has {classes} classes", $"targets.classes[{i}]");
     }
 
     private void CheckInput(ExplainRequest request, ModelEntry entry)
@@ -87,7 +88,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
     private void CheckImage(ExplainRequest request, ModelEntry entry)
     {
         if (entry.Spec is null)
-            throw JobRejectedException.Invalid("no_preprocessing", $"model '{request.Model}' has no model.json preprocessing; send a tensor", "image");
+            throw JobRejectedException.Invalid("no_preprocessing", $"model '{LogText.Of(request.Model)}' has no model.json preprocessing; send a tensor", "image");
         try
         {
             ImageDecoder.Validate(request.Image.Span, limits.Image);
@@ -113,6 +114,6 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (elements != tensor.Data.Count)
             throw JobRejectedException.Invalid("bad_tensor", $"tensor shape holds {elements} values, data has {tensor.Data.Count}", "tensor.data");
         if (entry.Card.InputHeight is int h && entry.Card.InputWidth is int w && (shape[2] != h || shape[3] != w))
-            throw JobRejectedException.Invalid("bad_tensor", $"model '{entry.Card.Name}' takes {h}x{w} inputs", "tensor.shape");
+            throw JobRejectedException.Invalid("bad_tensor", $"model '{LogText.Of(entry.Card.Name)}' takes {h}x{w} inputs", "tensor.shape");
     }
 }

@@ -1,38 +1,46 @@
 using System.Collections.Concurrent;
 using Explain.Cam.Models;
+using Explain.Engine.Errors;
 using Explain.Engine.Graph;
 using Explain.Engine.Onnx;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Explain.Jobs.Models;
 
 /// <summary>
 /// The model store as the services see it: names, and per model its card and observable layers,
 /// loaded once on first use (parsing a model takes a few hundred milliseconds; requests must not).
+/// A model that fails to load is remembered as unavailable with the loader's message (logged at
+/// warning once) until one of its files changes; asking for it is FAILED_PRECONDITION.
 /// </summary>
-public sealed class ModelCatalog(JobsOptions options)
+public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? logger = null)
 {
     private readonly ModelStore _store = new(options.ModelStore);
-    private readonly ConcurrentDictionary<string, Lazy<ModelEntry>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Loaded>> _entries = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = logger ?? NullLogger<ModelCatalog>.Instance;
 
     public IEnumerable<string> Names => _store.Names;
 
     public string Root => _store.Root;
 
-    /// <summary>The model named; NOT_FOUND (as <see cref="JobRejectedException"/>) when the store has none.</summary>
+    /// <summary>
+    /// The model named; NOT_FOUND (as <see cref="JobRejectedException"/>) when the store has none,
+    /// FAILED_PRECONDITION when it does not load.
+    /// </summary>
     public ModelEntry Get(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('/') || name.Contains('\\') || name.Contains("..") || !_store.Names.Contains(name, StringComparer.Ordinal))
-            throw JobRejectedException.NotFound("unknown_model", $"no model '{name}' in the model store (have: {string.Join(", ", _store.Names)})", "model", name);
-        var lazy = _entries.GetOrAdd(name, n => new Lazy<ModelEntry>(() => Load(n), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            _entries.TryRemove(name, out _);
-            throw;
-        }
+            throw JobRejectedException.NotFound("unknown_model", $"no model '{LogText.Of(name)}' in the model store (have: {string.Join(", ", _store.Names)})", "model", LogText.Of(name));
+        var loaded = Lookup(name);
+        return loaded.Entry ?? throw Unavailable(name, loaded.Error!);
+    }
+
+    /// <summary>Loads the model if it was not yet; whether it is usable and, if not, why.</summary>
+    public (bool Available, string? Reason) Availability(string name)
+    {
+        var loaded = Lookup(name);
+        return (loaded.Entry is not null, loaded.Error);
     }
 
     public ModelCard Card(string name) => Get(name).Card;
@@ -40,12 +48,59 @@ public sealed class ModelCatalog(JobsOptions options)
     /// <summary>Just the card (model.json, labels), without parsing the model.</summary>
     public ModelCard ReadCard(string name) => _store.Resolve(name);
 
-    private ModelEntry Load(string name)
+    /// <summary>The refusal for a model that does not load (the worker raises it too).</summary>
+    public static JobRejectedException Unavailable(string name, string reason) =>
+        new(ErrorKind.FailedPrecondition, "model_unavailable", $"model '{LogText.Of(name)}' is unavailable: {reason}");
+
+    private Loaded Lookup(string name)
     {
-        var card = _store.Resolve(name);
-        var model = OnnxModel.Load(card.OnnxPath);
-        var session = new Session(model, new SessionOptions { Optimize = false });
-        var layers = session.DescribeTensors();
-        return new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? session.DefaultTargetLayer());
+        string stamp = Stamp(name);
+        while (true)
+        {
+            var lazy = _entries.GetOrAdd(name, n => new Lazy<Loaded>(() => Load(n, stamp), LazyThreadSafetyMode.ExecutionAndPublication));
+            var loaded = lazy.Value;
+            // A failed model is tried again once its files change (an operator fixed it).
+            if (loaded.Entry is not null || loaded.Stamp == stamp || !_entries.TryRemove(new(name, lazy)))
+                return loaded;
+        }
     }
+
+    private Loaded Load(string name, string stamp)
+    {
+        try
+        {
+            var card = _store.Resolve(name);
+            var model = OnnxModel.Load(card.OnnxPath);
+            var session = new Session(model, new SessionOptions { Optimize = false });
+            var layers = session.DescribeTensors();
+            return new Loaded(new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? session.DefaultTargetLayer()), null, stamp);
+        }
+        catch (Exception e) when (IsLoadFailure(e))
+        {
+            string reason = LogText.Of(e.Message);
+            ModelLog.Unavailable(_logger, name, reason);
+            return new Loaded(null, reason, stamp);
+        }
+    }
+
+    /// <summary>What a broken model raises: engine errors (format, cycle, unsupported op), bad JSON, unreadable files.</summary>
+    internal static bool IsLoadFailure(Exception e) =>
+        e is EngineException or FormatException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException;
+
+    /// <summary>Sizes and write times of the model's folder: a changed file means a new load attempt.</summary>
+    private string Stamp(string name)
+    {
+        try
+        {
+            var folder = new DirectoryInfo(Path.Combine(Root, name));
+            return string.Join(';', folder.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal)
+                .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    private sealed record Loaded(ModelEntry? Entry, string? Error, string Stamp);
 }

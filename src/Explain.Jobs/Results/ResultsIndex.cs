@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Explain.Messaging;
 using Explain.V1;
+using Explain.Engine.Errors;
 
 namespace Explain.Jobs.Results;
 
@@ -117,7 +118,7 @@ public sealed class ResultsIndex
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw JobRejectedException.NotFound("unknown_job", $"no job '{jobId}'", "job", jobId);
+                throw JobRejectedException.NotFound("unknown_job", $"no job '{LogText.Of(jobId)}'", "job", LogText.Of(jobId));
             }
         }
     }

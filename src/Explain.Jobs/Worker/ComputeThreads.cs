@@ -4,16 +4,16 @@ namespace Explain.Jobs.Worker;
 
 /// <summary>
 /// The worker's compute threads: as many dedicated threads as jobs run at once, started once and
-/// kept. CPU-bound work of seconds must not run on the thread pool that serves gRPC calls and
-/// broker callbacks, and starting a new thread per job cost 0.3–3 ms of every job's latency.
-/// When every kept thread is busy (a cancelled job's computation still running to its end), the
-/// work gets a thread of its own rather than waiting behind it.
+/// kept, and never more. CPU-bound work of seconds must not run on the thread pool that serves
+/// gRPC calls and broker callbacks, and starting a new thread per job cost 0.3–3 ms of every
+/// job's latency. A cancelled job's computation stops within one operator (the explainer checks
+/// the job's token) and its job waits for that before ending, so work never finds every thread
+/// taken by computations nobody wants: it queues for the next free thread instead.
 /// </summary>
 public sealed class ComputeThreads : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread[] _threads;
-    private int _idle; // kept threads waiting for work that no caller has claimed yet
 
     public ComputeThreads(JobsOptions options)
     {
@@ -25,6 +25,9 @@ public sealed class ComputeThreads : IDisposable
             _threads[i].Start();
         }
     }
+
+    /// <summary>The number of compute threads (the configured concurrency).</summary>
+    public int Count => _threads.Length;
 
     /// <summary>Runs <paramref name="work"/> on a compute thread; the task carries its result or exception.</summary>
     public Task<T> RunAsync<T>(Func<T> work)
@@ -43,16 +46,21 @@ public sealed class ComputeThreads : IDisposable
             }
         }
 
-        if (TryClaimIdle())
+        try
+        {
             _work.Add(Execute);
-        else
-            new Thread(Execute) { IsBackground = true, Name = "explain-compute-extra" }.Start();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            done.SetException(new ObjectDisposedException(nameof(ComputeThreads), "the compute threads are shut down"));
+        }
+
         return done.Task;
     }
 
     /// <summary>
-    /// Lets queued work finish and ends the threads. A thread still busy after a few seconds (a
-    /// cancelled job's computation) is left to finish on its own; it is a background thread.
+    /// Lets queued work finish and ends the threads. A thread still busy after a few seconds is
+    /// left to finish on its own; it is a background thread.
     /// </summary>
     public void Dispose()
     {
@@ -64,26 +72,9 @@ public sealed class ComputeThreads : IDisposable
             _work.Dispose();
     }
 
-    private bool TryClaimIdle()
-    {
-        while (true)
-        {
-            int idle = Volatile.Read(ref _idle);
-            if (idle == 0 || _work.IsAddingCompleted)
-                return false;
-            if (Interlocked.CompareExchange(ref _idle, idle - 1, idle) == idle)
-                return true;
-        }
-    }
-
     private void Run()
     {
-        while (true)
-        {
-            Interlocked.Increment(ref _idle);
-            if (!_work.TryTake(out var work, Timeout.Infinite))
-                return;
+        while (_work.TryTake(out var work, Timeout.Infinite))
             work();
-        }
     }
 }

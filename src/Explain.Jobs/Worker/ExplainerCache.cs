@@ -39,7 +39,17 @@ public sealed class ExplainerCache(ModelCatalog catalog, JobsOptions options, Wo
         metrics.CacheMiss();
         var clock = Stopwatch.StartNew();
         var card = catalog.Card(model);
-        var explainer = new Explainer(OnnxModel.Load(card.OnnxPath), card, options.ThreadsPerJob);
+        Explainer explainer;
+        try
+        {
+            explainer = new Explainer(OnnxModel.Load(card.OnnxPath), card, options.ThreadsPerJob);
+        }
+        catch (Exception e) when (ModelCatalog.IsLoadFailure(e))
+        {
+            // The catalog loaded it, but its files changed since: as unavailable as a model that never loaded.
+            throw ModelCatalog.Unavailable(model, e.Message);
+        }
+
         metrics.ModelLoaded(clock.Elapsed.TotalMilliseconds);
         return explainer;
     }

@@ -20,8 +20,8 @@ namespace Explain.Jobs.Worker;
 /// STARTED is confirmed while the model runs, PREDICTIONS goes out while the heatmaps render,
 /// COMPLETED right behind the last heatmap (the stream keeps the order of the calls, re-sends
 /// after a lost connection included), and the job returns once every event is confirmed. A cancel
-/// request or the deadline interrupts the wait at once; the abandoned computation finishes in the
-/// background and its explainer goes back to the cache.
+/// request or the deadline reaches the computation (the explainer checks the token before every
+/// operator and batch), which stops within one operator; its explainer goes back to the cache.
 /// </summary>
 public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache, ComputeThreads threads, JobsOptions options, WorkerMetrics metrics)
 {
@@ -51,12 +51,23 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         var compute = threads.RunAsync(() =>
         {
             var rented = cache.Rent(job.Request.Model);
-            return (Explainer: rented, Result: Compute(rented, job.Request));
+            try
+            {
+                return (Explainer: rented, Result: Compute(rented, job.Request, cancellationToken));
+            }
+            catch (OperationCanceledException)
+            {
+                cache.Return(rented); // an interrupted explainer is whole: the next run re-plans nothing and overwrites every buffer
+                throw;
+            }
         });
+        inFlight.Add(compute); // however the job ends, it ends after its computation stopped
         var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
         inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
         _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
-        var (explainer, (input, explanation)) = await compute.WaitAsync(cancellationToken);
+        // No WaitAsync: a cancel or the deadline stops the computation itself within one operator,
+        // and the job ends only then, so its compute thread is free for the next job (issue 12, part 4).
+        var (explainer, (input, explanation)) = await compute;
 
         long sequence = EventSequences.FirstWorkerEvent + 1;
         inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanation), sequence++), cancellationToken));
@@ -66,10 +77,13 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         {
             // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
             var clock = Stopwatch.StartNew();
-            var events = explanation.Maps.Select((map, i) => EventCodec.Event(
-                JobEventFactory.HeatmapEvent(id, input, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i)).ToList();
+            var events = explanation.Maps.Select((map, i) =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return EventCodec.Event(JobEventFactory.HeatmapEvent(id, input, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i);
+            }).ToList();
             return (events, clock.Elapsed.TotalMilliseconds);
-        }).WaitAsync(cancellationToken);
+        });
         foreach (var heatmap in heatmaps)
             inFlight.Add(Publish(heatmap, cancellationToken));
         sequence += heatmaps.Count;
@@ -92,8 +106,9 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         return transport.Events.PublishAsync(envelope, CancellationToken.None);
     }
 
-    private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request)
+    private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var input = request.InputCase == ExplainRequest.InputOneofCase.Image
             ? ExplainInput.FromImage("image", request.Image.ToByteArray(), PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json")), options.Limits.Image)
@@ -107,7 +122,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Targets = new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual),
             Metrics = request.Options?.Metrics ?? false,
         };
-        var explanation = explainer.Explain(input.Tensor, camOptions);
+        var explanation = explainer.Explain(input.Tensor, camOptions, cancellationToken);
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
         return (input, explanation with { TimingsMs = timings });
     }

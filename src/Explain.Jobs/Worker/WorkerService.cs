@@ -120,9 +120,10 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
                 ? EventCodec.Cancelled(job.JobId, "cancelled while running")
                 : EventCodec.Failed(job.JobId, ErrorKind.DeadlineExceeded, "the job's deadline passed while it was running");
         }
-        catch (Exception e) when (e is ArgumentException or EngineException or ImagingException)
+        catch (Exception e) when (JobFailures.Deterministic(e) is { } code)
         {
-            return EventCodec.Failed(job.JobId, ErrorKind.InvalidArgument, e.Message);
+            // The same job fails the same way on any worker: end it now, never redeliver it.
+            return EventCodec.Failed(job.JobId, code, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException && delivery.DeliveryCount < options.MaxDeliveries)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Explain.Cam.Tests.Support;
 using Explain.Engine.Tensors;
 using Explain.Imaging;
+using Explain.Imaging.Png;
 
 namespace Explain.Cam.Tests.Cli;
 
@@ -187,6 +188,20 @@ public sealed class RunCommandTests(CliRun run)
 
         AssertCleanFailure(result, "gradkam");
         Assert.Contains("gradcam++", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData(65535, 1)] // overflowed in the preprocessing (issue 12)
+    [InlineData(1, 5000)] // resized to a 0.9 GB intermediate before the crop (issue 12)
+    public void Run_ExtremeAspectRatioPng_FailsWithTheLimit(int width, int height)
+    {
+        using var temp = new TempDirectory("explain-aspect");
+        string path = temp.File("strip.png");
+        File.WriteAllBytes(path, PngEncoder.Encode(RgbImage.Blank(width, height)));
+
+        var result = ExplainCli.Run("run", "--model", "mobilenet_v2", "--image", path, "--out", temp.File("out"));
+
+        AssertCleanFailure(result, "aspect ratio");
     }
 
     /// <summary>A failure users can act on: non-zero exit, the cause on stderr, no stack trace.</summary>

@@ -32,18 +32,31 @@ public sealed class ComputeThreadsTests
     }
 
     [Fact]
-    public async Task RunAsync_KeptThreadBusy_RunsOnAnExtraThreadInsteadOfWaiting()
+    public async Task RunAsync_KeptThreadBusy_WaitsForItNeverStartsAnotherThread()
     {
         using var threads = new ComputeThreads(new JobsOptions { ModelStore = "unused", WorkerConcurrency = 1 });
         using var release = new ManualResetEventSlim();
         var busy = threads.RunAsync(() => { release.Wait(Timeout); return Thread.CurrentThread.Name; });
         await Task.Delay(50);
 
-        var other = await threads.RunAsync(() => Thread.CurrentThread.Name).WaitAsync(Timeout);
+        var other = threads.RunAsync(() => Thread.CurrentThread.Name);
+        await Task.Delay(100);
+        bool ranWhileBusy = other.IsCompleted;
         release.Set();
 
-        Assert.Equal("explain-compute-extra", other);
+        Assert.False(ranWhileBusy);
         Assert.Equal("explain-compute-0", await busy.WaitAsync(Timeout));
+        Assert.Equal("explain-compute-0", await other.WaitAsync(Timeout));
+        Assert.Equal(1, threads.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_AfterDispose_FailsTheTask()
+    {
+        var threads = new ComputeThreads(new JobsOptions { ModelStore = "unused", WorkerConcurrency = 1 });
+        threads.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => threads.RunAsync(() => 1).WaitAsync(Timeout));
     }
 
     [Fact]
