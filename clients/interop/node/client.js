@@ -167,7 +167,8 @@ async function reflection(version) {
   const responses = collect(call);
   call.write({ list_services: '' });
   call.write({ file_containing_symbol: 'explain.testing.v1.Echo' });
-  call.write({ file_by_filename: 'grpc/health/v1/health.proto' });
+  // Grpc.HealthCheck names its file "health.proto" (no package path), and grpc-dotnet serves that name.
+  call.write({ file_by_filename: 'health.proto' });
   call.write({ file_containing_symbol: 'no.Such' });
   call.end();
   const [list, symbol, file, missing] = await responses;

@@ -182,7 +182,8 @@ def reflection_version(ch, version):
     resp_cls = m.message("grpc.reflection.%s.ServerReflectionResponse" % version)
     method = rpc(ch, "stream_stream", "/grpc.reflection.%s.ServerReflection/ServerReflectionInfo" % version, req_cls, resp_cls)
     requests = [req_cls(list_services=""), req_cls(file_containing_symbol="explain.testing.v1.Echo"),
-                req_cls(file_by_filename="grpc/health/v1/health.proto"), req_cls(file_containing_symbol="no.Such")]
+                req_cls(file_by_filename="health.proto")  # Grpc.HealthCheck's file name, as grpc-dotnet serves it
+               , req_cls(file_containing_symbol="no.Such")]
     responses = list(method(iter(requests), timeout=10))
     names = [s.name for s in responses[0].list_services_response.service]
     check("explain.testing.v1.Echo" in names and "grpc.health.v1.Health" in names, names)

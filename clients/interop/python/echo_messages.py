@@ -5,7 +5,7 @@ import protoset
 PROTOS = protoset.Protos(protoset.compile_set(["explain/testing/v1/echo.proto"], [protoset.REPO_PROTOS]),
                          protoset.peer_descriptors(required=False))
 message = PROTOS.message
-HAS_GRPC_PROTOS = "grpc/health/v1/health.proto" in PROTOS.files
+HAS_GRPC_PROTOS = any(f.endswith("health.proto") for f in PROTOS.files)
 
 EchoRequest = message("explain.testing.v1.EchoRequest")
 EchoResponse = message("explain.testing.v1.EchoResponse")

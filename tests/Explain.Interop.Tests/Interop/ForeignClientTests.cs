@@ -33,8 +33,11 @@ public sealed class ForeignClientTests(ITestOutputHelper output)
     private async Task RunPeerAsync(string program, string script, bool tls, string lastScenario)
     {
         using var certificate = tls ? TestCertificates.CreateSelfSigned() : null;
-        // gzip responses to every caller that accepts it, so the peers' decompression runs too.
-        await using var server = await TestGrpcServer.StartAsync(options => options.ResponseCompressionAlgorithm = "gzip", certificate);
+        // gzip responses to every caller that accepts it, so grpcio's decompression runs too. Not for
+        // grpc-js: it fails grpc-dotnet's gzip-compressed zero-length messages (Empty) with
+        // INTERNAL "Failed to decompress gzip-encoded message"; its gzip requests are still tested.
+        bool gzipResponses = program != "node";
+        await using var server = await TestGrpcServer.StartAsync(options => options.ResponseCompressionAlgorithm = gzipResponses ? "gzip" : null, certificate);
         var pem = certificate is null ? null : TestCertificates.WritePem(certificate);
         try
         {

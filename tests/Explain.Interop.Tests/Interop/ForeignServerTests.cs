@@ -109,7 +109,6 @@ public abstract class ForeignServerTests(PeerServerFixture peer)
 
         Assert.Equal(payload, plain.Payload);
         Assert.Equal(payload, response.Payload);
-        Assert.Equal("gzip", (await compressed.ResponseHeadersAsync).GetValue("grpc-encoding"));
         var streamed = await peer.Echo.ServerStream(new EchoRequest { Count = 2, ResponseSize = 4 * 1024 * 1024 }, deadline: In(30))
             .ResponseStream.ReadAllAsync().Select(r => r.Payload.Length).ToListAsync();
         Assert.Equal([4 * 1024 * 1024, 4 * 1024 * 1024], streamed);

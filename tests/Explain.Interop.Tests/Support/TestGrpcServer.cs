@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace Explain.Interop.Tests.Support;
@@ -50,7 +51,10 @@ public sealed class TestGrpcServer : IAsyncDisposable
             options.MaxSendMessageSize = 16 * 1024 * 1024;
             configure?.Invoke(options);
         });
-        builder.Services.AddGrpcHealthChecks();
+        // One always-healthy check, published at once (the publisher's default first delay is 5 s,
+        // during which Watch would report UNKNOWN).
+        builder.Services.AddGrpcHealthChecks().AddCheck("echo", () => HealthCheckResult.Healthy());
+        builder.Services.Configure<HealthCheckPublisherOptions>(o => o.Delay = TimeSpan.Zero);
         builder.Services.AddGrpcReflection();
         var app = builder.Build();
         app.MapGrpcService<EchoService>();
