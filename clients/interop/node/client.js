@@ -1,20 +1,17 @@
 'use strict';
-// grpc-js client run against the Explain.Grpc server by tests/Explain.Grpc.Tests/Interop.
+// grpc-js client run against our grpc-dotnet Echo server by tests/Explain.Interop.Tests.
 // Usage: node client.js HOST:PORT [--ca ROOT.pem]. With --ca the channel uses TLS (ALPN h2). Prints PASS/FAIL per scenario; exits non-zero if any failed.
+// Needs $EXPLAIN_PEER_DESCRIPTORS (see protos.js).
 const fs = require('fs');
-const path = require('path');
 const assert = require('assert');
 const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
 const descriptor = require('protobufjs/ext/descriptor');
+const { load } = require('./protos');
 
-const PROTO_ROOT = path.resolve(__dirname, '..', '..', '..', 'protos');
 const MB = 1024 * 1024;
-const definition = protoLoader.loadSync(
-  ['explain/testing/v1/echo.proto', 'grpc/health/v1/health.proto',
-    'grpc/reflection/v1/reflection.proto', 'grpc/reflection/v1alpha/reflection.proto'],
-  { keepCase: true, longs: String, enums: Number, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
-const proto = grpc.loadPackageDefinition(definition);
+const { proto, root } = load({ required: true });
+const RpcStatus = root.lookupType('google.rpc.Status');
+const BadRequest = root.lookupType('google.rpc.BadRequest');
 
 const target = process.argv[2];
 const caIndex = process.argv.indexOf('--ca');
@@ -99,6 +96,13 @@ const scenarios = {
       assert.strictEqual(err.details, text);
       assert.strictEqual(err.metadata.get('x-error-detail')[0], 'detail');
       assert.deepStrictEqual(err.metadata.get('x-error-bin')[0], Buffer.from([0, 1, 2, 255]));
+      // google.rpc.Status (AIP-193) in grpc-status-details-bin: code, message and a BadRequest.
+      const status = RpcStatus.decode(err.metadata.get('grpc-status-details-bin')[0]);
+      assert.strictEqual(status.code, code);
+      assert.strictEqual(status.message, text);
+      assert.strictEqual(status.details[0].type_url, 'type.googleapis.com/google.rpc.BadRequest');
+      const violations = BadRequest.decode(status.details[0].value).field_violations;
+      assert.deepStrictEqual(violations.map((v) => [v.field, v.description]), [['code', text]]);
     }
   },
   async unimplemented() {
@@ -147,6 +151,11 @@ const scenarios = {
     assert.strictEqual(first.status, 1);
     watch.on('error', () => {});
     watch.cancel();
+    const unknown = health.Watch({ service: 'missing' }, deadline());
+    const unknownFirst = await new Promise((resolve) => unknown.once('data', resolve));
+    assert.strictEqual(unknownFirst.status, 3); // SERVICE_UNKNOWN
+    unknown.on('error', () => {});
+    unknown.cancel();
   },
   async reflection_v1() { await reflection('v1'); },
   async reflection_v1alpha() { await reflection('v1alpha'); },
@@ -158,7 +167,8 @@ async function reflection(version) {
   const responses = collect(call);
   call.write({ list_services: '' });
   call.write({ file_containing_symbol: 'explain.testing.v1.Echo' });
-  call.write({ file_by_filename: 'grpc/health/v1/health.proto' });
+  // Grpc.HealthCheck names its file "health.proto" (no package path), and grpc-dotnet serves that name.
+  call.write({ file_by_filename: 'health.proto' });
   call.write({ file_containing_symbol: 'no.Such' });
   call.end();
   const [list, symbol, file, missing] = await responses;

@@ -1,16 +1,13 @@
 'use strict';
-// grpc-js Echo server: a peer for our client in the interop tests and a baseline for bench/.
+// grpc-js Echo server: a peer for our client in tests/Explain.Interop.Tests and a baseline for bench/Explain.Rpc.Bench.
 // Usage: node server.js. Binds 127.0.0.1 on a free port, prints "PORT <n>", exits when stdin closes.
-// Semantics match tests/Explain.Grpc.Tests/Support/EchoService.cs.
-const path = require('path');
+// Semantics match tests/Explain.Interop.Tests/Support/EchoService.cs. grpc.health.v1 is served when
+// $EXPLAIN_PEER_DESCRIPTORS provides its descriptor (see protos.js).
 const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
+const { load } = require('./protos');
 
-const PROTO_ROOT = path.resolve(__dirname, '..', '..', '..', 'protos');
 const MB = 1024 * 1024;
-const definition = protoLoader.loadSync(['explain/testing/v1/echo.proto', 'grpc/health/v1/health.proto'],
-  { keepCase: true, longs: String, enums: Number, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
-const proto = grpc.loadPackageDefinition(definition);
+const { proto } = load({ required: false });
 
 const reply = (req, index) => ({
   message: req.message, index, payload: req.response_size > 0 ? Buffer.alloc(req.response_size) : req.payload,
@@ -74,7 +71,7 @@ const server = new grpc.Server({
   'grpc.default_compression_algorithm': process.env.ECHO_NO_GZIP ? 0 : 2,
 });
 server.addService(proto.explain.testing.v1.Echo.service, echo);
-server.addService(proto.grpc.health.v1.Health.service, health);
+if (proto.grpc) server.addService(proto.grpc.health.v1.Health.service, health);
 server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
   if (err) { console.error(err); process.exit(1); }
   console.log(`PORT ${port}`);

@@ -1,6 +1,7 @@
-"""grpcio client run against the Explain.Grpc server by tests/Explain.Grpc.Tests/Interop.
+"""grpcio client run against our grpc-dotnet Echo server by tests/Explain.Interop.Tests.
 
 Usage: client.py HOST:PORT [--ca ROOT.pem]. With --ca the channel uses TLS (ALPN h2). Prints PASS/FAIL per scenario; exits non-zero if any failed.
+Needs $EXPLAIN_PEER_DESCRIPTORS (health, reflection and google.rpc descriptors; see protoset.py).
 """
 import queue
 import sys
@@ -12,6 +13,7 @@ import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 import echo_messages as m
+import protoset
 
 MB = 1024 * 1024
 RESULTS = []
@@ -92,6 +94,12 @@ def every_status_code(ch):
             trailers = dict(e.trailing_metadata())
             check(trailers.get("x-error-detail") == "detail", trailers)
             check(trailers.get("x-error-bin") == bytes([0, 1, 2, 255]), trailers)
+            # google.rpc.Status (AIP-193) in grpc-status-details-bin: code, message and a BadRequest.
+            status = m.RpcStatus.FromString(trailers["grpc-status-details-bin"])
+            check(status.code == code.value[0] and status.message == text, status)
+            check(status.details[0].type_url == "type.googleapis.com/google.rpc.BadRequest", status.details[0].type_url)
+            bad_request = m.BadRequest.FromString(status.details[0].value)
+            check([(v.field, v.description) for v in bad_request.field_violations] == [("code", text)], bad_request)
 
 
 @scenario
@@ -164,6 +172,9 @@ def health_check(ch):
     stream = watch(m.HealthCheckRequest(service=""), timeout=10)
     check(next(stream).status == 1, "watch")
     stream.cancel()
+    unknown = watch(m.HealthCheckRequest(service="missing"), timeout=10)
+    check(next(unknown).status == 3, "watch of an unknown service: SERVICE_UNKNOWN")
+    unknown.cancel()
 
 
 def reflection_version(ch, version):
@@ -171,7 +182,8 @@ def reflection_version(ch, version):
     resp_cls = m.message("grpc.reflection.%s.ServerReflectionResponse" % version)
     method = rpc(ch, "stream_stream", "/grpc.reflection.%s.ServerReflection/ServerReflectionInfo" % version, req_cls, resp_cls)
     requests = [req_cls(list_services=""), req_cls(file_containing_symbol="explain.testing.v1.Echo"),
-                req_cls(file_by_filename="grpc/health/v1/health.proto"), req_cls(file_containing_symbol="no.Such")]
+                req_cls(file_by_filename="health.proto")  # Grpc.HealthCheck's file name, as grpc-dotnet serves it
+               , req_cls(file_containing_symbol="no.Such")]
     responses = list(method(iter(requests), timeout=10))
     names = [s.name for s in responses[0].list_services_response.service]
     check("explain.testing.v1.Echo" in names and "grpc.health.v1.Health" in names, names)
@@ -218,6 +230,8 @@ def reflection_driven_call(ch):
 
 
 def main():
+    if not m.HAS_GRPC_PROTOS:
+        raise SystemExit("client.py needs $%s (see protoset.py)" % protoset.DESCRIPTORS_VARIABLE)
     target = sys.argv[1]
     options = [("grpc.max_receive_message_length", 16 * MB), ("grpc.max_send_message_length", 16 * MB)]
     if "--ca" in sys.argv:

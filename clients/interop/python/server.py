@@ -1,7 +1,8 @@
-"""grpcio Echo server used by tests/Explain.Grpc.Tests/Interop to test our client against grpcio.
+"""grpcio Echo server: a peer for our client in tests/Explain.Interop.Tests and a baseline for bench/Explain.Rpc.Bench.
 
 Usage: server.py. Binds 127.0.0.1 on a free port, prints "PORT <n>", serves until stdin closes.
-Semantics match tests/Explain.Grpc.Tests/Support/EchoService.cs.
+Semantics match tests/Explain.Interop.Tests/Support/EchoService.cs. grpc.health.v1 is served when
+$EXPLAIN_PEER_DESCRIPTORS provides its descriptor (see protoset.py).
 """
 import os
 import sys
@@ -89,11 +90,13 @@ def main():
         "Sleep": handlers(grpc.unary_unary_rpc_method_handler, sleep, m.SleepRequest, m.Empty),
         "EchoMetadata": handlers(grpc.unary_unary_rpc_method_handler, echo_metadata, m.Empty, m.Empty),
     })
-    health = grpc.method_handlers_generic_handler("grpc.health.v1.Health", {
-        "Check": handlers(grpc.unary_unary_rpc_method_handler, health_check, m.HealthCheckRequest, m.HealthCheckResponse),
-    })
+    services = [echo]
+    if m.HAS_GRPC_PROTOS:
+        services.append(grpc.method_handlers_generic_handler("grpc.health.v1.Health", {
+            "Check": handlers(grpc.unary_unary_rpc_method_handler, health_check, m.HealthCheckRequest, m.HealthCheckResponse),
+        }))
     options = [("grpc.max_receive_message_length", 16 * MB), ("grpc.max_send_message_length", 16 * MB)]
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32), handlers=[echo, health], options=options,
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32), handlers=services, options=options,
                          compression=None if os.environ.get("ECHO_NO_GZIP") else grpc.Compression.Gzip)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the peers used by the gRPC interop tests (tests/Explain.Grpc.Tests/Interop).
+# Installs the peers used by the gRPC interop tests (tests/Explain.Interop.Tests) and bench/Explain.Rpc.Bench.
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

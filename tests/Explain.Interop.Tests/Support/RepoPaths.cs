@@ -1,0 +1,33 @@
+namespace Explain.Interop.Tests.Support;
+
+/// <summary>Locations in the repository, found from the test binary by walking up to Explain.sln.</summary>
+internal static class RepoPaths
+{
+    /// <summary>Debian's interpreter: the one that sees python3-grpcio (another python3 may come first on PATH).</summary>
+    public const string Python = "/usr/bin/python3";
+
+    public static string Root { get; } = FindRoot();
+
+    public static string Protos => Path.Combine(Root, "protos");
+
+    public static string PythonPeers => Path.Combine(Root, "clients", "interop", "python");
+
+    public static string NodePeers => Path.Combine(Root, "clients", "interop", "node");
+
+    public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
+
+    public static string Image(string name) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images", name));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Explain.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Explain.sln not found above " + AppContext.BaseDirectory);
+    }
+}
