@@ -1,8 +1,9 @@
 using System.Globalization;
+using Explain.Backends;
 using Explain.Cam;
+using Explain.Cam.Backends;
 using Explain.Cam.Models;
 using Explain.Cam.Targets;
-using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Bench;
@@ -23,9 +24,9 @@ public static class CamBench
         int iterations = int.Parse(Timing.Arg(args, "iterations", "10"), CultureInfo.InvariantCulture);
         int size = int.Parse(Timing.Arg(args, "size", "224"), CultureInfo.InvariantCulture);
 
-        var model = OnnxModel.Load(modelPath);
-        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath, ScoresOutput = model.Outputs[0].Name };
-        var explainer = new Explainer(model, card, threads);
+        var backend = BackendOptions.Parse(Timing.Arg(args, "backend", "managed"), Timing.Arg(args, "device", "cpu"), threads);
+        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
+        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
         var random = new Random(0);
         var input = Tensor.FromArray(Enumerable.Range(0, 3 * size * size).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(), 1, 3, size, size);
 
@@ -44,7 +45,7 @@ public static class CamBench
         double fasterScore = Once("scorecam", 64);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"explain\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_ms\":{score:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
+            $"{{\"impl\":\"{(backend.Kind == BackendKind.Managed ? "explain" : "explain-ort")}\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_ms\":{score:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;
     }
 }

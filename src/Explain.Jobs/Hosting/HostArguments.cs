@@ -35,5 +35,6 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
             Math.Max(1, Int("concurrency", 1)));
     }
 
-    public JobsOptions ToJobsOptions() => new() { ModelStore = Models, WorkerConcurrency = Concurrency };
+    /// <summary>The options; the execution backend and device come from EXPLAIN_BACKEND / EXPLAIN_DEVICE (the GPU worker image sets cuda).</summary>
+    public JobsOptions ToJobsOptions() => new() { ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Cam.Backends.BackendOptions.FromEnvironment() };
 }

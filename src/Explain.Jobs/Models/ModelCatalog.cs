@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using Explain.Backends;
 using Explain.Cam.Models;
-using Explain.Engine.Graph;
 using Explain.Engine.Onnx;
 
 namespace Explain.Jobs.Models;
@@ -44,8 +44,10 @@ public sealed class ModelCatalog(JobsOptions options)
     {
         var card = _store.Resolve(name);
         var model = OnnxModel.Load(card.OnnxPath);
-        var session = new Session(model, new SessionOptions { Optimize = false });
-        var layers = session.DescribeTensors();
-        return new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? session.DefaultTargetLayer());
+        // Layers as the configured backend sees them (the tensors a worker on it can observe), on the CPU:
+        // describing a graph needs no GPU, and ingestion hosts have none.
+        using var backend = ExecutionBackends.Open(options.Backend with { Device = Cam.Backends.ExecutionDevice.Cpu, Threads = 1 }, card);
+        var layers = backend.DescribeTensors();
+        return new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name);
     }
 }
