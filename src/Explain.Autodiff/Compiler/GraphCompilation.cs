@@ -22,16 +22,17 @@ internal static class GraphCompilation
             throw new ArgumentException($"the model's opset {opset} is below {LowestOpset}, the lowest the gradient compiler emits");
         var graph = model.Graph;
         ExternalData.Inline(graph, modelDirectory);
-        var shapes = StaticShapes.Plan(model);
+        var runtime = StaticShapes.Plan(model);
         var types = ElementTypes.Infer(graph);
+        var shapes = WithConstantShapes(graph, runtime);
 
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();
         var observed = Observed(request, inputs);
         foreach (var name in observed.Append(request.ScoresOutput))
-            Validate(name, types, shapes, initializers);
+            Validate(name, types, runtime, initializers);
 
-        var path = GradientPath.Find(graph, observed, request.ScoresOutput, shapes, types);
+        var path = GradientPath.Find(graph, observed, request.ScoresOutput, runtime, types);
         foreach (var name in observed.Where(n => !path.Contains(n)))
             throw new ArgumentException($"observed tensor '{name}' does not reach the scores '{request.ScoresOutput}': its gradient is zero");
 
@@ -62,6 +63,18 @@ internal static class GraphCompilation
         model.ProducerName = string.IsNullOrEmpty(model.ProducerName) ? "Explain.Autodiff" : model.ProducerName + "+Explain.Autodiff";
         return new GradientGraph(model.ToByteArray(), SeedName, request.ScoresOutput, inputs,
             inputs.ToDictionary(n => n, n => shapes[n]), activations, gradients);
+    }
+
+    /// <summary>Run-time shapes plus those of initializers and Constant nodes (weights, bounds).</summary>
+    private static Dictionary<string, int[]> WithConstantShapes(GraphProto graph, Dictionary<string, int[]> runtime)
+    {
+        var shapes = new Dictionary<string, int[]>(runtime, StringComparer.Ordinal);
+        foreach (var init in graph.Initializer)
+            shapes.TryAdd(init.Name, init.Dims.Select(d => (int)d).ToArray());
+        foreach (var node in graph.Node.Where(n => n.OpType == "Constant" && n.Output.Count == 1))
+            if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } t })
+                shapes.TryAdd(node.Output[0], t.Dims.Select(d => (int)d).ToArray());
+        return shapes;
     }
 
     private static List<string> Observed(GradientRequest request, List<string> inputs)
