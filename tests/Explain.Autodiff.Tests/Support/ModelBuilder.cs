@@ -27,7 +27,15 @@ internal sealed class ModelBuilder(int opset)
     {
         var t = new TensorProto { Name = name, DataType = 7 };
         t.Int64Data.AddRange(values);
-        t.Dims.AddRange(dims.Length == 0 && values.Length != 1 ? [values.Length] : dims);
+        t.Dims.AddRange(dims.Length == 0 ? [values.Length] : dims);
+        _graph.Initializer.Add(t);
+        return this;
+    }
+
+    public ModelBuilder Int64Scalar(string name, long value)
+    {
+        var t = new TensorProto { Name = name, DataType = 7 };
+        t.Int64Data.Add(value);
         _graph.Initializer.Add(t);
         return this;
     }
