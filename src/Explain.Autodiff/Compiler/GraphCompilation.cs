@@ -24,7 +24,7 @@ internal static class GraphCompilation
         ExternalData.Inline(graph, modelDirectory);
         var runtime = StaticShapes.Plan(model);
         var types = ElementTypes.Infer(graph);
-        var shapes = WithConstantShapes(graph, runtime);
+        var shapes = ConstantShapes.With(graph, runtime);
 
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();
@@ -63,18 +63,6 @@ internal static class GraphCompilation
         model.ProducerName = string.IsNullOrEmpty(model.ProducerName) ? "Explain.Autodiff" : model.ProducerName + "+Explain.Autodiff";
         return new GradientGraph(model.ToByteArray(), SeedName, request.ScoresOutput, inputs,
             inputs.ToDictionary(n => n, n => shapes[n]), activations, gradients);
-    }
-
-    /// <summary>Run-time shapes plus those of initializers and Constant nodes (weights, bounds).</summary>
-    private static Dictionary<string, int[]> WithConstantShapes(GraphProto graph, Dictionary<string, int[]> runtime)
-    {
-        var shapes = new Dictionary<string, int[]>(runtime, StringComparer.Ordinal);
-        foreach (var init in graph.Initializer)
-            shapes.TryAdd(init.Name, init.Dims.Select(d => (int)d).ToArray());
-        foreach (var node in graph.Node.Where(n => n.OpType == "Constant" && n.Output.Count == 1))
-            if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } t })
-                shapes.TryAdd(node.Output[0], t.Dims.Select(d => (int)d).ToArray());
-        return shapes;
     }
 
     private static List<string> Observed(GradientRequest request, List<string> inputs)
