@@ -22,16 +22,17 @@ internal static class GraphCompilation
             throw new ArgumentException($"the model's opset {opset} is below {LowestOpset}, the lowest the gradient compiler emits");
         var graph = model.Graph;
         ExternalData.Inline(graph, modelDirectory);
-        var shapes = StaticShapes.Plan(model);
+        var runtime = StaticShapes.Plan(model);
         var types = ElementTypes.Infer(graph);
+        var shapes = ConstantShapes.With(graph, runtime);
 
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();
         var observed = Observed(request, inputs);
         foreach (var name in observed.Append(request.ScoresOutput))
-            Validate(name, types, shapes, initializers);
+            Validate(name, types, runtime, initializers);
 
-        var path = GradientPath.Find(graph, observed, request.ScoresOutput, shapes, types);
+        var path = GradientPath.Find(graph, observed, request.ScoresOutput, runtime, types);
         foreach (var name in observed.Where(n => !path.Contains(n)))
             throw new ArgumentException($"observed tensor '{name}' does not reach the scores '{request.ScoresOutput}': its gradient is zero");
 

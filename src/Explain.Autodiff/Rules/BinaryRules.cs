@@ -12,14 +12,12 @@ internal static class BinaryRules
     {
         rules["Add"] = (c, g) => Each(c, i => g[0]!);
         rules["Sub"] = (c, g) => Each(c, i => i == 0 ? g[0]! : c.E.Node("Neg", [g[0]!]));
-        rules["Sum"] = (c, g) => Each(c, i => g[0]!);
         rules["Mul"] = (c, g) => Each(c, i => c.E.Node("Mul", [g[0]!, c.In(1 - i)]));
         // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -y/b
         rules["Div"] = (c, g) => Each(c, i => i == 0
             ? c.E.Node("Div", [g[0]!, c.In(1)])
             : c.E.Node("Neg", [c.E.Node("Mul", [g[0]!, c.E.Node("Div", [c.Out(0), c.In(1)])])]));
         rules["Pow"] = Pow;
-        rules["Where"] = Where;
     }
 
     private static string?[] Each(RuleContext c, Func<int, string> local)
@@ -41,17 +39,4 @@ internal static class BinaryRules
         var local = c.E.Node("Mul", [e, c.E.Node("Pow", [c.In(0), c.E.Node("Sub", [e, c.E.Scalar(1f)])])]);
         return c.E.Node("Mul", [g[0]!, local]);
     });
-
-    /// <summary>Where(cond, a, b): g goes to a where cond holds and to b elsewhere; cond is bool.</summary>
-    private static string?[] Where(RuleContext c, string?[] g)
-    {
-        var result = new string?[3];
-        var outShape = c.OutShape(0);
-        var zero = c.E.Scalar(0f);
-        if (c.Needs(1))
-            result[1] = c.ReduceTo(c.E.Where(c.In(0), g[0]!, zero), outShape, c.InShape(1));
-        if (c.Needs(2))
-            result[2] = c.ReduceTo(c.E.Where(c.In(0), zero, g[0]!), outShape, c.InShape(2));
-        return result;
-    }
 }

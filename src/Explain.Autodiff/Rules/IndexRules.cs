@@ -3,7 +3,7 @@ using Explain.Autodiff.Compiler;
 namespace Explain.Autodiff.Rules;
 
 /// <summary>
-/// Ops that pick elements of their input (Slice, Gather, GatherElements, Pad): the forward op is
+/// Ops that pick elements of their input (Slice, Gather, Pad): the forward op is
 /// re-run on a ramp of the input's flat indices (same starts, indices, pads, whatever tensors the
 /// model computes them from), which yields for every output element the input element it came
 /// from; ScatterElements then routes g back. A pick that can repeat an element (Gather with
@@ -15,7 +15,6 @@ internal static class IndexRules
     {
         rules["Slice"] = (c, g) => Pick(c, g, offset: 0, mayRepeat: false);
         rules["Gather"] = (c, g) => Pick(c, g, offset: 0, mayRepeat: !UniqueIndices(c));
-        rules["GatherElements"] = (c, g) => Pick(c, g, offset: 0, mayRepeat: !UniqueIndices(c));
         rules["Pad"] = (c, g) =>
         {
             string mode = c.Node.String("mode", "constant");
