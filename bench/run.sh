@@ -25,12 +25,16 @@ ours() { dotnet "$out/bin/Explain.Bench.dll" "$@" --model "$out/resnet50.onnx" -
 : >"$out/raw.jsonl"
 if [ "$mode" = engine ] || [ "$mode" = all ]; then
   for t in 1 2; do
-    ours engine --threads "$t" --iterations 20 | sed 's/^{/{"bench":"engine",/' | tee -a "$out/raw.jsonl"
+    for b in managed ort; do
+      ours engine --backend "$b" --threads "$t" --iterations 20 | sed 's/^{/{"bench":"engine",/' | tee -a "$out/raw.jsonl"
+    done
     torch_run engine --threads "$t" --iterations 20 | sed 's/^{/{"bench":"engine",/' | tee -a "$out/raw.jsonl"
   done
 fi
 if [ "$mode" = cam ] || [ "$mode" = all ]; then
-  ours cam --threads 2 --iterations 10 | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
+  for b in managed ort; do
+    ours cam --backend "$b" --threads 2 --iterations 10 | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
+  done
   torch_run cam --threads 2 --iterations 10 | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
 fi
 /usr/bin/python3 "$root/bench/report.py" "$out/raw.jsonl" | tee "$out/results.md"
