@@ -7,12 +7,15 @@ namespace Explain.Backends.OnnxRuntime;
 /// <summary>
 /// Gradients on ONNX Runtime: its inference builds have no gradient ops, so the model is compiled
 /// (src/Explain.Autodiff) into a gradient graph of standard ONNX ops that runs the forward pass and
-/// the backward pass for all K seeds in one session run. Compiled graphs are cached per process
-/// (model content, tensors, mode); their sessions per backend. The graph is compiled for batch 1:
+/// the backward pass for all K seeds in one session run. Each (tensors, mode) compiles once per
+/// backend, straight into its session: the compiled model (weights inlined) is not kept once the
+/// session holds it, so a worker's memory follows the explainers it caches. The graph is compiled for batch 1:
 /// a batch of B inputs (Integrated Grad-CAM's path) runs as B runs of K seeds each.
 /// </summary>
 internal sealed class OrtGradients(OrtBackend backend)
 {
+    private readonly Dictionary<string, Compiled> _compiled = new(StringComparer.Ordinal);
+
     public IReadOnlyDictionary<string, Tensor> Run(Tensor input, string output, Tensor seeds, CamGradientMode mode, IReadOnlyList<string> at)
     {
         int batch = input.Shape[0];
@@ -21,8 +24,23 @@ internal sealed class OrtGradients(OrtBackend backend)
         int k = seeds.Shape[0] / batch;
         var inputs = at.Where(backend.InputNames.Contains).ToList();
         var request = new GradientRequest(at.Except(inputs).ToList(), output, mode == CamGradientMode.Guided ? GradientMode.Guided : GradientMode.Standard, inputs.Count > 0);
-        var graph = GradientGraphCache.Shared.GetOrCompile(backend.Bytes, request, backend.ModelDirectory);
-        var session = backend.Sessions.Get($"gradients:{mode}\n{string.Join('\n', at)}", () => graph.Model);
+        string key = $"gradients:{mode}\n{string.Join('\n', at)}";
+        if (!_compiled.TryGetValue(key, out var graph))
+        {
+            GradientGraph full;
+            try
+            {
+                full = GradientCompiler.Compile(backend.Bytes, request, backend.ModelDirectory);
+            }
+            catch (GradientCompileException e)
+            {
+                // An op without a gradient rule on the path: bad input for this model, not a crash (issue 11, "Bad input").
+                throw new ArgumentException($"ONNX Runtime backend: no gradient graph for this model ({e.Message}); --backend managed may support it", e);
+            }
+            backend.Sessions.Get(key, () => full.Model);
+            _compiled[key] = graph = new Compiled(full.Inputs[0], full.SeedInput, full.GradientOutputs);
+        }
+        var session = backend.Sessions.Get(key, () => throw new InvalidOperationException($"session '{key}' was released"));
         var names = at.Select(a => graph.GradientOutputs.TryGetValue(a, out var g) ? g
             : throw new ArgumentException($"the gradient graph has no gradient for '{a}'")).ToList();
 
@@ -31,7 +49,7 @@ internal sealed class OrtGradients(OrtBackend backend)
         {
             var feeds = new Dictionary<string, Tensor>
             {
-                [graph.Inputs[0]] = batch == 1 ? input : Rows(input, [b]),
+                [graph.Input] = batch == 1 ? input : Rows(input, [b]),
                 [graph.SeedInput] = batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray()),
             };
             perRow.Add(OrtBackend.RunOnce(session, feeds, names));
@@ -50,6 +68,8 @@ internal sealed class OrtGradients(OrtBackend backend)
             return Tensor.FromArray(result, [k * batch, .. grads[0].Shape[1..]]);
         });
     }
+
+    private sealed record Compiled(string Input, string SeedInput, IReadOnlyDictionary<string, string> GradientOutputs);
 
     private static Tensor Rows(Tensor value, int[] rows)
     {
