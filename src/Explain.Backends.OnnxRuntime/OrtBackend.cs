@@ -74,6 +74,8 @@ public sealed class OrtBackend : IModelBackend
     {
         CheckInput(input);
         var observe = request.Observe.Where(o => !InputNames.Contains(o)).Distinct().ToList();
+        foreach (var name in observe.Where(o => !_model.Graph.Node.Any(n => n.Output.Contains(o))))
+            throw new ArgumentException($"the model has no tensor '{name}' to observe (explain layers lists them)");
         var session = _sessions.Get("forward:" + string.Join('\n', observe), () => OnnxEdits.WithOutputs(_model, observe));
         var values = Run(session, new Dictionary<string, Tensor> { [InputNames[0]] = input }, OutputNames.Concat(observe).Distinct().ToList());
         var observed = request.Observe.Distinct().ToDictionary(o => o, o => InputNames.Contains(o) ? input : values[o]);
