@@ -34,21 +34,25 @@ def ms(r, key):
     return v if isinstance(v, (int, float)) and v == v else None
 
 
-print("| bench | threads | headline | PyTorch row | Explain (ms) | PyTorch (ms) | ratio Explain/PyTorch |")
-print("|---|---|---|---|---|---|---|")
+# "explain" is the managed engine, "explain-ort" the ONNX Runtime backend.
+BACKENDS = {"explain": "managed", "explain-ort": "ort"}
+print("| bench | threads | backend | headline | PyTorch row | Explain (ms) | PyTorch (ms) | ratio Explain/PyTorch |")
+print("|---|---|---|---|---|---|---|---|")
 for (bench, threads), impls in sorted(by_key.items()):
-    ours, ref = impls.get("explain"), impls.get("pytorch")
-    if not ours or not ref:
-        continue
-    for label, mine, theirs, kind in (CAM_ROWS if bench == "cam" else ENGINE_ROWS):
-        a, b = ms(ours, mine), ms(ref, theirs)
-        if a is not None and b is not None:
-            print(f"| {bench} | {threads} | {label} | {kind} | {a:.1f} | {b:.1f} | {a / b:.3f} |")
-    print(f"| {bench} | {threads} | peak RSS (MiB) | | {ours['peak_rss_mib']:.0f} | {ref['peak_rss_mib']:.0f} | {ours['peak_rss_mib'] / ref['peak_rss_mib']:.2f} |")
+    ref = impls.get("pytorch")
+    for impl, backend in BACKENDS.items():
+        ours = impls.get(impl)
+        if not ours or not ref:
+            continue
+        for label, mine, theirs, kind in (CAM_ROWS if bench == "cam" else ENGINE_ROWS):
+            a, b = ms(ours, mine), ms(ref, theirs)
+            if a is not None and b is not None:
+                print(f"| {bench} | {threads} | {backend} | {label} | {kind} | {a:.1f} | {b:.1f} | {a / b:.3f} |")
+        print(f"| {bench} | {threads} | {backend} | peak RSS (MiB) | | {ours['peak_rss_mib']:.0f} | {ref['peak_rss_mib']:.0f} | {ours['peak_rss_mib'] / ref['peak_rss_mib']:.2f} |")
 
-if maps and os.path.exists(os.path.join(maps, "explain-gradcam.npy")):
-    ours, ref = np.load(os.path.join(maps, "explain-gradcam.npy")), np.load(os.path.join(maps, "pytorch-gradcam.npy"))
-    t_ours = json.load(open(os.path.join(maps, "explain-top5.json")))
+if maps and os.path.exists(os.path.join(maps, "managed", "explain-gradcam.npy")):
+    ours, ref = np.load(os.path.join(maps, "managed", "explain-gradcam.npy")), np.load(os.path.join(maps, "pytorch-gradcam.npy"))
+    t_ours = json.load(open(os.path.join(maps, "managed", "explain-top5.json")))
     t_ref = json.load(open(os.path.join(maps, "pytorch-top5.json")))
     diff = float(np.abs(ours - ref).max())
     print(f"\nSame input on both sides: top-5 classes Explain {t_ours}, PyTorch {t_ref}; "

@@ -31,13 +31,17 @@ echo "load average at the start: $(cut -d" " -f1-3 /proc/loadavg)"
 : >"$out/raw.jsonl"
 if [ "$mode" = engine ] || [ "$mode" = all ]; then
   for t in 1 2; do
-    ours engine --threads "$t" --iterations "$engine_iterations" | sed 's/^{/{"bench":"engine",/' | tee -a "$out/raw.jsonl"
+    for b in managed ort; do
+      ours engine --backend "$b" --threads "$t" --iterations "$engine_iterations" | sed 's/^{/{"bench":"engine",/' | tee -a "$out/raw.jsonl"
+    done
     torch_run engine --threads "$t" --iterations "$engine_iterations" | sed 's/^{/{"bench":"engine",/' | tee -a "$out/raw.jsonl"
   done
 fi
 if [ "$mode" = cam ] || [ "$mode" = all ]; then
   rm -rf "$out/maps"
-  ours cam --threads 2 --iterations "$cam_iterations" --maps "$out/maps" --heavy "${HEAVY:-yes}" | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
+  for b in managed ort; do
+    ours cam --backend "$b" --threads 2 --iterations "$cam_iterations" --maps "$out/maps/$b" --heavy "${HEAVY:-yes}" | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
+  done
   torch_run cam --threads 2 --iterations "$cam_iterations" --maps "$out/maps" --heavy "${HEAVY:-yes}" | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,8 +1,9 @@
 using System.Globalization;
+using Explain.Backends;
 using Explain.Cam;
+using Explain.Cam.Backends;
 using Explain.Cam.Models;
 using Explain.Cam.Targets;
-using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Bench;
@@ -27,9 +28,9 @@ public static class CamBench
         bool heavy = Timing.Arg(args, "heavy", "yes") == "yes";
         int few = Math.Max(3, iterations / 3);
 
-        var model = OnnxModel.Load(modelPath);
-        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath, ScoresOutput = model.Outputs[0].Name };
-        var explainer = new Explainer(model, card, threads);
+        var backend = BackendOptions.Parse(Timing.Arg(args, "backend", "managed"), Timing.Arg(args, "device", "cpu"), threads);
+        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
+        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
         var input = Timing.Input(args);
 
         var one = new ExplainOptions { Methods = ["gradcam"], Layers = [layer], Targets = TargetSelection.Predicted };
@@ -49,7 +50,7 @@ public static class CamBench
         double score = heavy ? Timing.Measure(() => explainer.Explain(input, Method("scorecam")), 0, 1).MedianMs : double.NaN;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"explain\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"scorecam_ms\":{score:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
+            $"{{\"impl\":\"{(backend.Kind == BackendKind.Managed ? "explain" : "explain-ort")}\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_ms\":{score:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;
     }
 

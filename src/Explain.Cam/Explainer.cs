@@ -1,11 +1,9 @@
 using System.Diagnostics;
+using Explain.Cam.Backends;
 using Explain.Cam.Methods;
 using Explain.Cam.Models;
 using Explain.Cam.Perturbation;
 using Explain.Cam.Targets;
-using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
-using Explain.Engine.Ops;
 using Explain.Engine.Tensors;
 using Explain.Engine.Errors;
 
@@ -16,24 +14,22 @@ namespace Explain.Cam;
 /// observed, one batched backward pass for all targets (seeds stacked), then each method's raw map
 /// per target and layer, ReLU, upsampling and normalization. Guided backpropagation is one more
 /// batched backward pass in guided mode; perturbation methods re-run the model through a probe.
-/// Not thread-safe (it reuses sessions).
+/// Every pass goes through one <see cref="IModelBackend"/>, which the explainer owns and disposes.
+/// Not thread-safe (the backend reuses sessions).
 /// </summary>
-public sealed partial class Explainer
+public sealed partial class Explainer : IDisposable
 {
-    private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-    private readonly int _threads;
-    private CancellationToken _cancellation; // of the Explain call in progress (an explainer runs one at a time)
-
-    public Explainer(OnnxModel model, ModelCard card, int threads = 0)
+    public Explainer(IModelBackend backend, ModelCard card)
     {
-        Model = model;
+        Backend = backend;
         Card = card;
-        _threads = threads > 0 ? threads : Environment.ProcessorCount;
-        ScoresOutput = card.ScoresOutput ?? model.Outputs[0].Name;
-        Probe = new ModelProbe(model, ScoresOutput, _threads);
+        ScoresOutput = card.ScoresOutput ?? backend.OutputNames[0];
+        if (!backend.OutputNames.Contains(ScoresOutput))
+            throw new ArgumentException($"model.json names scores output '{ScoresOutput}'; the model's outputs are {string.Join(", ", backend.OutputNames)}");
+        Probe = new ModelProbe(backend, ScoresOutput);
     }
 
-    public OnnxModel Model { get; }
+    public IModelBackend Backend { get; }
 
     public ModelCard Card { get; }
 
@@ -42,7 +38,7 @@ public sealed partial class Explainer
     internal ModelProbe Probe { get; }
 
     /// <summary>The model card's default target layer, else the engine's choice (the feature map the head pools).</summary>
-    public string DefaultLayer() => Card.DefaultTargetLayer ?? SessionFor([], false).DefaultTargetLayer()
+    public string DefaultLayer() => Card.DefaultTargetLayer ?? Backend.DescribeTensors().FirstOrDefault(t => t.IsDefaultTarget)?.Name
         ?? throw new ArgumentException("the model has no 4-D activation to explain; name a layer");
 
     /// <summary>Explains one image [1, C, H, W] with every method and target of <paramref name="options"/>.</summary>
@@ -56,7 +52,7 @@ public sealed partial class Explainer
     public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _cancellation = cancellationToken;
+        Backend.Cancellation = cancellationToken;
         Probe.Cancellation = cancellationToken;
         try
         {
@@ -64,7 +60,7 @@ public sealed partial class Explainer
         }
         finally
         {
-            _cancellation = Probe.Cancellation = CancellationToken.None;
+            Backend.Cancellation = Probe.Cancellation = CancellationToken.None;
         }
     }
 
@@ -85,20 +81,19 @@ public sealed partial class Explainer
     {
         var layers = options.Layers.Count > 0 ? options.Layers : [DefaultLayer()];
         bool guided = options.Methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);
-        var session = SessionFor(layers, guided);
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 
-        var forward = session.Run(input, _cancellation);
+        var forward = Backend.Forward(input, new PassRequest(layers, Gradients: true, InputGradients: guided));
         timings["forward"] = Lap(clock);
         var scores = forward.Outputs[ScoresOutput].Floats;
         var targets = options.Targets.Resolve(scores);
-        var seeds = new Dictionary<string, Tensor> { [ScoresOutput] = CamTarget.Seeds(targets, scores) };
+        var seeds = CamTarget.Seeds(targets, scores);
         var methods = options.Methods.Where(CamRegistry.IsKnownCam).Select(CamRegistry.Create).ToList();
         var perturbations = options.Methods.Where(CamRegistry.IsPerturbation).Select(CamRegistry.CreatePerturbation).ToList();
         bool needGradCam = options.Methods.Contains(CamRegistry.GuidedGradCam);
         bool needGradients = methods.Any(m => m.NeedsGradients) || perturbations.Any(p => p.NeedsGradients) || needGradCam;
-        var gradients = needGradients ? session.Backward(seeds, BackwardMode.Standard, layers, _cancellation) : null;
+        var gradients = needGradients ? forward.Gradients(ScoresOutput, seeds, GradientMode.Standard, layers) : null;
         timings["backward"] = Lap(clock);
 
         var views = layers.Select(layer => LayerViews(layer, forward, gradients, targets.Count)).ToList();
@@ -122,7 +117,8 @@ public sealed partial class Explainer
             var gradCams = needGradCam
                 ? targets.Select((target, t) => Assemble("gradcam", target, layers, views.Select(v => (new GradCam().RawMap(v.PerTarget[t]), v.Layer.Height, v.Layer.Width)).ToList(), height, width).Map).ToList()
                 : null;
-            var guidedGrad = session.Backward(seeds, BackwardMode.Guided, [Model.Inputs[0].Name], _cancellation)[Model.Inputs[0].Name];
+            string inputName = Backend.InputNames[0];
+            var guidedGrad = forward.Gradients(ScoresOutput, seeds, GradientMode.Guided, [inputName])[inputName];
             maps.AddRange(GuidedMaps.Build(options.Methods, targets, guidedGrad, gradCams, layers[0]));
             timings["guided"] = Lap(clock);
         }
@@ -132,7 +128,7 @@ public sealed partial class Explainer
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>
         new(method, target.Name, target.ClassIndex, layers[0], raws[0].Raw, [raws[0].Height, raws[0].Width], CamScaling.Aggregate(raws, height, width), [height, width]);
 
-    private static (LayerMaps Layer, LayerMaps[] PerTarget) LayerViews(string layer, ForwardResult forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets)
+    private static (LayerMaps Layer, LayerMaps[] PerTarget) LayerViews(string layer, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets)
     {
         var a = forward.Observed[layer];
         if (a.Rank != 4)
@@ -153,13 +149,7 @@ public sealed partial class Explainer
             .Select(i => new Prediction(i, Card.Label(i), scores[i], (float)(Math.Exp(scores[i] - max) / sum))).ToList();
     }
 
-    private Session SessionFor(IReadOnlyList<string> layers, bool inputGradients)
-    {
-        string key = string.Join('\n', layers) + (inputGradients ? "\n+input" : "");
-        if (!_sessions.TryGetValue(key, out var session))
-            _sessions[key] = session = new Session(Model, new SessionOptions { Observe = layers, Gradients = layers.Count > 0, InputGradients = inputGradients, Threads = _threads });
-        return session;
-    }
+    public void Dispose() => Backend.Dispose();
 
     private static double Lap(Stopwatch clock)
     {

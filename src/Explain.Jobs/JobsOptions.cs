@@ -1,3 +1,5 @@
+using Explain.Cam.Backends;
+
 namespace Explain.Jobs;
 
 /// <summary>Configuration shared by the three services (hosts read it from the command line).</summary>
@@ -13,6 +15,9 @@ public sealed record JobsOptions
 
     /// <summary>Compute threads per explanation (0: all cores).</summary>
     public int ThreadsPerJob { get; init; }
+
+    /// <summary>The execution backend and device workers run models on (ONNX Runtime on the CPU by default); threads come from <see cref="ThreadsPerJob"/>.</summary>
+    public BackendOptions Backend { get; init; } = BackendOptions.Default;
 
     /// <summary>Idle explainers (loaded models with their sessions) a worker keeps.</summary>
     public int ModelCacheCapacity { get; init; } = 4;

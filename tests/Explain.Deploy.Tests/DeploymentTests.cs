@@ -6,11 +6,11 @@ namespace Explain.Deploy.Tests;
 [Collection("deploy")]
 public sealed partial class DeploymentTests(DeployFixture fx)
 {
-    private static readonly string[] Overlays = ["dev", "prod"];
+    private static readonly string[] Overlays = ["dev", "prod", "gpu"];
     private static readonly string[] ExplainServices = ["ingestion", "worker", "results"];
     private const string BrokerSecret = "explain-rabbitmq";
 
-    private static readonly string[] TargetNames = ["base", "dev", "prod"];
+    private static readonly string[] TargetNames = ["base", "dev", "prod", "gpu"];
     public static TheoryData<string> Targets => new(TargetNames);
 
     [Fact]
@@ -143,6 +143,30 @@ public sealed partial class DeploymentTests(DeployFixture fx)
         Assert.DoesNotContain(fx.Rendered[target], o => Kind(o) == "HorizontalPodAutoscaler" && Name(o) == "explain-worker");
     }
 
+    /// <summary>Issue 11: GPU workers get a GPU each, land only on GPU nodes, run ONNX Runtime's CUDA provider and scale with KEDA on the jobs queue.</summary>
+    [Fact]
+    public void Gpu_WorkersRequestAGpuOnGpuNodes_AndScaleWithKedaOnTheJobsQueue()
+    {
+        var worker = Single("gpu", "Deployment", "explain-worker");
+        var pod = worker["spec"]!["template"]!["spec"]!;
+        var container = pod["containers"]![0]!;
+        Assert.Equal("1", (string?)container["resources"]!["limits"]!["nvidia.com/gpu"]);
+        Assert.Equal("true", (string?)pod["nodeSelector"]!["nvidia.com/gpu.present"]);
+        Assert.Contains(pod["tolerations"]!.AsArray(), t => (string?)t!["key"] == "nvidia.com/gpu" && (string?)t["effect"] == "NoSchedule");
+        var env = container["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        Assert.Equal("cuda:0", env["EXPLAIN_DEVICE"]);
+        Assert.Equal("ort", env["EXPLAIN_BACKEND"]);
+        Assert.Contains("explain-worker-gpu", (string)container["image"]!);
+        Assert.True(File.Exists(Path.Combine(fx.Root, "deploy", "docker", "Dockerfile.gpu")));
+
+        var so = Single("gpu", "ScaledObject", "explain-worker");
+        Assert.Equal(8, so["spec"]!["maxReplicaCount"]!.GetValue<int>());
+        var trigger = Assert.Single(so["spec"]!["triggers"]!.AsArray())!;
+        Assert.Equal("explain.jobs", (string?)trigger["metadata"]!["queueName"]);
+        Assert.Equal("QueueLength", (string?)trigger["metadata"]!["mode"]);
+        Assert.DoesNotContain(fx.Rendered["prod"], o => Kind(o) == "Deployment" && ((string?)o["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]?["limits"]?["nvidia.com/gpu"]) is not null);
+    }
+
     [Fact]
     public void Prod_ScalesWorkersWithKedaOnTheJobsQueue_AndIsScrapedByAServiceMonitor()
     {
@@ -184,7 +208,7 @@ public sealed partial class DeploymentTests(DeployFixture fx)
             foreach (var svc in ExplainServices)
             {
                 var image = (string)Single(overlay, "Deployment", $"explain-{svc}")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!;
-                Assert.Matches($@"/explain-{svc}:[\w.-]+$", image);
+                Assert.Matches(svc == "worker" && overlay == "gpu" ? @"/explain-worker-gpu:[\w.-]+$" : $@"/explain-{svc}:[\w.-]+$", image);
             }
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Explain.Backends;
+using Explain.Cam.Backends;
 using Explain.Cam.Models;
-using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cli.Commands;
@@ -15,17 +15,16 @@ public static class InferCommand
         var card = ModelStore.Default().Resolve(args.Required("model"));
         string inputPath = args.Required("input-npy");
         string outDir = args.Required("out");
-        int threads = args.Int("threads", Environment.ProcessorCount);
+        var options = BackendOptions.Parse(args.Optional("backend"), args.Optional("device"), args.Int("threads", 0));
         args.RejectUnknown();
 
         var clock = Stopwatch.StartNew();
-        var model = OnnxModel.Load(card.OnnxPath);
+        using var backend = ExecutionBackends.Open(options, card);
         double loadMs = clock.Elapsed.TotalMilliseconds;
         var input = Npy.Read(inputPath);
-        var session = new Session(model, new SessionOptions { Threads = threads });
-        session.Run(input);
+        backend.Forward(input, PassRequest.Outputs);
         clock.Restart();
-        var result = session.Run(input);
+        var result = backend.Forward(input, PassRequest.Outputs);
         double runMs = clock.Elapsed.TotalMilliseconds;
 
         Directory.CreateDirectory(outDir);
@@ -34,7 +33,7 @@ public static class InferCommand
 
         string scoresName = card.ScoresOutput ?? result.Outputs.Keys.First();
         var scores = result.Outputs[scoresName];
-        Console.WriteLine($"model {card.Name}: loaded in {loadMs:F0} ms, forward {runMs:F1} ms ({threads} threads); outputs written to {outDir}");
+        Console.WriteLine($"model {card.Name}: loaded in {loadMs:F0} ms, forward {runMs:F1} ms ({backend.Name}, {options.EffectiveThreads} threads); outputs written to {outDir}");
         TopK.Print(card, scores, 5);
         return 0;
     }

@@ -1,6 +1,6 @@
+using Explain.Backends;
+using Explain.Cam.Backends;
 using Explain.Cam.Models;
-using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cli.Commands;
@@ -13,12 +13,12 @@ public static class LayersCommand
         var args = new Arguments(argv, new HashSet<string>());
         var card = ModelStore.Default().Resolve(args.Required("model"));
         string? shapeText = args.Optional("input-shape");
+        var options = BackendOptions.Parse(args.Optional("backend"), args.Optional("device"), args.Int("threads", 0));
         args.RejectUnknown();
 
-        var model = OnnxModel.Load(card.OnnxPath);
-        var shapes = shapeText is null ? null : model.Inputs.Take(1).ToDictionary(i => i.Name, _ => ParseShape(shapeText));
-        var session = new Session(model, new SessionOptions { InputShapes = shapes, Optimize = false });
-        var tensors = session.DescribeTensors();
+        using var backend = ExecutionBackends.Open(options, card);
+        var shapes = shapeText is null ? null : backend.InputNames.Take(1).ToDictionary(i => i, _ => ParseShape(shapeText));
+        var tensors = backend.DescribeTensors(shapes);
         int width = Math.Min(90, tensors.Max(t => t.Name.Length));
         Console.WriteLine($"{"tensor".PadRight(width)}  {"shape",-20} op");
         foreach (var t in tensors)

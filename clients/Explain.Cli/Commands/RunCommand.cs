@@ -4,7 +4,8 @@ using Explain.Cam.Inputs;
 using Explain.Cam.Models;
 using Explain.Cam.Output;
 using Explain.Cam.Targets;
-using Explain.Engine.Onnx;
+using Explain.Backends;
+using Explain.Cam.Backends;
 using Explain.Engine.Tensors;
 using Explain.Imaging.Preprocessing;
 using Explain.Imaging.Rendering;
@@ -35,20 +36,19 @@ public static class RunCommand
         bool augSmooth = args.Flag("aug-smooth");
         int scoreCamChannels = args.Int("scorecam-channels", 0);
         string outDir = args.Required("out");
-        int threads = args.Int("threads", Environment.ProcessorCount);
+        var backend = BackendOptions.Parse(args.Optional("backend"), args.Optional("device"), args.Int("threads", 0));
         var colormap = Colormap.FromName(args.Optional("colormap") ?? "jet");
         args.RejectUnknown();
         if (images.Count + tensors.Count == 0)
             throw new UsageException("give --image FILE|DIR or --input-npy FILE|DIR");
 
         var clock = Stopwatch.StartNew();
-        var model = OnnxModel.Load(card.OnnxPath);
-        var explainer = new Explainer(model, card, threads);
-        var info = ModelInfo.From(card, model);
+        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
+        var info = ModelInfo.From(card, explainer.Backend);
         var spec = images.Count > 0 ? Spec(card) : null;
         var options = new ExplainOptions { Methods = methods, Layers = layers, Targets = new TargetSelection(classes, topK, counterfactual),
             Metrics = metrics, EigenSmooth = eigenSmooth, AugSmooth = augSmooth, ScoreCamChannels = scoreCamChannels };
-        Console.WriteLine($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", methods)}");
+        Console.WriteLine($"model {card.Name} loaded on {explainer.Backend.Name} in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", methods)}");
 
         var inputs = images.Select(f => (f, true)).Concat(tensors.Select(f => (f, false))).ToList();
         var folders = OutputFolders(inputs.Select(i => i.f).ToList());

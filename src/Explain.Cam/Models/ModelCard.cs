@@ -36,6 +36,9 @@ public sealed record ModelCard
 
     public string? DefaultTargetLayer { get; init; }
 
+    /// <summary>The device the model runs on unless the host names one (model.json "device": cpu, cuda[:N], tensorrt[:N]).</summary>
+    public string? Device { get; init; }
+
     public string Label(int index) => index >= 0 && index < Labels.Count ? Labels[index] : $"class {index}";
 
     /// <summary>Reads NAME/model.json (or the model.json beside an .onnx file); a missing file yields a bare card.</summary>
@@ -70,6 +73,7 @@ public sealed record ModelCard
             ProbabilitiesOutput = Str(outputs, "probabilities"),
             Labels = ReadLabels(labelsPath),
             DefaultTargetLayer = Str(root, "default_target_layer"),
+            Device = Str(root, "device"),
         };
     }
 

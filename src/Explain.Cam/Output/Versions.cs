@@ -7,6 +7,7 @@ internal static class Versions
 {
     public static IReadOnlyDictionary<string, string> Current(ModelInfo model) => new Dictionary<string, string>
     {
+        ["backend"] = model.Backend,
         ["explain"] = typeof(Versions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
         ["dotnet"] = Environment.Version.ToString(),
         ["onnx_opset"] = model.Opset.ToString(System.Globalization.CultureInfo.InvariantCulture),

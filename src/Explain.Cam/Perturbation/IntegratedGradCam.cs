@@ -1,4 +1,4 @@
-using Explain.Cam.Targets;
+using Explain.Cam.Backends;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cam.Perturbation;
@@ -21,15 +21,15 @@ public sealed class IntegratedGradCam : PerturbationMethod
         var path = Tensor.Create([Steps, .. input.Shape[1..]]);
         for (int m = 0; m < Steps; m++)
             System.Numerics.Tensors.TensorPrimitives.Multiply(input.Floats, (m + 1f) / Steps, path.Floats.AsSpan(m * input.Length, input.Length));
-        var session = context.Probe.GradientSession(context.LayerName);
-        var forward = session.Run(path, context.Probe.Cancellation);
-        var (scoresName, scores) = forward.Outputs.First(o => o.Key == context.Probe.ScoresOutput);
+        string scoresName = context.Probe.ScoresOutput;
+        var forward = context.Probe.Backend.Forward(path, new PassRequest([context.LayerName], Gradients: true));
+        var scores = forward.Outputs[scoresName];
         int classes = scores.Shape[^1];
         var seed = Tensor.Zeros(context.Targets.Count * Steps, classes);
         for (int t = 0; t < context.Targets.Count; t++)
             for (int m = 0; m < Steps; m++)
                 context.Targets[t].WriteSeed(scores.Floats.AsSpan(m * classes, classes), seed.Floats.AsSpan((t * Steps + m) * classes, classes));
-        var grads = session.Backward(new Dictionary<string, Tensor> { [scoresName] = seed }, Engine.Ops.BackwardMode.Standard, [context.LayerName], context.Probe.Cancellation)[context.LayerName];
+        var grads = forward.Gradients(scoresName, seed, GradientMode.Standard, [context.LayerName])[context.LayerName];
         var activations = forward.Observed[context.LayerName];
         var layer = context.Layer;
         int size = layer.Activations.Length;

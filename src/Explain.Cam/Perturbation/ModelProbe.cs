@@ -1,5 +1,4 @@
-using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
+using Explain.Cam.Backends;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cam.Perturbation;
@@ -8,12 +7,10 @@ namespace Explain.Cam.Perturbation;
 /// Re-runs of the model that perturbation methods and faithfulness metrics need: batches of
 /// modified inputs through the whole model, and batches of modified target-layer activations
 /// through only the layers after it. Batches are cut into fixed-size chunks (the last one padded)
-/// so each session plans once.
+/// so each backend session sees one shape and plans once.
 /// </summary>
-public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads, int chunk = 16)
+public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int chunk = 16)
 {
-    private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-
     public int Chunk { get; } = chunk;
 
     /// <summary>The token of the explanation in progress, checked before every batch and by the engine before every operator.</summary>
@@ -25,27 +22,18 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
     /// <summary>The output holding the pre-softmax scores.</summary>
     public string ScoresOutput { get; } = scoresOutput;
 
+    public IModelBackend Backend { get; } = backend;
+
     /// <summary>Scores [count × classes] of <paramref name="count"/> inputs of shape <paramref name="rowShape"/> (batch 1), each written by <paramref name="fill"/>.</summary>
-    public float[] Scores(int count, int[] rowShape, Action<int, Span<float>> fill)
-    {
-        var session = SessionFor("full", () => new SessionOptions { Threads = threads });
-        return Chunked(count, rowShape, fill, batch => session.Run(batch, Cancellation).Outputs[ScoresOutput]);
-    }
+    public float[] Scores(int count, int[] rowShape, Action<int, Span<float>> fill) =>
+        Chunked(count, rowShape, fill, batch => Backend.Forward(batch, PassRequest.Outputs).Outputs[ScoresOutput]);
 
     /// <summary>
     /// Scores [count × classes] with the target layer's activations (shape <paramref name="rowShape"/>)
     /// replaced by rows written by <paramref name="fill"/>; the rest of <paramref name="input"/>'s forward pass is reused.
     /// </summary>
-    public float[] ScoresFromLayer(Tensor input, string layer, int count, int[] rowShape, Action<int, Span<float>> fill)
-    {
-        var session = SessionFor("resume:" + layer, () => new SessionOptions { Threads = threads, ResumeFrom = [layer] });
-        session.Run(input, Cancellation);
-        return Chunked(count, rowShape, fill, batch => session.RunFrom(layer, batch, Cancellation)[ScoresOutput]);
-    }
-
-    /// <summary>A session with gradients at <paramref name="layer"/> for batches of inputs (Integrated Grad-CAM).</summary>
-    public Session GradientSession(string layer) =>
-        SessionFor("grad:" + layer, () => new SessionOptions { Threads = threads, Observe = [layer], Gradients = true });
+    public float[] ScoresFromLayer(Tensor input, string layer, int count, int[] rowShape, Action<int, Span<float>> fill) =>
+        Chunked(count, rowShape, fill, batch => Backend.RunFrom(input, layer, batch, ScoresOutput));
 
     private float[] Chunked(int rows, int[] rowShape, Action<int, Span<float>> fill, Func<Tensor, Tensor> run)
     {
@@ -65,12 +53,5 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
             result.AddRange(scores.Floats.AsSpan(0, take * classes).ToArray());
         }
         return result.ToArray();
-    }
-
-    private Session SessionFor(string key, Func<SessionOptions> options)
-    {
-        if (!_sessions.TryGetValue(key, out var session))
-            _sessions[key] = session = new Session(model, options());
-        return session;
     }
 }

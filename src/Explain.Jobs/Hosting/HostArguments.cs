@@ -85,5 +85,6 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
         { Bind = bind, Security = security };
     }
 
-    public JobsOptions ToJobsOptions() => new() { ModelStore = Models, WorkerConcurrency = Concurrency };
+    /// <summary>The options; the execution backend and device come from EXPLAIN_BACKEND / EXPLAIN_DEVICE (the GPU worker image sets cuda).</summary>
+    public JobsOptions ToJobsOptions() => new() { ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Cam.Backends.BackendOptions.FromEnvironment() };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Explain.Backends;
 using Explain.Cam.Models;
 using Explain.Engine.Errors;
 using Explain.Engine.Graph;
@@ -71,9 +72,11 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
         {
             var card = _store.Resolve(name);
             var model = OnnxModel.Load(card.OnnxPath);
-            var session = new Session(model, new SessionOptions { Optimize = false });
-            var layers = session.DescribeTensors();
-            return new Loaded(new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? session.DefaultTargetLayer()), null, stamp);
+            // Layers as the configured backend sees them (the tensors a worker on it can observe), on the CPU:
+            // describing a graph needs no GPU, and ingestion hosts have none.
+            using var backend = ExecutionBackends.Open(options.Backend with { Device = Cam.Backends.ExecutionDevice.Cpu, Threads = 1 }, card);
+            var layers = backend.DescribeTensors();
+            return new Loaded(new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name), null, stamp);
         }
         catch (Exception e) when (IsLoadFailure(e))
         {

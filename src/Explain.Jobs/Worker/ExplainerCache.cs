@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Explain.Backends;
 using Explain.Cam;
-using Explain.Engine.Onnx;
 using Explain.Jobs.Models;
 
 namespace Explain.Jobs.Worker;
@@ -42,7 +42,7 @@ public sealed class ExplainerCache(ModelCatalog catalog, JobsOptions options, Wo
         Explainer explainer;
         try
         {
-            explainer = new Explainer(OnnxModel.Load(card.OnnxPath), card, options.ThreadsPerJob);
+            explainer = new Explainer(ExecutionBackends.Open(options.Backend with { Threads = options.ThreadsPerJob }, card), card);
         }
         catch (Exception e) when (ModelCatalog.IsLoadFailure(e))
         {
@@ -54,14 +54,20 @@ public sealed class ExplainerCache(ModelCatalog catalog, JobsOptions options, Wo
         return explainer;
     }
 
-    /// <summary>Returns a rented explainer; the least recently used idle one is dropped beyond capacity.</summary>
+    /// <summary>Returns a rented explainer; the least recently used idle one is dropped (its native sessions released) beyond capacity.</summary>
     public void Return(Explainer explainer)
     {
+        var evicted = new List<Explainer>();
         lock (_gate)
         {
             _idle.AddFirst(explainer);
             while (_idle.Count > Math.Max(options.ModelCacheCapacity, 0))
+            {
+                evicted.Add(_idle.Last!.Value);
                 _idle.RemoveLast();
+            }
         }
+        foreach (var e in evicted)
+            e.Dispose();
     }
 }

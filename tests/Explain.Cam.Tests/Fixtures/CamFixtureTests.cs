@@ -1,3 +1,4 @@
+using Explain.Cam.Backends;
 using Explain.Cam.Targets;
 using Explain.Cam.Tests.Support;
 using Xunit.Abstractions;
@@ -7,7 +8,8 @@ namespace Explain.Cam.Tests.Fixtures;
 /// <summary>
 /// Every method × every fixture architecture against the PyTorch/NumPy references of
 /// tests/fixtures/make_cam_fixtures.py (issue 3, "How it is checked"). The lists are fixed here: a
-/// method or architecture that goes missing fails, it does not shrink the test.
+/// method or architecture that goes missing fails, it does not shrink the test. Every case runs on
+/// every backend that ships (issue 11: ONNX Runtime with compiled gradient graphs, the managed engine).
 /// </summary>
 public sealed class CamFixtureTests(ITestOutputHelper output)
 {
@@ -26,10 +28,12 @@ public sealed class CamFixtureTests(ITestOutputHelper output)
     /// <summary>The architectures the fixture script runs Score-CAM and Ablation-CAM on (PERTURBATION_ARCHS).</summary>
     public static readonly string[] PerturbationArchitectures = ["resnet18", "mobilenet_v3_small"];
 
-    public static TheoryData<string, string> SupportedCases() => Cases(Methods.Select(m => (m, Architectures)));
+    public static readonly BackendKind[] Backends = [BackendKind.OnnxRuntime, BackendKind.Managed];
+
+    public static TheoryData<string, string, BackendKind> SupportedCases() => Cases(Methods.Select(m => (m, Architectures)));
 
     /// <summary>Methods the lead is adding (issue 3); these cases fail until they are registered.</summary>
-    public static TheoryData<string, string> PendingCases() => Cases(
+    public static TheoryData<string, string, BackendKind> PendingCases() => Cases(
     [
         ("integrated-gradcam", Architectures),
         ("scorecam", PerturbationArchitectures),
@@ -38,13 +42,13 @@ public sealed class CamFixtureTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(SupportedCases))]
-    public void Explain_MethodOnArchitecture_MatchesPyTorchReference(string method, string arch) => CheckAgainstReference(method, arch);
+    public void Explain_MethodOnArchitecture_MatchesPyTorchReference(string method, string arch, BackendKind backend) => CheckAgainstReference(method, arch, backend);
 
     [Theory]
     [MemberData(nameof(PendingCases))]
-    public void Explain_PendingMethodOnArchitecture_MatchesPyTorchReference(string method, string arch) => CheckAgainstReference(method, arch);
+    public void Explain_PendingMethodOnArchitecture_MatchesPyTorchReference(string method, string arch, BackendKind backend) => CheckAgainstReference(method, arch, backend);
 
-    private void CheckAgainstReference(string method, string arch)
+    private void CheckAgainstReference(string method, string arch, BackendKind backend)
     {
         // Arrange
         var fixture = CamFixture.Require(arch);
@@ -53,7 +57,8 @@ public sealed class CamFixtureTests(ITestOutputHelper output)
         var options = new ExplainOptions { Methods = [method], Layers = [fixture.ActivationName], Targets = new TargetSelection(classes, 0, false) };
 
         // Act
-        var explanation = fixture.CreateExplainer().Explain(fixture.Input(), options);
+        using var explainer = fixture.CreateExplainer(backend);
+        var explanation = explainer.Explain(fixture.Input(), options);
 
         // Assert
         var problems = new List<string>();
@@ -71,18 +76,19 @@ public sealed class CamFixtureTests(ITestOutputHelper output)
                 "guided-gradcam" => ReferenceComparison.GuidedGradCam(fixture, maps[0]),
                 _ => ReferenceComparison.HeatMap(fixture, maps[0], signFree: method is "eigencam" or "eigengradcam"),
             };
-            output.WriteLine($"{arch} {method} c{c}: raw rel L2 {comparison.RawError:G3}, normalized max |Δ| {comparison.NormalizedError:G3} (tolerance {comparison.NormalizedTolerance:G3})");
+            output.WriteLine($"{arch} {method} {backend} c{c}: raw rel L2 {comparison.RawError:G3}, normalized max |Δ| {comparison.NormalizedError:G3} (tolerance {comparison.NormalizedTolerance:G3})");
             problems.AddRange(comparison.Problems.Select(p => $"c{c}: {p}"));
         }
-        Assert.True(problems.Count == 0, $"{arch} {method}: {string.Join("; ", problems)}");
+        Assert.True(problems.Count == 0, $"{arch} {method} on {backend}: {string.Join("; ", problems)}");
     }
 
-    private static TheoryData<string, string> Cases(IEnumerable<(string Method, string[] Architectures)> methods)
+    private static TheoryData<string, string, BackendKind> Cases(IEnumerable<(string Method, string[] Architectures)> methods)
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<string, string, BackendKind>();
         foreach (var (method, architectures) in methods)
             foreach (var arch in architectures)
-                data.Add(method, arch);
+                foreach (var backend in Backends)
+                    data.Add(method, arch, backend);
         return data;
     }
 }

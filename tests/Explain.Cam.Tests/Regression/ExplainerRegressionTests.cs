@@ -86,9 +86,19 @@ public sealed class ExplainerRegressionTests
     [Fact]
     public void Explain_UnknownLayer_ThrowsEngineExceptionNamingLayer()
     {
-        var explainer = _fixture.CreateExplainer();
+        var explainer = _fixture.CreateExplainer(Explain.Cam.Backends.BackendKind.Managed);
 
         var e = Assert.ThrowsAny<EngineException>(() => explainer.Explain(_fixture.Input(), Options(["gradcam"], [633]) with { Layers = ["no.such.layer"] }));
+
+        Assert.Contains("no.such.layer", e.Message);
+    }
+
+    [Fact]
+    public void Explain_UnknownLayerOnOnnxRuntime_ThrowsArgumentExceptionNamingLayer()
+    {
+        var explainer = _fixture.CreateExplainer(Explain.Cam.Backends.BackendKind.OnnxRuntime);
+
+        var e = Assert.Throws<ArgumentException>(() => explainer.Explain(_fixture.Input(), Options(["gradcam"], [633]) with { Layers = ["no.such.layer"] }));
 
         Assert.Contains("no.such.layer", e.Message);
     }

@@ -1,6 +1,7 @@
 using Explain.Cam.Inputs;
+using Explain.Backends;
+using Explain.Cam.Backends;
 using Explain.Cam.Models;
-using Explain.Engine.Onnx;
 using Explain.Imaging.Preprocessing;
 
 namespace Explain.Cam.Tests.Support;
@@ -15,18 +16,16 @@ public static class BothScene
     public const int Tabby = 281;
 
     private static readonly Lazy<ModelCard> LazyCard = new(() => new ModelStore(RepoPaths.ModelStore).Resolve("mobilenet_v2"));
-    private static readonly Lazy<OnnxModel> LazyModel = new(() => OnnxModel.Load(Card.OnnxPath));
 
     public static string ImagePath => RepoPaths.Require(Path.Combine(RepoPaths.Images, "both.png"));
 
     public static ModelCard Card => LazyCard.Value;
 
-    public static OnnxModel Model => LazyModel.Value;
-
     public static ExplainInput Input() =>
         ExplainInput.FromImage("both.png", File.ReadAllBytes(ImagePath), PreprocessSpec.FromModelJson(Card.Json!.Value));
 
-    public static Explainer CreateExplainer() => new(Model, Card, threads: 2);
+    public static Explainer CreateExplainer(BackendKind backend = BackendKind.OnnxRuntime) =>
+        new(ExecutionBackends.Open(new BackendOptions { Kind = backend, Threads = 2 }, Card), Card);
 
     /// <summary>The share of a non-negative H×W map's mass in rows [from, to).</summary>
     public static double MassFraction(float[] map, int height, int width, int fromRow, int toRow)

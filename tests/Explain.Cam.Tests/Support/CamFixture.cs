@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Explain.Backends.Managed;
+using Explain.Backends.OnnxRuntime;
+using Explain.Cam.Backends;
 using Explain.Cam.Models;
 using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
@@ -70,8 +73,14 @@ public sealed class CamFixture
 
     public Tensor Input() => Npy.Read(Path.Combine(EngineDirectory, "input.npy"));
 
-    public Explainer CreateExplainer() =>
-        new(Model, new ModelCard { Name = Arch, OnnxPath = OnnxPath, ScoresOutput = OutputName }, threads: 2);
+    /// <summary>An explainer on <paramref name="backend"/> (ONNX Runtime, the default, unless named), 2 threads.</summary>
+    public Explainer CreateExplainer(BackendKind backend = BackendKind.OnnxRuntime) =>
+        new(Backend(backend), new ModelCard { Name = Arch, OnnxPath = OnnxPath, ScoresOutput = OutputName });
+
+    /// <summary>The fixture's model on <paramref name="backend"/>; the managed one shares the parsed model.</summary>
+    public IModelBackend Backend(BackendKind backend) => backend == BackendKind.Managed
+        ? new ManagedBackend(Model, threads: 2)
+        : OrtBackend.Load(OnnxPath, threads: 2);
 
     public Tensor Reference(string file)
     {

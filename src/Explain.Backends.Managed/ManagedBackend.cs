@@ -1,0 +1,116 @@
+using Explain.Cam.Backends;
+using Explain.Engine.Graph;
+using Explain.Engine.Onnx;
+using Explain.Engine.Ops;
+using Explain.Engine.Tensors;
+
+namespace Explain.Backends.Managed;
+
+/// <summary>
+/// The managed engine (src/Explain.Engine) behind the backend seam: one <see cref="Session"/> per
+/// request shape, planned once per input shape. A session keeps what its last forward pass needs
+/// for backward, so a pass asks for gradients from its own session; a pass superseded by a later
+/// run on the same session is re-run first (correct, one forward dearer).
+/// </summary>
+public sealed class ManagedBackend : IModelBackend
+{
+    private readonly Dictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
+    private readonly int _threads;
+
+    public ManagedBackend(OnnxModel model, int threads = 0)
+    {
+        Model = model;
+        _threads = threads > 0 ? threads : Environment.ProcessorCount;
+    }
+
+    public OnnxModel Model { get; }
+
+    public string Name => "managed";
+
+    public int Opset => Model.Opset;
+
+    public string Producer => Model.Producer;
+
+    public IReadOnlyList<string> InputNames => Model.Inputs.Select(i => i.Name).ToList();
+
+    public IReadOnlyList<string> OutputNames => Model.Outputs.Select(o => o.Name).ToList();
+
+    public static ManagedBackend Load(string onnxPath, int threads = 0) => new(OnnxModel.Load(onnxPath), threads);
+
+    public IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null) =>
+        new Session(Model, new SessionOptions { InputShapes = inputShapes, Optimize = false, Threads = _threads }).DescribeTensors();
+
+    public CancellationToken Cancellation { get; set; }
+
+    public ForwardPass Forward(Tensor input, PassRequest request)
+    {
+        var state = StateFor(request.Key, () => new SessionOptions
+        {
+            Observe = request.Observe,
+            Gradients = request.Gradients && request.Observe.Count > 0,
+            InputGradients = request.InputGradients,
+            Threads = _threads,
+        });
+        var result = state.Run(input, Cancellation);
+        return new ManagedPass(this, state, input, result);
+    }
+
+    public Tensor RunFrom(Tensor input, string tensor, Tensor replacement, string output)
+    {
+        var state = StateFor("resume:" + tensor, () => new SessionOptions { ResumeFrom = [tensor], Threads = _threads });
+        if (!ReferenceEquals(state.LastInput, input))
+            state.Run(input, Cancellation);
+        return state.Session.RunFrom(tensor, replacement, Cancellation)[output];
+    }
+
+    /// <summary>Managed sessions hold only managed memory; dropping them is enough.</summary>
+    public void Dispose() => _sessions.Clear();
+
+    private SessionState StateFor(string key, Func<SessionOptions> options)
+    {
+        if (!_sessions.TryGetValue(key, out var state))
+            _sessions[key] = state = new SessionState(new Session(Model, options()));
+        return state;
+    }
+
+    private sealed class SessionState(Session session)
+    {
+        public Session Session { get; } = session;
+
+        public Tensor? LastInput { get; private set; }
+
+        public int Generation { get; private set; }
+
+        public ForwardResult Run(Tensor input, CancellationToken cancellation)
+        {
+            var result = Session.Run(input, cancellation);
+            LastInput = input;
+            Generation++;
+            return result;
+        }
+    }
+
+    private sealed class ManagedPass : ForwardPass
+    {
+        private readonly ManagedBackend _backend;
+        private readonly SessionState _state;
+        private readonly Tensor _input;
+        private readonly int _generation;
+
+        public ManagedPass(ManagedBackend backend, SessionState state, Tensor input, ForwardResult result) : base(result.Outputs, result.Observed)
+        {
+            _backend = backend;
+            _state = state;
+            _input = input;
+            _generation = state.Generation;
+        }
+
+        public override IReadOnlyDictionary<string, Tensor> Gradients(string output, Tensor seeds, GradientMode mode, IReadOnlyList<string> at)
+        {
+            if (_state.Generation != _generation)
+                _state.Run(_input, _backend.Cancellation);
+            var backwardMode = mode == GradientMode.Guided ? BackwardMode.Guided : BackwardMode.Standard;
+            return _state.Session.Backward(new Dictionary<string, Tensor> { [output] = seeds }, backwardMode, at.ToList(), _backend.Cancellation);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+using Explain.Cam.Backends;
+using Explain.Engine.Graph;
+using Explain.Engine.Onnx.Proto;
+using Explain.Engine.Tensors;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Explain.Backends.OnnxRuntime;
+
+/// <summary>
+/// ONNX Runtime behind the backend seam. Each request shape gets its own edited copy of the model
+/// and one session, built on first use and kept (<see cref="OrtSessions"/>): a forward pass with
+/// observed tensors runs the model with those tensors added as graph outputs; gradients run the
+/// gradient graph compiled from the model (<see cref="OrtGradients"/>); Ablation-CAM runs a
+/// suffix model cut out after the target tensor. Batches run whole: the copies make the batch
+/// dimension symbolic; a model that bakes batch 1 into its graph (a Reshape to [1, -1]) fails a
+/// batched run, and from then on its batches run row by row.
+/// </summary>
+public sealed class OrtBackend : IModelBackend
+{
+    private readonly ModelProto _model;
+    private readonly byte[] _bytes;
+    private readonly OrtSessions _sessions;
+    private readonly OrtGradients _gradients;
+    private readonly Dictionary<string, SuffixModel> _suffixes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<TensorInfo>> _descriptions = new(StringComparer.Ordinal);
+    private (Tensor Input, Dictionary<string, Tensor> Values)? _crossing;
+    private bool _rowsOnly;
+
+    private OrtBackend(byte[] bytes, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization)
+    {
+        _bytes = bytes;
+        _model = OnnxEdits.Parse(bytes);
+        if (_model.Graph is null || _model.Graph.Node.Count == 0 || _model.Graph.Output.Count == 0)
+            throw new ArgumentException($"not an ONNX model: no graph, nodes or outputs in {bytes.Length} bytes");
+        ModelDirectory = modelDirectory;
+        _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, modelDirectory) { Optimization = optimization };
+        _gradients = new OrtGradients(this);
+        InputNames = OnnxEdits.FedInputs(_model.Graph).Select(i => i.Name).ToList();
+        OutputNames = _model.Graph.Output.Select(o => o.Name).ToList();
+        // Load the unedited model once now, so a model ONNX Runtime cannot run fails here, at load, naming the op.
+        _sessions.Get("forward:", () => OnnxEdits.WithOutputs(_model, []));
+    }
+
+    public string Name => $"ort {_sessions.Device}";
+
+    public int Opset => OnnxEdits.Opset(_model);
+
+    public string Producer => $"{_model.ProducerName} {_model.ProducerVersion}".Trim();
+
+    public IReadOnlyList<string> InputNames { get; }
+
+    public IReadOnlyList<string> OutputNames { get; }
+
+    internal string? ModelDirectory { get; }
+
+    internal byte[] Bytes => _bytes;
+
+    internal ModelProto Model => _model;
+
+    internal OrtSessions Sessions => _sessions;
+
+    /// <summary>Loads <paramref name="onnxPath"/> (external data beside it) for <paramref name="device"/> with <paramref name="threads"/> intra-op threads (0: all cores).</summary>
+    public static OrtBackend Load(string onnxPath, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    {
+        if (!File.Exists(onnxPath))
+            throw new FileNotFoundException($"model file '{onnxPath}' not found", onnxPath);
+        return new OrtBackend(File.ReadAllBytes(onnxPath), Path.GetDirectoryName(Path.GetFullPath(onnxPath)), device ?? ExecutionDevice.Cpu, threads, optimization);
+    }
+
+    public static OrtBackend Load(byte[] model, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>
+        new(model, null, device ?? ExecutionDevice.Cpu, threads, optimization);
+
+    public ForwardPass Forward(Tensor input, PassRequest request)
+    {
+        CheckInput(input);
+        var observe = request.Observe.Where(o => !InputNames.Contains(o)).Distinct().ToList();
+        foreach (var name in observe.Where(o => !_model.Graph.Node.Any(n => n.Output.Contains(o))))
+            throw new ArgumentException($"the model has no tensor '{name}' to observe (explain layers lists them)");
+        var session = _sessions.Get("forward:" + string.Join('\n', observe), () => OnnxEdits.WithOutputs(_model, observe));
+        var values = Run(session, new Dictionary<string, Tensor> { [InputNames[0]] = input }, OutputNames.Concat(observe).Distinct().ToList());
+        var observed = request.Observe.Distinct().ToDictionary(o => o, o => InputNames.Contains(o) ? input : values[o]);
+        return new OrtPass(_gradients, input, OutputNames.ToDictionary(o => o, o => values[o]), observed);
+    }
+
+    public Tensor RunFrom(Tensor input, string tensor, Tensor replacement, string output)
+    {
+        CheckInput(input);
+        var suffix = Suffix(tensor, output, input);
+        var session = _sessions.Get($"suffix:{tensor}\n{output}", () => suffix.Bytes);
+        var crossing = CrossingValues(input, suffix);
+        int rows = replacement.Shape[0];
+        var feeds = new Dictionary<string, Tensor> { [tensor] = replacement };
+        foreach (var name in suffix.Crossing)
+            feeds[name] = Repeat(crossing[name], rows, input.Shape[0]);
+        return Run(session, feeds, [output])[output];
+    }
+
+    public IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null)
+    {
+        var shapes = OnnxEdits.FedInputs(_model.Graph).ToDictionary(i => i.Name, i => inputShapes?.GetValueOrDefault(i.Name) ?? DeclaredShape(i));
+        string key = string.Join(';', shapes.Select(s => s.Key + "=" + TensorShape.Format(s.Value)));
+        if (!_descriptions.TryGetValue(key, out var description))
+            _descriptions[key] = description = TensorDescriptions.Describe(this, shapes);
+        return description;
+    }
+
+    public void Dispose() => _sessions.Dispose();
+
+    /// <summary>Runs <paramref name="session"/>; a batch the graph cannot take whole (batch 1 baked in) runs row by row.</summary>
+    internal Dictionary<string, Tensor> Run(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs)
+    {
+        int batch = feeds.Values.First().Shape[0];
+        if (batch > 1 && _rowsOnly)
+            return RowByRow(session, feeds, outputs, batch);
+        try
+        {
+            return RunOnce(session, feeds, outputs);
+        }
+        catch (OnnxRuntimeException) when (batch > 1)
+        {
+            // NOTE: the batched run failed and a single row may still succeed (a fixed batch in a Reshape);
+            // a row-by-row run that fails too surfaces its own error.
+            _rowsOnly = true;
+            return RowByRow(session, feeds, outputs, batch);
+        }
+    }
+
+    /// <summary>
+    /// The token of the explain call running on this thread (<see cref="IModelBackend.Cancellation"/>).
+    /// NOTE: thread-static because every pass of one call runs synchronously on the caller's thread,
+    /// and the static run helpers serve the forward, gradient and description sessions alike.
+    /// </summary>
+    [ThreadStatic]
+    private static CancellationToken _threadCancellation;
+
+    private static CancellationToken Cancellation => _threadCancellation;
+
+    CancellationToken IModelBackend.Cancellation
+    {
+        get => _threadCancellation;
+        set => _threadCancellation = value;
+    }
+
+    private static IDisposableReadOnlyCollection<OrtValue> RunTerminable(InferenceSession session, RunOptions options, List<string> names, List<OrtValue> values, IReadOnlyList<string> outputs, CancellationToken cancellation)
+    {
+        try
+        {
+            return session.Run(options, names, values, outputs);
+        }
+        catch (OnnxRuntimeException) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellation);
+        }
+    }
+
+    internal static Dictionary<string, Tensor> RunOnce(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs)
+    {
+        var names = feeds.Keys.ToList();
+        var values = names.Select(n => OrtValues.From(feeds[n])).ToList();
+        try
+        {
+            var cancellation = Cancellation;
+            cancellation.ThrowIfCancellationRequested();
+            using var options = new RunOptions();
+            // ORT checks the flag between kernels: a cancel stops the run within one operator.
+            using var stop = cancellation.Register(() => options.Terminate = true);
+            using var results = RunTerminable(session, options, names, values, outputs, cancellation);
+            return outputs.Select((name, i) => (name, i)).ToDictionary(o => o.name, o => OrtValues.ToTensor(results[o.i], o.name));
+        }
+        finally
+        {
+            foreach (var v in values)
+                v.Dispose();
+        }
+    }
+
+    private Dictionary<string, Tensor> RowByRow(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs, int batch)
+    {
+        var rows = Enumerable.Range(0, batch).Select(r => RunOnce(session, feeds.ToDictionary(f => f.Key, f => Row(f.Value, r, batch)), outputs)).ToList();
+        return outputs.ToDictionary(o => o, o => Stack(rows.Select(r => r[o]).ToList()));
+    }
+
+    private SuffixModel Suffix(string tensor, string output, Tensor input)
+    {
+        string key = tensor + "\n" + output;
+        if (_suffixes.TryGetValue(key, out var suffix))
+            return suffix;
+        // Types and ranks of the tensors at the cut come from one forward pass that observes every candidate.
+        var probe = Forward(input, new PassRequest(CutCandidates(tensor)));
+        var types = probe.Observed.ToDictionary(o => o.Key, o => (o.Value.Type == DataType.Float32 ? 1 : 7, o.Value.Rank));
+        if (!types.ContainsKey(tensor))
+            throw new ArgumentException($"the model has no tensor '{tensor}' to re-run from");
+        return _suffixes[key] = SuffixModel.Cut(_model, tensor, output, types);
+    }
+
+    /// <summary>The tensor and every tensor produced before it or fed in (the suffix's possible inputs).</summary>
+    private List<string> CutCandidates(string tensor)
+    {
+        var names = new List<string>(InputNames);
+        foreach (var node in _model.Graph.Node)
+        {
+            names.AddRange(node.Output.Where(o => o.Length > 0));
+            if (node.Output.Contains(tensor))
+                break;
+        }
+        return names.Contains(tensor) ? names : [.. names, tensor];
+    }
+
+    private Dictionary<string, Tensor> CrossingValues(Tensor input, SuffixModel suffix)
+    {
+        if (suffix.Crossing.Count == 0)
+            return [];
+        if (_crossing is { } cached && ReferenceEquals(cached.Input, input) && suffix.Crossing.All(cached.Values.ContainsKey))
+            return cached.Values;
+        var pass = Forward(input, new PassRequest(suffix.Crossing));
+        var values = pass.Observed.ToDictionary(o => o.Key, o => o.Value);
+        _crossing = (input, values);
+        return values;
+    }
+
+    private void CheckInput(Tensor input)
+    {
+        if (InputNames.Count != 1)
+            throw new ArgumentException($"the model has {InputNames.Count} inputs ({string.Join(", ", InputNames)}); explanations feed one image input");
+        if (input.Rank == 0)
+            throw new ArgumentException("the input must have a batch dimension");
+    }
+
+    private static int[] DeclaredShape(ValueInfoProto input)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1).ToArray() ?? [];
+        if (dims.Length > 0 && dims[0] < 0)
+            dims[0] = 1;
+        if (dims.Any(d => d < 0))
+            throw new ArgumentException($"input '{input.Name}' has symbolic dimensions {TensorShape.Format(dims)}; give its shape");
+        return dims;
+    }
+
+    /// <summary>A tensor read before the cut, repeated along dimension 0 to match <paramref name="rows"/> replacement rows (shape tensors pass as they are).</summary>
+    private static Tensor Repeat(Tensor value, int rows, int inputBatch)
+    {
+        if (value.Type != DataType.Float32 || value.Rank == 0 || value.Shape[0] != inputBatch || rows == inputBatch)
+            return value;
+        int[] shape = [rows * value.Shape[0] / inputBatch, .. value.Shape[1..]];
+        var result = Tensor.Create(shape);
+        for (int r = 0; r < rows / inputBatch; r++)
+            value.Floats.CopyTo(result.Floats.AsSpan(r * value.Length));
+        return result;
+    }
+
+    private static Tensor Row(Tensor value, int row, int batch)
+    {
+        if (value.Rank == 0 || value.Shape[0] != batch)
+            return value;
+        int size = value.Length / batch;
+        int[] shape = [1, .. value.Shape[1..]];
+        return value.Type == DataType.Float32
+            ? Tensor.FromArray(value.Floats.AsSpan(row * size, size).ToArray(), shape)
+            : Tensor.FromInt64(value.Longs.AsSpan(row * size, size).ToArray(), shape);
+    }
+
+    private static Tensor Stack(IReadOnlyList<Tensor> rows)
+    {
+        int[] shape = [rows.Sum(r => r.Shape[0]), .. rows[0].Shape[1..]];
+        if (rows[0].Type != DataType.Float32)
+            return Tensor.FromInt64(rows.SelectMany(r => r.Longs).ToArray(), shape);
+        return Tensor.FromArray(rows.SelectMany(r => r.Floats).ToArray(), shape);
+    }
+}

@@ -1,0 +1,82 @@
+using Explain.Engine.Onnx.Proto;
+using Google.Protobuf;
+
+namespace Explain.Backends.OnnxRuntime;
+
+/// <summary>
+/// The part of a graph after one tensor, cut out as a model of its own (Ablation-CAM re-runs only
+/// the layers after the target layer, Desai &amp; Ramaswamy 2020 §3): its first input is the
+/// tensor; tensors the suffix reads from before the cut (a skip connection crossing it) are
+/// further inputs, fed from the full model's forward pass. Constant-only nodes the suffix needs
+/// come along. Its one output is the requested output.
+/// </summary>
+internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<string> Crossing)
+{
+    public static SuffixModel Cut(ModelProto model, string tensor, string output, IReadOnlyDictionary<string, (int ElemType, int Rank)> types)
+    {
+        var graph = model.Graph;
+        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var downstream = new HashSet<string>(StringComparer.Ordinal) { tensor };
+        var constant = new HashSet<string>(initializers, StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+        {
+            if (node.Input.Any(downstream.Contains))
+                downstream.UnionWith(node.Output);
+            else if (node.Input.All(i => i.Length == 0 || constant.Contains(i)))
+                constant.UnionWith(node.Output);
+        }
+        if (!downstream.Contains(output) || tensor == output)
+            throw new ArgumentException($"output '{output}' does not depend on tensor '{tensor}'; nothing to re-run from it");
+
+        var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+            foreach (var o in node.Output.Where(o => o.Length > 0))
+                producers[o] = node;
+        var needed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        var crossing = new List<string>();
+        var stack = new Stack<string>([output]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (stack.Count > 0)
+        {
+            string name = stack.Pop();
+            if (name.Length == 0 || name == tensor || initializers.Contains(name) || !seen.Add(name))
+                continue;
+            if (!producers.TryGetValue(name, out var node) || !downstream.Contains(name) && !constant.Contains(name))
+            {
+                crossing.Add(name);
+                continue;
+            }
+            if (needed.Add(node))
+                foreach (var i in node.Input)
+                    stack.Push(i);
+        }
+
+        var copy = model.Clone();
+        var cut = copy.Graph;
+        cut.Node.Clear();
+        cut.Node.AddRange(graph.Node.Where(needed.Contains).Select(n => n.Clone()));
+        var used = cut.Node.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
+        var kept = graph.Initializer.Where(t => used.Contains(t.Name)).Select(t => t.Clone()).ToList();
+        cut.Initializer.Clear();
+        cut.Initializer.AddRange(kept);
+        // IR < 4 lists initializers among the inputs too; keep those entries for the ones kept.
+        var initializerInputs = graph.Input.Where(i => initializers.Contains(i.Name) && used.Contains(i.Name)).Select(i => i.Clone()).ToList();
+        cut.Input.Clear();
+        foreach (var name in crossing.Prepend(tensor))
+            cut.Input.Add(Input(name, types[name]));
+        cut.Input.AddRange(initializerInputs);
+        var declared = graph.Output.FirstOrDefault(o => o.Name == output)?.Clone() ?? new ValueInfoProto { Name = output };
+        cut.Output.Clear();
+        cut.Output.Add(declared);
+        OnnxEdits.MakeBatchSymbolic(copy);
+        return new SuffixModel(copy.ToByteArray(), tensor, crossing);
+    }
+
+    private static ValueInfoProto Input(string name, (int ElemType, int Rank) type)
+    {
+        var shape = new TensorShapeProto();
+        for (int d = 0; d < type.Rank; d++)
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = $"{name}_d{d}" });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type.ElemType, Shape = shape } } };
+    }
+}

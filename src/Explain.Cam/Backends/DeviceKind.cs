@@ -1,0 +1,9 @@
+namespace Explain.Cam.Backends;
+
+/// <summary>ONNX Runtime execution providers a backend may run on.</summary>
+public enum DeviceKind
+{
+    Cpu,
+    Cuda,
+    TensorRt,
+}
