@@ -16,6 +16,9 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
 
     public int Chunk { get; } = chunk;
 
+    /// <summary>Told (rows done, rows in all) after each chunk of a batch; the explainer sets it around a perturbation method.</summary>
+    internal Action<int, int>? ChunkDone { get; set; }
+
     /// <summary>The output holding the pre-softmax scores.</summary>
     public string ScoresOutput { get; } = scoresOutput;
 
@@ -55,6 +58,7 @@ public sealed class ModelProbe(OnnxModel model, string scoresOutput, int threads
             var scores = run(batch);
             int classes = scores.Length / Chunk;
             result.AddRange(scores.Floats.AsSpan(0, take * classes).ToArray());
+            ChunkDone?.Invoke(start + take, rows);
         }
         return result.ToArray();
     }
