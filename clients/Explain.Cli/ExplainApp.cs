@@ -55,13 +55,13 @@ public static class ExplainApp
         var root = new RootCommand("""
             Visual explanations of image classifiers: Grad-CAM-family heatmaps of ONNX models, computed in process or by the service.
 
+            Exit codes: 0 done, 1 runtime error (bad image, model or server answer), 2 usage error (nothing was run).
+            Shell completion: source <(explain completion bash)   (or zsh)
+
             Examples:
               explain models
               explain run --model mobilenet_v2 --image photo.jpg --method gradcam,scorecam --top-k 2 --out out/photo
               explain run --help
-
-            Exit codes: 0 done, 1 runtime error (bad image, model or server answer), 2 usage error (nothing was run).
-            Shell completion: source <(explain completion bash)   (or zsh)
             """);
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(InferCommand.Create(console));
@@ -71,6 +71,7 @@ public static class ExplainApp
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(SubmitCommand.Create(console));
         root.Subcommands.Add(CompletionCommand.Create(console));
+        ExamplesHelpAction.Install(root);
         root.SetAction(p =>
         {
             // `explain` alone: the overview, as `explain --help` prints it.
