@@ -3,14 +3,22 @@ namespace Explain.Cli.Parsing;
 /// <summary>"Did you mean": the nearest candidates by edit distance (Damerau's transpositions count one edit).</summary>
 internal static class Suggestions
 {
-    /// <summary>The candidates within a distance that grows with the word's length (a third of it, at least 2), nearest first.</summary>
+    /// <summary>
+    /// The candidates at the smallest edit distance, within a limit that grows with the word's length
+    /// (a third of it, at least 2); candidates the word begins (gradcam+ → gradcam++) come first.
+    /// </summary>
     public static IReadOnlyList<string> Nearest(string word, IEnumerable<string> candidates, int max = 3)
     {
         int limit = Math.Max(2, word.Length / 3);
-        return candidates
-            .Select(c => (c, d: c.StartsWith(word, StringComparison.OrdinalIgnoreCase) && word.Length >= 3 ? 1 : Distance(word.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(x => x.d <= limit)
-            .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
+        var scored = candidates
+            .Select(c => (c, d: Distance(word.ToLowerInvariant(), c.ToLowerInvariant()), prefix: word.Length >= 3 && c.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
+            .Where(x => x.d <= limit || x.prefix)
+            .ToList();
+        if (scored.Count == 0)
+            return [];
+        int best = scored.Min(x => x.prefix ? 1 : x.d);
+        return scored.Where(x => x.d <= best || x.prefix)
+            .OrderBy(x => x.prefix ? 0 : 1).ThenBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
             .Take(max).Select(x => x.c).ToList();
     }
 
