@@ -50,7 +50,7 @@ internal static class ModelJsonSchema
             var result = Schema.Value.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.List });
             var errors = (result.Details ?? [])
                 .Where(d => d.Errors is { Count: > 0 })
-                .SelectMany(d => d.Errors!.Select(e => $"{Location(d.InstanceLocation.ToString())}: {e.Value}"))
+                .SelectMany(d => d.Errors!.Select(e => Message(d.InstanceLocation.ToString(), e.Value)))
                 .Distinct().ToList();
             if (result.IsValid)
                 errors.AddRange(Semantics(root, directory));
@@ -58,6 +58,26 @@ internal static class ModelJsonSchema
                 errors.Add("does not match the schema");
             return errors;
         }
+    }
+
+    /// <summary>JsonSchema.Net's words, except for a field the schema does not know ("fails against the false schema"), which gets its name and the nearest known one.</summary>
+    private static string Message(string pointer, string message)
+    {
+        if (!message.Contains("false schema", StringComparison.Ordinal))
+            return $"{Location(pointer)}: {message}";
+        var segments = pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var known = KnownFields(segments[..^1]);
+        return $"{Location(pointer)}: unknown field '{segments[^1]}'.{Parsing.Suggestions.DidYouMean(segments[^1], known)} Known here: {string.Join(", ", known)}.";
+    }
+
+    private static List<string> KnownFields(string[] parents)
+    {
+        using var schema = JsonDocument.Parse(Text());
+        var node = schema.RootElement;
+        foreach (var segment in parents)
+            if (!node.TryGetProperty("properties", out var properties) || !properties.TryGetProperty(segment, out node))
+                return [];
+        return node.TryGetProperty("properties", out var p) ? p.EnumerateObject().Select(x => x.Name).ToList() : [];
     }
 
     private static string Location(string pointer) => pointer is "" or "#" ? "(top level)" : pointer.TrimStart('#');
