@@ -25,4 +25,7 @@ public sealed record ExplainOptions
 
     /// <summary>Compute faithfulness metrics (Average Drop, Increase in Confidence, deletion/insertion AUC) per map.</summary>
     public bool Metrics { get; init; }
+
+    /// <summary>Told between stages and between perturbation batches (synchronously, on the explaining thread); null = silent.</summary>
+    public IProgress<ExplainProgress>? Progress { get; init; }
 }

@@ -84,8 +84,10 @@ public sealed partial class Explainer : IDisposable
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 
+        var progress = options.Progress;
         var forward = Backend.Forward(input, new PassRequest(layers, Gradients: true, InputGradients: guided));
         timings["forward"] = Lap(clock);
+        progress?.Report(new ExplainProgress("forward", 1, 1));
         var scores = forward.Outputs[ScoresOutput].Floats;
         var targets = options.Targets.Resolve(scores);
         var seeds = CamTarget.Seeds(targets, scores);
@@ -95,6 +97,8 @@ public sealed partial class Explainer : IDisposable
         bool needGradients = methods.Any(m => m.NeedsGradients) || perturbations.Any(p => p.NeedsGradients) || needGradCam;
         var gradients = needGradients ? forward.Gradients(ScoresOutput, seeds, GradientMode.Standard, layers) : null;
         timings["backward"] = Lap(clock);
+        if (gradients is not null)
+            progress?.Report(new ExplainProgress("backward", 1, 1));
 
         var views = layers.Select(layer => LayerViews(layer, forward, gradients, targets.Count)).ToList();
         var maps = new List<CamMap>();
@@ -104,13 +108,31 @@ public sealed partial class Explainer : IDisposable
             for (int t = 0; t < targets.Count; t++)
                 maps.Add(Assemble(method.WireName, targets[t], layers, views.Select(v => (method.RawMap(v.PerTarget[t], options.EigenSmooth), v.Layer.Height, v.Layer.Width)).ToList(), height, width));
             timings[method.WireName] = Lap(clock);
+            progress?.Report(new ExplainProgress(method.WireName, 1, 1));
         }
         foreach (var method in perturbations)
         {
-            var perLayer = views.Select((v, l) => method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = options.ScoreCamChannels }, options.EigenSmooth)).ToList();
+            // Each layer's batches are one run: the report counts rows over all layers.
+            int layerIndex = 0;
+            if (progress is not null)
+                Probe.ChunkDone = (done, total) => progress.Report(new ExplainProgress(method.WireName, layerIndex * total + done, layers.Count * total));
+            List<float[][]> perLayer;
+            try
+            {
+                perLayer = views.Select((v, l) =>
+                {
+                    layerIndex = l;
+                    return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = options.ScoreCamChannels }, options.EigenSmooth);
+                }).ToList();
+            }
+            finally
+            {
+                Probe.ChunkDone = null;
+            }
             for (int t = 0; t < targets.Count; t++)
                 maps.Add(Assemble(method.WireName, targets[t], layers, views.Select((v, l) => method.InputResolution ? (perLayer[l][t], height, width) : (perLayer[l][t], v.Layer.Height, v.Layer.Width)).ToList(), height, width));
             timings[method.WireName] = Lap(clock);
+            progress?.Report(new ExplainProgress(method.WireName, 1, 1));
         }
         if (guided)
         {
@@ -121,6 +143,7 @@ public sealed partial class Explainer : IDisposable
             var guidedGrad = forward.Gradients(ScoresOutput, seeds, GradientMode.Guided, [inputName])[inputName];
             maps.AddRange(GuidedMaps.Build(options.Methods, targets, guidedGrad, gradCams, layers[0]));
             timings["guided"] = Lap(clock);
+            progress?.Report(new ExplainProgress("guided", 1, 1));
         }
         return new Explanation(Predictions(scores, options.TopPredictions), maps, layers, timings);
     }

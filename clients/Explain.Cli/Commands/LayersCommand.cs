@@ -1,33 +1,54 @@
-using Explain.Backends;
-using Explain.Cam.Backends;
-using Explain.Cam.Models;
+using System.CommandLine;
+using Explain.Cli.Parsing;
+using Explain.Cli.Terminal;
+using Explain.Engine.Graph;
+using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cli.Commands;
 
 /// <summary>`explain layers`: every observable tensor with its shape; the default Grad-CAM target marked.</summary>
-public static class LayersCommand
+internal static class LayersCommand
 {
-    public static int Run(string[] argv)
+    public static Command Create(CliConsole console)
     {
-        var args = new Arguments(argv, new HashSet<string>());
-        var card = ModelStore.Default().Resolve(args.Required("model"));
-        string? shapeText = args.Optional("input-shape");
-        var options = BackendOptions.Parse(args.Optional("backend"), args.Optional("device"), args.Int("threads", 0));
-        args.RejectUnknown();
+        var model = CliOptions.Model();
+        var shape = new Option<int[]>("--input-shape")
+        {
+            Description = "input shape when the graph leaves it open [default: the graph's]",
+            HelpName = "1,3,224,224",
+            CustomParser = r =>
+            {
+                string text = r.Tokens[^1].Value;
+                var dims = text.Split(',', 'x').Select(d => int.TryParse(d, out int n) && n > 0 ? n : 0).ToArray();
+                if (dims.Any(d => d == 0))
+                    r.AddError($"--input-shape: '{text}' is not like 1,3,224,224.");
+                return dims;
+            },
+        };
+        var command = new Command("layers", """
+            List the tensors a CAM method can explain (give one to --layer), with shapes; the default target is marked.
 
-        using var backend = ExecutionBackends.Open(options, card);
-        var shapes = shapeText is null ? null : backend.InputNames.Take(1).ToDictionary(i => i, _ => ParseShape(shapeText));
-        var tensors = backend.DescribeTensors(shapes);
-        int width = Math.Min(90, tensors.Max(t => t.Name.Length));
-        Console.WriteLine($"{"tensor".PadRight(width)}  {"shape",-20} op");
-        foreach (var t in tensors)
-            Console.WriteLine($"{t.Name.PadRight(width)}  {TensorShape.Format(t.Shape),-20} {t.Producer}{(t.IsDefaultTarget ? "   <- default Grad-CAM target" : "")}");
-        if (card.DefaultTargetLayer is { } declared && declared != tensors.FirstOrDefault(t => t.IsDefaultTarget)?.Name)
-            Console.WriteLine($"model.json names '{declared}' as the default target layer; it takes precedence.");
-        return 0;
+            Example:
+              explain layers --model mobilenet_v2
+            """) { model, shape };
+        command.SetAction(p =>
+        {
+            var card = p.GetValue(model)!;
+            ModelChecks.ValidateCard(card);
+            var onnx = OnnxModel.Load(card.OnnxPath);
+            var dims = p.GetValue(shape);
+            var shapes = dims is null ? null : onnx.Inputs.Take(1).ToDictionary(i => i.Name, _ => dims);
+            var session = new Session(onnx, new SessionOptions { InputShapes = shapes, Optimize = false });
+            var tensors = session.DescribeTensors();
+            int width = Math.Min(90, tensors.Max(t => t.Name.Length));
+            console.Out.WriteLine($"{"tensor".PadRight(width)}  {"shape",-20} op");
+            foreach (var t in tensors)
+                console.Out.WriteLine($"{t.Name.PadRight(width)}  {TensorShape.Format(t.Shape),-20} {t.Producer}{(t.IsDefaultTarget ? "   <- default Grad-CAM target" : "")}");
+            if (card.DefaultTargetLayer is { } declared && declared != tensors.FirstOrDefault(t => t.IsDefaultTarget)?.Name)
+                console.Out.WriteLine($"model.json names '{declared}' as the default target layer; it takes precedence.");
+            return ExplainApp.Ok;
+        });
+        return command;
     }
-
-    private static int[] ParseShape(string text) =>
-        text.Split(',', 'x').Select(p => int.TryParse(p, out int d) && d > 0 ? d : throw new UsageException($"--input-shape: '{text}' is not like 1,3,224,224")).ToArray();
 }

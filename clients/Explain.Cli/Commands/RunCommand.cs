@@ -1,96 +1,103 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Explain.Cam;
 using Explain.Cam.Inputs;
-using Explain.Cam.Models;
 using Explain.Cam.Output;
 using Explain.Cam.Targets;
-using Explain.Backends;
-using Explain.Cam.Backends;
+using Explain.Cli.Parsing;
+using Explain.Cli.Terminal;
+using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
-using Explain.Imaging.Preprocessing;
-using Explain.Imaging.Rendering;
 
 namespace Explain.Cli.Commands;
 
 /// <summary>
 /// `explain run`: explains images (or ready tensors) in process. The model loads once; inputs
-/// stream through it; a single input writes into DIR, several into DIR/&lt;stem&gt;/.
+/// stream through it; a single input writes into DIR, several into DIR/&lt;stem&gt;/ with an index page in DIR.
 /// </summary>
 public static class RunCommand
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".jfif"];
+    /// <summary>`explain run ARGS` as from the shell (exit code as documented in <see cref="ExplainApp"/>).</summary>
+    public static int Run(string[] argv) => ExplainApp.Invoke(["run", .. argv]);
 
-    public static int Run(string[] argv)
+    internal static Command Create(CliConsole console)
     {
-        var args = new Arguments(argv, new HashSet<string> { "counterfactual", "metrics", "eigen-smooth", "aug-smooth" }, new HashSet<string> { "image", "input-npy" });
-        var card = ModelStore.Default().Resolve(args.Required("model"));
-        var images = Expand(args.All("image"), ImageExtensions);
-        var tensors = Expand(args.All("input-npy"), [".npy"]);
-        var methods = List(args.Optional("method") ?? "gradcam");
-        var layers = args.All("layer").SelectMany(List).ToList();
-        var classes = List(args.Optional("class") ?? "").Select(c => int.TryParse(c, out int k) ? k : throw new UsageException($"--class takes class indices, not '{c}'")).ToList();
-        int topK = args.Int("top-k", 1);
-        bool counterfactual = args.Flag("counterfactual");
-        bool metrics = args.Flag("metrics");
-        bool eigenSmooth = args.Flag("eigen-smooth");
-        bool augSmooth = args.Flag("aug-smooth");
-        int scoreCamChannels = args.Int("scorecam-channels", 0);
-        string outDir = args.Required("out");
-        var backend = BackendOptions.Parse(args.Optional("backend"), args.Optional("device"), args.Int("threads", 0));
-        var colormap = Colormap.FromName(args.Optional("colormap") ?? "jet");
-        args.RejectUnknown();
-        if (images.Count + tensors.Count == 0)
-            throw new UsageException("give --image FILE|DIR or --input-npy FILE|DIR");
+        var model = CliOptions.Model();
+        var images = CliOptions.Inputs("--image", "image file(s) or folder(s) of .png/.jpg/.jpeg/.jfif, several after one --image", InputFiles.ImageExtensions);
+        var tensors = CliOptions.Inputs("--input-npy", "ready input tensor(s) [1,C,H,W] float32 .npy, or folders of them (README: how to make one)", [".npy"]);
+        var methods = CliOptions.Methods();
+        var layers = CliOptions.Layers();
+        var classes = CliOptions.Classes().CheckedAgainst(model);
+        var topK = CliOptions.TopK();
+        var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class (negated gradients, Grad-CAM paper §5)");
+        var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop, Increase in Confidence, deletion/insertion AUC)");
+        var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
+        var augSmooth = CliOptions.Flag("--aug-smooth", "average maps over flips and brightness changes (6 runs)");
+        var scoreCamChannels = CliOptions.Positive("--scorecam-channels", "Faster Score-CAM: score only the N channels of largest variance (0 = all)", 0, allowZero: true);
+        var colormap = CliOptions.Colormap();
+        var threads = CliOptions.Threads();
+        var outDir = CliOptions.Out("output folder: <method>-c<class>.{npy,raw.npy,png}, result.json, index.html");
+        var command = new Command("run", """
+            Explain images in process: heatmaps, overlays, result.json and an index.html report.
 
-        var clock = Stopwatch.StartNew();
-        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
-        var info = ModelInfo.From(card, explainer.Backend);
-        var spec = images.Count > 0 ? Spec(card) : null;
-        var options = new ExplainOptions { Methods = methods, Layers = layers, Targets = new TargetSelection(classes, topK, counterfactual),
-            Metrics = metrics, EigenSmooth = eigenSmooth, AugSmooth = augSmooth, ScoreCamChannels = scoreCamChannels };
-        Console.WriteLine($"model {card.Name} loaded on {explainer.Backend.Name} in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", methods)}");
-
-        var inputs = images.Select(f => (f, true)).Concat(tensors.Select(f => (f, false))).ToList();
-        var folders = OutputFolders(inputs.Select(i => i.f).ToList());
-        foreach (var (file, isImage) in inputs)
+            Examples:
+              explain run --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam,gradcam++ --class 243,281 --out out/demo
+              explain run --model mobilenet_v2 --image ../shared/data/images --method scorecam --top-k 3 --out out/folder
+              explain run --model mobilenet_v2 --input-npy x.npy --method layercam --out out/tensor
+            """)
         {
-            clock.Restart();
-            var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
-            var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
-            var explanation = explainer.Explain(input.Tensor, options);
-            string dir = inputs.Count == 1 ? outDir : Path.Combine(outDir, folders[file]);
-            var result = ExplanationWriter.Write(dir, input, explanation, info, colormap, prepare);
-            var top = result.Predictions[0];
-            Console.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
-        }
-        return 0;
-    }
-
-    /// <summary>DIR/&lt;stem&gt;/ per input; inputs whose stems clash (pet.png, pet.jfif, or one name in two folders) get their full file name, then a counter.</summary>
-    private static Dictionary<string, string> OutputFolders(IReadOnlyList<string> files)
-    {
-        var clashing = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var folders = new Dictionary<string, string>();
-        foreach (var file in files)
+            model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, colormap, threads, outDir,
+        };
+        command.Validators.Add(r =>
         {
-            string name = clashing.Contains(file) ? Path.GetFileName(file) : Path.GetFileNameWithoutExtension(file);
-            string folder = name;
-            for (int n = 2; !used.Add(folder); n++)
-                folder = $"{name}-{n}";
-            folders[file] = folder;
-        }
-        return folders;
+            if (r.GetResult(images) is null && r.GetResult(tensors) is null)
+                r.AddError("give --image FILE|DIR or --input-npy FILE|DIR (or both).");
+        });
+        command.SetAction(p =>
+        {
+            var card = p.GetValue(model)!;
+            var classList = p.GetValue(classes) ?? [];
+            var imageFiles = p.GetValue(images) ?? [];
+            ModelChecks.ValidateCard(card);
+            ModelChecks.Classes(card, classList, null);
+            var spec = imageFiles.Count > 0 ? ModelChecks.Preprocessing(card, "--image") : null;
+            var inputs = imageFiles.Select(f => (File: f, IsImage: true)).Concat((p.GetValue(tensors) ?? []).Select(f => (File: f, IsImage: false))).ToList();
+            var options = new ExplainOptions
+            {
+                Methods = p.GetValue(methods)!, Layers = p.GetValue(layers) ?? [], Targets = new TargetSelection(classList, p.GetValue(topK), p.GetValue(counterfactual)),
+                Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
+            };
+            string output = p.GetValue(outDir)!;
+            var palette = Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!);
+            return ProgressView.Run(console, view =>
+            {
+                var clock = Stopwatch.StartNew();
+                var backend = view.Step($"loading {card.Name}", () => Backend.Open(card, p.GetValue(threads)));
+                ModelChecks.Classes(card, classList, OnnxModel.Load(card.OnnxPath));
+                using var explainer = new Explainer(backend, card);
+                var info = ModelInfo.From(card, backend);
+                view.Line($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", options.Methods)}");
+                var folders = InputFiles.OutputFolders(inputs.Select(i => i.File).ToList());
+                var entries = new List<RunIndexEntry>();
+                foreach (var (file, isImage) in inputs)
+                {
+                    clock.Restart();
+                    if (inputs.Count > 1)
+                        view.Input(Path.GetFileName(file));
+                    var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
+                    var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
+                    var explanation = explainer.Explain(input.Tensor, options with { Progress = view });
+                    string dir = inputs.Count == 1 ? output : Path.Combine(output, folders[file]);
+                    var result = ExplanationWriter.Write(dir, input, explanation, info, palette, prepare);
+                    entries.Add(new RunIndexEntry(inputs.Count == 1 ? "." : folders[file], result));
+                    var top = result.Predictions[0];
+                    view.Line($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
+                }
+                if (inputs.Count > 1)
+                    view.Line($"{inputs.Count} inputs -> {RunIndexPage.Write(output, entries)}");
+                return ExplainApp.Ok;
+            });
+        });
+        return command;
     }
-
-    private static PreprocessSpec Spec(ModelCard card) => card.Json is { } json
-        ? PreprocessSpec.FromModelJson(json)
-        : throw new UsageException($"model {card.Name} has no model.json with preprocessing; give --input-npy tensors instead of images");
-
-    private static List<string> List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    private static List<string> Expand(IReadOnlyList<string> paths, string[] extensions) => paths.SelectMany(p =>
-        Directory.Exists(p)
-            ? Directory.EnumerateFiles(p).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order()
-            : File.Exists(p) ? (IEnumerable<string>)[p] : throw new FileNotFoundException($"input '{p}' not found", p)).ToList();
 }

@@ -1,3 +1,7 @@
+using System.CommandLine;
+using Explain.Cam.Models;
+using Explain.Cli.Parsing;
+using Explain.Cli.Terminal;
 using Explain.Jobs.Hosting;
 
 namespace Explain.Cli.Commands;
@@ -6,30 +10,86 @@ namespace Explain.Cli.Commands;
 /// `explain serve`: ingestion, workers and results in one process on one gRPC port, with the
 /// in-memory transport (or a RabbitMQ broker with --rabbitmq), until Ctrl+C.
 /// </summary>
-public static class ServeCommand
+internal static class ServeCommand
 {
-    public static int Run(string[] argv) => RunAsync(argv).GetAwaiter().GetResult();
-
-    private static async Task<int> RunAsync(string[] argv)
+    public static Command Create(CliConsole console)
     {
-        HostArguments host;
-        try
+        var port = CliOptions.Positive("--port", "gRPC port (h2c, or h2 with --tls-cert); 0 picks a free one", 50051, allowZero: true);
+        var httpPort = new Option<int?>("--http-port") { Description = "HTTP/1.1 port for /metrics, /healthz, the JSON API and gRPC-Web [default: none]", HelpName = "N" };
+        var rabbitMq = new Option<Uri?>("--rabbitmq")
         {
-            host = HostArguments.Parse(argv, defaultPort: 50051, defaultBind: System.Net.IPAddress.Loopback);
-        }
-        catch (ArgumentException e)
+            Description = "RabbitMQ broker [default: the in-memory transport]",
+            HelpName = "amqp://user:pass@host:5672",
+            CustomParser = r =>
+            {
+                string text = r.Tokens[^1].Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps")
+                    return uri;
+                r.AddError($"--rabbitmq: '{text}' is not an amqp:// or amqps:// URL.");
+                return null;
+            },
+        };
+        var models = new Option<DirectoryInfo>("--models")
         {
-            throw new UsageException(e.Message);
-        }
-        if (!Directory.Exists(host.Models))
-            throw new DirectoryNotFoundException($"model store '{host.Models}' not found (give --models DIR)");
-        await using var server = await ServeHost.StartAsync(host);
-        string transport = host.RabbitMq is null ? "in-memory transport" : $"RabbitMQ at {host.RabbitMq.Host}:{host.RabbitMq.Port}";
-        Console.WriteLine($"explain serve: gRPC on port {server.Address.Port} (Explainer, Results, Models, health, reflection); {transport}; models from {host.Models}");
-        if (host.HttpPort is int http)
-            Console.WriteLine($"explain serve: HTTP/1.1 on port {http} (/metrics, /healthz, the JSON API under /v1, gRPC-Web)");
-        Console.WriteLine("Ctrl+C to stop.");
-        await server.WaitForShutdownAsync();
-        return 0;
+            Description = "model store folder [default: $EXPLAIN_MODEL_STORE, else ../shared/models]",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => new DirectoryInfo(ModelStore.Default().Root),
+        };
+        models.AcceptExistingOnly();
+        var concurrency = CliOptions.Positive("--concurrency", "jobs a worker runs at once", 1);
+        var bind = new Option<string>("--bind") { Description = "address both ports listen on; another than loopback needs --api-keys/--jwt-key or --insecure", HelpName = "IP", DefaultValueFactory = _ => "127.0.0.1" };
+        var apiKeys = new Option<FileInfo>("--api-keys") { Description = "TENANT:SHA256HEX lines (`explain keys new`); every RPC but health then needs 'authorization: Bearer KEY'", HelpName = "FILE" };
+        var jwtIssuer = new Option<string?>("--jwt-issuer") { Description = "accept JWT bearer tokens from this issuer (with --jwt-audience, --jwt-key)", HelpName = "ISS" };
+        var jwtAudience = new Option<string?>("--jwt-audience") { Description = "the audience JWTs must name", HelpName = "AUD" };
+        var jwtKey = new Option<FileInfo>("--jwt-key") { Description = "the JWT signing key: PEM RSA/EC public key or a base64 HS256 key", HelpName = "FILE" };
+        var tenantClaim = new Option<string>("--tenant-claim") { Description = "the JWT claim naming the tenant", HelpName = "NAME", DefaultValueFactory = _ => "tenant" };
+        var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "serve TLS with this PEM certificate (with --tls-key)", HelpName = "FILE" };
+        var tlsKey = new Option<FileInfo>("--tls-key") { Description = "the PEM private key of --tls-cert", HelpName = "FILE" };
+        var insecure = new Option<bool>("--insecure") { Description = "allow listening beyond loopback without authentication" };
+        foreach (var file in new[] { apiKeys, jwtKey, tlsCert, tlsKey })
+            file.AcceptExistingOnly();
+        var command = new Command("serve", """
+            Run the service suite (ingestion, workers, results) in one process until Ctrl+C.
+
+            Examples:
+              explain serve
+              explain serve --port 50051 --http-port 8080 --rabbitmq amqp://guest:guest@127.0.0.1:5672
+              explain serve --bind 0.0.0.0 --api-keys keys.txt --tls-cert cert.pem --tls-key key.pem
+            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure };
+        command.SetAction(async (p, cancellationToken) =>
+        {
+            if (!System.Net.IPAddress.TryParse(p.GetValue(bind), out var address))
+                throw new UsageException($"--bind: '{p.GetValue(bind)}' is not an IP address.");
+            var security = new EdgeSecurity
+            {
+                ApiKeysFile = p.GetValue(apiKeys)?.FullName, JwtIssuer = p.GetValue(jwtIssuer), JwtAudience = p.GetValue(jwtAudience),
+                JwtKeyFile = p.GetValue(jwtKey)?.FullName, TenantClaim = p.GetValue(tenantClaim)!, TlsCertificate = p.GetValue(tlsCert)?.FullName,
+                TlsKey = p.GetValue(tlsKey)?.FullName, Insecure = p.GetValue(insecure),
+            };
+            try
+            {
+                security.Validate();
+                security.CheckExposure(address);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            var host = new HostArguments(p.GetValue(port), p.GetValue(httpPort), p.GetValue(rabbitMq), p.GetValue(models)!.FullName, p.GetValue(concurrency))
+            {
+                Bind = address, Security = security,
+            };
+            await using var server = await ServeHost.StartAsync(host);
+            string transport = host.RabbitMq is null ? "in-memory transport" : $"RabbitMQ at {host.RabbitMq.Host}:{host.RabbitMq.Port}";
+            console.Out.WriteLine($"explain serve: gRPC on port {server.Address.Port} (Explainer, Results, Models, health, reflection); {transport}; models from {host.Models}");
+            if (host.HttpPort is int http)
+                console.Out.WriteLine($"explain serve: HTTP/1.1 on port {http} (/metrics, /healthz, the JSON API under /v1, gRPC-Web)");
+            if (security.AuthenticationEnabled)
+                console.Out.WriteLine("explain serve: every RPC but health needs 'authorization: Bearer KEY|JWT'");
+            console.Out.WriteLine("Ctrl+C to stop.");
+            await server.WaitForShutdownAsync();
+            return ExplainApp.Ok;
+        });
+        return command;
     }
 }

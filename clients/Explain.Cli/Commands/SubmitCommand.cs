@@ -1,82 +1,138 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Explain.Cam.Inputs;
 using Explain.Cam.Output;
+using Explain.Cli.Parsing;
+using Explain.Cli.Terminal;
 using Explain.Client;
 using Grpc.Core;
 using Explain.Imaging.Preprocessing;
-using Colormap = Explain.Imaging.Rendering.Colormap;
 using Explain.V1;
 using Google.Protobuf;
 
 namespace Explain.Cli.Commands;
 
 /// <summary>
-/// `explain submit`: sends one image to a running service (Explainer.Explain), shows a progress
-/// line while the job runs and writes the same files as `explain run` (maps, overlays drawn
-/// locally from the maps, result.json, index.html).
+/// `explain submit`: sends images (files or folders) to a running service (Explainer.Explain),
+/// shows a progress line while each job runs and writes the same files as `explain run` (maps,
+/// overlays drawn locally from the maps, result.json, index.html; several images into DIR/&lt;stem&gt;/).
 /// </summary>
 public static class SubmitCommand
 {
-    public static int Run(string[] argv) => RunAsync(argv).GetAwaiter().GetResult();
+    /// <summary>`explain submit ARGS` as from the shell (exit code as documented in <see cref="ExplainApp"/>).</summary>
+    public static int Run(string[] argv) => ExplainApp.Invoke(["submit", .. argv]);
 
-    private static async Task<int> RunAsync(string[] argv)
+    internal static Command Create(CliConsole console)
     {
-        var args = new Arguments(argv, new HashSet<string> { "counterfactual", "metrics" });
-        string server = args.Optional("server") ?? "http://127.0.0.1:50051";
-        string model = args.Required("model");
-        string image = args.Required("image");
-        var methods = List(args.Optional("method") ?? "gradcam");
-        var layers = args.All("layer").SelectMany(List).ToList();
-        var classes = List(args.Optional("class") ?? "").Select(c => int.TryParse(c, out int k) ? k : throw new UsageException($"--class takes class indices, not '{c}'")).ToList();
-        int topK = args.Int("top-k", 1);
-        bool counterfactual = args.Flag("counterfactual"), metrics = args.Flag("metrics");
-        var colormap = Colormap.FromName(args.Optional("colormap") ?? "jet");
-        int timeout = args.Int("timeout", 300);
-        string outDir = args.Required("out");
-        args.RejectUnknown();
+        var server = new Option<Uri>("--server", "-s")
+        {
+            Description = "the service's gRPC address; host:port alone means http://host:port",
+            HelpName = "URL",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:50051"),
+            CustomParser = r => ParseServer(r),
+        };
+        var model = new Option<string>("--model", "-m") { Description = "a model name on the server (its Models.List)", Required = true, HelpName = "NAME" };
+        var images = CliOptions.Inputs("--image", "image file(s) or folder(s) of .png/.jpg/.jpeg/.jfif", InputFiles.ImageExtensions);
+        images.Required = true;
+        var methods = CliOptions.Methods();
+        var layers = CliOptions.Layers();
+        var classes = CliOptions.Classes();
+        var topK = CliOptions.TopK();
+        var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class");
+        var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness");
+        var colormap = CliOptions.Colormap();
+        var timeout = CliOptions.Positive("--timeout", "seconds to wait for each job", 300);
+        var outDir = CliOptions.Out("output folder, as `explain run` writes it");
+        var command = new Command("submit", """
+            Explain images on a running service (`explain serve`) and write what `explain run` writes.
 
+            Examples:
+              explain submit --server http://127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam --out out/remote
+              explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images --method gradcam,layercam --out out/remote-folder
+            """) { server, model, images, methods, layers, classes, topK, counterfactual, metrics, colormap, timeout, outDir };
+        command.SetAction(async (p, cancellationToken) =>
+        {
+            var files = p.GetValue(images)!;
+            string output = p.GetValue(outDir)!;
+            var folders = InputFiles.OutputFolders(files);
+            using var client = new ExplainClient(p.GetValue(server)!.ToString().TrimEnd('/'));
+            var entries = new List<RunIndexEntry>();
+            foreach (var file in files)
+            {
+                string dir = files.Count == 1 ? output : Path.Combine(output, folders[file]);
+                var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
+                    p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout)));
+                if (result is null)
+                    return ExplainApp.RuntimeError;
+                entries.Add(new RunIndexEntry(files.Count == 1 ? "." : folders[file], result));
+            }
+            if (files.Count > 1)
+                console.Out.WriteLine($"{files.Count} images -> {RunIndexPage.Write(output, entries)}");
+            return ExplainApp.Ok;
+        });
+        return command;
+    }
+
+    private sealed record Request(string Model, List<string> Methods, List<string> Layers, List<int> Classes, int TopK, bool Counterfactual, bool Metrics,
+        Imaging.Rendering.Colormap Colormap, int TimeoutSeconds);
+
+    private static async Task<ResultDocument?> SubmitOne(CliConsole console, ExplainClient client, string image, string outDir, Request r)
+    {
         var clock = Stopwatch.StartNew();
-        using var client = new ExplainClient(server);
         try
         {
-            var card = await client.DescribeModelAsync(model);
+            var card = await client.DescribeModelAsync(r.Model);
             var bytes = await File.ReadAllBytesAsync(image);
             var request = new ExplainRequest
             {
-                IdempotencyKey = Guid.NewGuid().ToString("N"), Model = model, Image = ByteString.CopyFrom(bytes),
-                Targets = new Targets { TopK = topK, Counterfactual = counterfactual },
-                Options = new V1.ExplainOptions { Metrics = metrics, OmitOverlay = true, Resolution = MapResolution.Both },
+                IdempotencyKey = Guid.NewGuid().ToString("N"), Model = r.Model, Image = ByteString.CopyFrom(bytes),
+                Targets = new Targets { TopK = r.TopK, Counterfactual = r.Counterfactual },
+                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both },
             };
-            request.Methods.AddRange(methods);
-            request.Layers.AddRange(layers);
-            request.Targets.Classes.AddRange(classes);
+            request.Methods.AddRange(r.Methods);
+            request.Layers.AddRange(r.Layers);
+            request.Targets.Classes.AddRange(r.Classes);
             var remote = new RemoteExplanation();
             JobEvent? last = null;
-            await foreach (var e in client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(timeout)))
+            await foreach (var e in client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(r.TimeoutSeconds)))
             {
                 remote.Add(e);
                 last = e;
-                Console.Error.Write("\r" + RemoteExplanation.Progress(e.JobId, e, remote, clock.Elapsed).PadRight(100));
+                string line = RemoteExplanation.Progress(e.JobId, e, remote, clock.Elapsed);
+                if (console.Interactive)
+                    console.Error.Write("\r" + line.PadRight(100));
+                else
+                    console.Error.WriteLine(line);
             }
-            Console.Error.WriteLine();
+            if (console.Interactive)
+                console.Error.WriteLine();
             if (last?.KindCase != JobEvent.KindOneofCase.Completed)
-                return 1;
+                return null;
             using var json = JsonDocument.Parse(card.CardJson);
             var input = ExplainInput.FromImage(Path.GetFileName(image), bytes, PreprocessSpec.FromModelJson(json.RootElement));
             var info = new ModelInfo(card.Name, card.Labels, card.Opset, card.Producer);
-            var result = ExplanationWriter.Write(outDir, input, remote.ToExplanation(), info, colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds });
+            var result = ExplanationWriter.Write(outDir, input, remote.ToExplanation(), info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds });
             var top = result.Predictions[0];
-            Console.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(outDir, "index.html")}");
-            return 0;
+            console.Out.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(outDir, "index.html")}");
+            return result;
         }
         catch (RpcException e)
         {
-            Console.Error.WriteLine();
-            Console.Error.WriteLine($"explain submit: {e.StatusCode}: {e.Status.Detail}");
-            return 1;
+            console.Error.WriteLine();
+            console.Error.WriteLine($"explain submit: {e.StatusCode}: {e.Status.Detail}");
+            return null;
         }
     }
 
-    private static List<string> List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    private static Uri ParseServer(System.CommandLine.Parsing.ArgumentResult r)
+    {
+        string text = r.Tokens[^1].Value.Trim();
+        // "127.0.0.1:50051" parses as a URI with scheme "127.0.0.1"; a scheme-less address means h2c.
+        string withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
+        if (Uri.TryCreate(withScheme, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0)
+            return uri;
+        r.AddError($"--server: '{text}' is not a server address like http://127.0.0.1:50051 (or 127.0.0.1:50051).");
+        return null!;
+    }
 }

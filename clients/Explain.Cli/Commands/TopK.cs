@@ -4,9 +4,9 @@ using Explain.Engine.Tensors;
 namespace Explain.Cli.Commands;
 
 /// <summary>Prints the k best classes of each row of a score tensor with softmax probabilities.</summary>
-public static class TopK
+internal static class TopK
 {
-    public static void Print(ModelCard card, Tensor scores, int k)
+    public static void Print(TextWriter output, ModelCard card, Tensor scores, int k)
     {
         int classes = scores.Shape[^1];
         for (int row = 0; row < scores.Length / Math.Max(classes, 1); row++)
@@ -16,9 +16,9 @@ public static class TopK
             double sum = 0;
             foreach (float v in s) sum += Math.Exp(v - max);
             var best = Enumerable.Range(0, classes).OrderByDescending(i => s[i]).Take(k).ToList();
-            Console.WriteLine(scores.Shape[0] > 1 ? $"sample {row}:" : "top classes:");
+            output.WriteLine(scores.Shape[0] > 1 ? $"sample {row}:" : "top classes:");
             foreach (int c in best)
-                Console.WriteLine($"  {c,5}  {Math.Exp(s[c] - max) / sum,7:P2}  score {s[c],9:F4}  {card.Label(c)}");
+                output.WriteLine($"  {c,5}  {Math.Exp(s[c] - max) / sum,7:P2}  score {s[c],9:F4}  {card.Label(c)}");
         }
     }
 }

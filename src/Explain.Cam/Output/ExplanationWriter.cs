@@ -39,23 +39,39 @@ public static class ExplanationWriter
         var result = new ResultDocument(model.Name, input.Name, input.Source, explanation.Layers, explanation.Predictions, files,
             explanation.Metrics, timings, Versions.Current(model));
         File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
-        File.WriteAllText(Path.Combine(directory, "index.html"), ReportPage.Html(result, input.Original is null ? null : original));
+        int inputHeight = input.Tensor.Shape[2], inputWidth = input.Tensor.Shape[3];
+        var context = new ReportContext(explanation.Maps, colormap, input.Footprint, input.Original?.Width ?? inputWidth, input.Original?.Height ?? inputHeight, inputWidth, inputHeight);
+        File.WriteAllText(Path.Combine(directory, "index.html"), ReportPage.Html(result, input.Original is null ? null : original, context));
         return result;
     }
 
-    /// <summary>The overlay for a heatmap; guided maps (3×H×W) are pictures in their own right.</summary>
+    /// <summary>
+    /// The overlay for a heatmap; guided maps (3×H×W) are pictures in their own right, contrast
+    /// stretched so their 1st–99th percentiles span the full range (deprocess_image's ×0.1 leaves
+    /// them a faint grey otherwise; the .npy keeps the unstretched values).
+    /// </summary>
     public static RgbImage Render(ExplainInput input, CamMap map, Colormap colormap)
     {
         if (map.MapShape.Length == 3)
         {
             int h = map.MapShape[1], w = map.MapShape[2];
+            var (low, high) = Percentiles(map.Map, 0.01, 0.99);
+            float scale = high > low ? 255f / (high - low) : 0f;
             var pixels = new byte[h * w * 3];
             for (int p = 0; p < h * w; p++)
                 for (int c = 0; c < 3; c++)
-                    pixels[p * 3 + c] = (byte)Math.Clamp(map.Map[Math.Min(c, map.MapShape[0] - 1) * h * w + p] * 255f, 0f, 255f);
+                    pixels[p * 3 + c] = (byte)Math.Clamp((map.Map[Math.Min(c, map.MapShape[0] - 1) * h * w + p] - low) * scale, 0f, 255f);
             return new RgbImage(w, h, pixels);
         }
         var original = input.Original ?? RgbImage.Blank(map.MapShape[1], map.MapShape[0]);
         return HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
+    }
+
+    private static (float Low, float High) Percentiles(float[] values, double low, double high)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        int Index(double q) => (int)Math.Clamp(Math.Round(q * (sorted.Length - 1)), 0, sorted.Length - 1);
+        return (sorted[Index(low)], sorted[Index(high)]);
     }
 }

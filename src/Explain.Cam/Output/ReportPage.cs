@@ -1,27 +1,146 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Explain.Imaging.Png;
+using Explain.Imaging.Preprocessing;
+using Explain.Imaging.Rendering;
 
 namespace Explain.Cam.Output;
 
-/// <summary>index.html: the original and every method × target overlay side by side, with labels and scores.</summary>
+/// <summary>
+/// index.html, self-contained (heatmaps inline as data: URIs, no scripts or fonts from the network):
+/// a colour legend, the crop the model saw, predictions with probabilities, a method × class
+/// compare grid with an opacity slider and a raw/normalized switch, the overlay files at their
+/// native resolution, guided maps, one line per method, and timings.
+/// </summary>
 internal static class ReportPage
 {
-    public static string Html(ResultDocument result, string? original)
+    private const string Script = """
+        <script>
+        (() => {
+          const heat = () => document.querySelectorAll('img.heat');
+          const slider = document.getElementById('opacity');
+          const apply = () => { heat().forEach(i => i.style.opacity = String(slider.value / 100)); document.getElementById('opacity-value').textContent = slider.value + ' %'; };
+          slider.addEventListener('input', apply);
+          document.querySelectorAll('input[name=scale]').forEach(r => r.addEventListener('change', () => {
+            const raw = document.querySelector('input[name=scale]:checked').value === 'raw';
+            heat().forEach(i => { i.src = raw ? i.dataset.raw : i.dataset.norm; i.classList.toggle('pixelated', raw); });
+            document.getElementById('scale-note').textContent = raw ? document.body.dataset.rawNote : document.body.dataset.normNote;
+          }));
+          apply();
+        })();
+        </script>
+        """;
+
+    public static string Html(ResultDocument result, string? original, ReportContext context)
     {
         var html = new StringBuilder();
-        string E(string s) => WebUtility.HtmlEncode(s);
-        string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Explain: ").Append(E(result.Input)).Append("</title><style>")
-            .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse}")
-            .Append("td,th{padding:4px 10px;text-align:left}.grid{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0;width:260px}")
-            .Append("figure img{width:256px;border:1px solid #ccc;image-rendering:auto}figcaption{font-size:13px}</style></head><body>");
+        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Explain: ")
+            .Append(E(result.Input)).Append("</title><style>").Append(ReportStyle.Css).Append(Css).Append("</style></head><body data-norm-note=\"")
+            .Append(E(NormNote)).Append("\" data-raw-note=\"").Append(E(RawNote)).Append("\">");
         html.Append("<h1>").Append(E(result.Model)).Append(" on ").Append(E(result.Input)).Append("</h1>");
-        html.Append("<p>Target layer: <code>").Append(E(string.Join(", ", result.Layers))).Append("</code></p>");
-        html.Append("<h2>Predictions</h2><table><tr><th>class</th><th>label</th><th>probability</th><th>score</th></tr>");
+        html.Append("<p class=\"muted\">Target layer <code>").Append(E(string.Join(", ", result.Layers))).Append("</code></p>");
+        Legend(html, context);
+        Predictions(html, result);
+        Compare(html, result, original, context);
+        Files(html, result, original);
+        Glossary(html, result);
+        html.Append("<h2>Timings</h2><table>");
+        foreach (var (stage, ms) in result.TimingsMs)
+            html.Append("<tr><td>").Append(E(stage)).Append("</td><td>").Append(F(ms, "F1")).Append(" ms</td></tr>");
+        html.Append("</table>").Append(Script).Append("</body></html>\n");
+        return html.ToString();
+    }
+
+    private const string NormNote = "Normalized: each map min-max scaled to [0, 1] after ReLU, at the model's input resolution.";
+    private const string RawNote = "Raw: the target layer's map before ReLU and normalization (one block per layer cell), min-max scaled for display: blue = its lowest value, red = its highest.";
+
+    private const string Css =
+        ".legend{display:flex;align-items:center;gap:8px;flex-wrap:wrap}.ramp{flex:1 1 240px;height:16px;border-radius:3px;border:1px solid #aaa}" +
+        ".controls{display:flex;gap:16px;flex-wrap:wrap;align-items:center;margin:8px 0}" +
+        ".grid{display:grid;gap:10px;overflow-x:auto}.cell figcaption{font-size:.85em}.stack{position:relative;line-height:0}" +
+        ".stack img{display:block;width:100%}.stack img.heat{position:absolute;outline:1px dashed rgba(255,255,255,.8)}" +
+        ".pixelated{image-rendering:pixelated}.files{display:flex;flex-wrap:wrap;gap:12px}.files figure{margin:0;max-width:100%}" +
+        "figcaption{font-size:.85em}.head{font-weight:600;font-size:.9em;align-self:end}";
+
+    private static void Legend(StringBuilder html, ReportContext context)
+    {
+        html.Append("<h2>How to read the maps</h2><div class=\"legend\" id=\"legend\"><span>0</span><div class=\"ramp\" style=\"background:linear-gradient(to right");
+        for (int i = 0; i <= 16; i++)
+        {
+            var (r, g, b) = context.Colormap[Math.Min(255, i * 16)];
+            html.Append(",rgb(").Append(r).Append(',').Append(g).Append(',').Append(b).Append(')');
+        }
+        html.Append(")\"></div><span>1</span></div><p>Colormap <b>").Append(E(context.Colormap.Name))
+            .Append("</b>. <b>1</b> (red) marks where the evidence for the class is strongest <i>in this image</i>, <b>0</b> (blue) no evidence. ")
+            .Append("Each map is scaled to its own maximum, so compare regions within a map, not brightness across maps.</p>");
+        var f = context.Footprint;
+        bool cropped = f.Left > 0.5 || f.Top > 0.5 || f.Right < context.ImageWidth - 0.5 || f.Bottom < context.ImageHeight - 0.5;
+        html.Append("<p id=\"footprint\">");
+        if (cropped)
+            html.Append("The model saw only the centre of this ").Append(context.ImageWidth).Append('×').Append(context.ImageHeight)
+                .Append(" image: its preprocessing resizes and crops to ").Append(context.InputWidth).Append('×').Append(context.InputHeight)
+                .Append(". The heat covers that crop (dashed box in the compare view); outside it the model saw nothing, so there is no heat: in the overlay files that part is drawn darker, not a rendering fault.");
+        else
+            html.Append("The model saw the whole image (").Append(context.ImageWidth).Append('×').Append(context.ImageHeight).Append(", resized to ")
+                .Append(context.InputWidth).Append('×').Append(context.InputHeight).Append(").");
+        html.Append("</p>");
+    }
+
+    private static void Predictions(StringBuilder html, ResultDocument result)
+    {
+        html.Append("<h2>Predictions</h2><table id=\"predictions\"><tr><th>class</th><th>label</th><th>probability</th><th>score</th></tr>");
         foreach (var p in result.Predictions)
-            html.Append("<tr><td>").Append(p.Class).Append("</td><td>").Append(E(p.Label)).Append("</td><td>").Append(F(p.Probability * 100, "F2")).Append(" %</td><td>").Append(F(p.Score, "F3")).Append("</td></tr>");
-        html.Append("</table><h2>Explanations</h2><div class=\"grid\">");
+            html.Append("<tr><td>").Append(p.Class).Append("</td><td>").Append(E(p.Label)).Append("</td><td><span class=\"bar\" style=\"width:")
+                .Append(F(Math.Max(1, p.Probability * 120), "F0")).Append("px\"></span> ").Append(F(p.Probability * 100, "F2")).Append(" %</td><td>")
+                .Append(F(p.Score, "F3")).Append("</td></tr>");
+        html.Append("</table>");
+    }
+
+    private static void Compare(StringBuilder html, ResultDocument result, string? original, ReportContext context)
+    {
+        var maps = context.Maps.Where(m => m.MapShape.Length == 2).ToList();
+        if (maps.Count == 0 || original is null)
+            return;
+        var methods = maps.Select(m => m.Method).Distinct().ToList();
+        var targets = maps.Select(m => m.Target).Distinct().ToList();
+        html.Append("<h2>Compare: method × class</h2><div class=\"controls\"><label>heat opacity <input type=\"range\" id=\"opacity\" min=\"0\" max=\"100\" value=\"50\"> <span id=\"opacity-value\">50 %</span></label>")
+            .Append("<span><label><input type=\"radio\" name=\"scale\" value=\"norm\" checked> normalized</label> <label><input type=\"radio\" name=\"scale\" value=\"raw\"> raw</label></span></div>")
+            .Append("<p class=\"muted\" id=\"scale-note\">").Append(E(NormNote)).Append("</p>");
+        html.Append("<div class=\"grid\" id=\"compare\" style=\"grid-template-columns:minmax(90px,.5fr)").Append(string.Concat(targets.Select(_ => " minmax(140px,1fr)"))).Append("\"><div></div>");
+        foreach (var t in targets)
+        {
+            var m = maps.First(x => x.Target == t);
+            var prediction = result.Predictions.FirstOrDefault(p => p.Class == m.Class);
+            string label = m.Class is int c ? $"{Label(result, m)} ({c})" : t;
+            html.Append("<div class=\"head\">").Append(E(label)).Append(prediction is null ? "" : $", p = {F(prediction.Probability * 100, "F1")} %").Append("</div>");
+        }
+        var f = context.Footprint;
+        string box = $"left:{F(100 * f.Left / context.ImageWidth, "F3")}%;top:{F(100 * f.Top / context.ImageHeight, "F3")}%;width:{F(100 * f.Width / context.ImageWidth, "F3")}%;height:{F(100 * f.Height / context.ImageHeight, "F3")}%";
+        foreach (var method in methods)
+        {
+            html.Append("<div class=\"head\" title=\"").Append(E(MethodGlossary.For(method))).Append("\">").Append(E(method)).Append("</div>");
+            foreach (var t in targets)
+            {
+                var map = maps.FirstOrDefault(x => x.Method == method && x.Target == t);
+                if (map is null)
+                {
+                    html.Append("<div></div>");
+                    continue;
+                }
+                string norm = DataUri(context.Colormap.Apply(map.Map, map.MapShape[0], map.MapShape[1]));
+                string raw = DataUri(context.Colormap.Apply(MinMax(map.Raw), map.RawShape[0], map.RawShape[1]));
+                html.Append("<figure class=\"cell\" style=\"margin:0\"><div class=\"stack\"><img src=\"").Append(E(original)).Append("\" alt=\"original\"><img class=\"heat\" style=\"")
+                    .Append(box).Append("\" src=\"").Append(norm).Append("\" data-norm=\"").Append(norm).Append("\" data-raw=\"").Append(raw).Append("\" alt=\"")
+                    .Append(E($"{method} {t}")).Append("\"></div></figure>");
+            }
+        }
+        html.Append("</div>");
+    }
+
+    private static void Files(StringBuilder html, ResultDocument result, string? original)
+    {
+        html.Append("<h2>Overlays at the image's resolution</h2><p class=\"muted\">The files written beside this page (blend as pytorch-grad-cam's show_cam_on_image). Guided maps are pictures of the input gradient, contrast stretched (1st–99th percentile): edges that raise the class score.</p><div class=\"files\">");
         if (original is not null)
             html.Append("<figure><img src=\"").Append(E(original)).Append("\" alt=\"original\"><figcaption><b>original</b></figcaption></figure>");
         foreach (var m in result.Maps)
@@ -37,10 +156,33 @@ internal static class ReportPage
                     .Append(", insertion AUC ").Append(F(metric.InsertionAuc, "F3"));
             html.Append("</figcaption></figure>");
         }
-        html.Append("</div><h2>Timings (ms)</h2><table>");
-        foreach (var (stage, ms) in result.TimingsMs)
-            html.Append("<tr><td>").Append(E(stage)).Append("</td><td>").Append(F(ms, "F1")).Append("</td></tr>");
-        html.Append("</table></body></html>\n");
-        return html.ToString();
+        html.Append("</div>");
     }
+
+    private static void Glossary(StringBuilder html, ResultDocument result)
+    {
+        html.Append("<h2>Methods</h2><ul id=\"methods\">");
+        foreach (var method in result.Maps.Select(m => m.Method).Distinct())
+            html.Append("<li><b>").Append(E(method)).Append("</b>: ").Append(E(MethodGlossary.For(method))).Append("</li>");
+        html.Append("</ul>");
+    }
+
+    private static string Label(ResultDocument result, CamMap map) =>
+        result.Maps.FirstOrDefault(m => m.Method == map.Method && m.Target == map.Target)?.Label ?? map.Target;
+
+    private static float[] MinMax(float[] raw)
+    {
+        float min = raw.Min(), max = raw.Max();
+        float scale = max > min ? 1f / (max - min) : 0f;
+        return raw.Select(v => (v - min) * scale).ToArray();
+    }
+
+    private static string DataUri(Imaging.RgbImage image) => "data:image/png;base64," + Convert.ToBase64String(PngEncoder.Encode(image));
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }
+
+/// <summary>What the report page draws from besides result.json: the maps, the colormap and where the model's crop lies in the image.</summary>
+internal sealed record ReportContext(IReadOnlyList<CamMap> Maps, Colormap Colormap, CropFootprint Footprint, int ImageWidth, int ImageHeight, int InputWidth, int InputHeight);

@@ -19,6 +19,9 @@ public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int c
     /// <summary>Batches run so far: how far a cancelled explanation got.</summary>
     internal long BatchesRun { get; private set; }
 
+    /// <summary>Told (rows done, rows in all) after each chunk of a batch; the explainer sets it around a perturbation method.</summary>
+    internal Action<int, int>? ChunkDone { get; set; }
+
     /// <summary>The output holding the pre-softmax scores.</summary>
     public string ScoresOutput { get; } = scoresOutput;
 
@@ -51,6 +54,7 @@ public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int c
             var scores = run(batch);
             int classes = scores.Length / Chunk;
             result.AddRange(scores.Floats.AsSpan(0, take * classes).ToArray());
+            ChunkDone?.Invoke(start + take, rows);
         }
         return result.ToArray();
     }

@@ -33,8 +33,61 @@ public sealed class ReportPageBrowserTests(CliRun run, ITestOutputHelper output)
         var result = HeadlessChromium.DumpDom(page);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("data-images=\"5\"", result.Stdout); // the original and four overlays
+        // The files section (original + one overlay per map) and the compare grid (original + heat per 2-D map).
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.File("result.json")));
+        var methods = doc.RootElement.GetProperty("maps").EnumerateArray().Select(m => m.GetProperty("method").GetString()!).ToList();
+        int expected = 1 + methods.Count + 2 * methods.Count(m => !m.StartsWith("guided", StringComparison.Ordinal));
+        Assert.Equal(9, expected);
+        Assert.Contains($"data-images=\"{expected}\"", result.Stdout);
         Assert.Contains("data-loaded=\"true\"", result.Stdout);
+    }
+
+    [Fact]
+    public void IndexHtml_HasLegendFootprintAndMethodLines()
+    {
+        Assert.True(run.Result.ExitCode == 0, run.Result.ToString());
+
+        var result = HeadlessChromium.DumpDom(run.File("index.html"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("id=\"legend\"", result.Stdout);
+        Assert.Contains("linear-gradient(to right,rgb(0,0,128)", result.Stdout); // jet starts dark blue (OpenCV COLORMAP_JET entry 0)
+        Assert.Contains("Colormap <b>jet</b>", result.Stdout);
+        Assert.Contains("The model saw only the centre of this 224×224 image", result.Stdout);
+        Assert.Contains("<b>gradcam</b>: Grad-CAM (Selvaraju et al. 2017)", result.Stdout);
+        Assert.DoesNotContain("http://", File.ReadAllText(run.File("index.html"))); // self-contained
+        Assert.DoesNotContain("https://", File.ReadAllText(run.File("index.html")));
+    }
+
+    [Fact]
+    public void IndexHtml_OpacitySliderAndRawSwitch_ChangeTheHeatLayers()
+    {
+        Assert.True(run.Result.ExitCode == 0, run.Result.ToString());
+        const string drive = """
+            <script>
+            window.addEventListener('load', () => {
+              const slider = document.getElementById('opacity');
+              slider.value = 20;
+              slider.dispatchEvent(new Event('input'));
+              const heat = [...document.querySelectorAll('img.heat')];
+              document.body.dataset.opacities = [...new Set(heat.map(i => i.style.opacity))].join(',');
+              document.body.dataset.label = document.getElementById('opacity-value').textContent;
+              const raw = document.querySelector('input[name=scale][value=raw]');
+              raw.checked = true;
+              raw.dispatchEvent(new Event('change'));
+              document.body.dataset.raw = String(heat.length > 0 && heat.every(i => i.src === i.dataset.raw && i.dataset.raw !== i.dataset.norm));
+            });
+            </script>
+            """;
+        string page = Path.Combine(run.Directory, "index.slider.html");
+        File.WriteAllText(page, File.ReadAllText(run.File("index.html")).Replace("</body>", drive + "</body>", StringComparison.Ordinal));
+
+        var result = HeadlessChromium.DumpDom(page);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("data-opacities=\"0.2\"", result.Stdout);
+        Assert.Contains("data-label=\"20 %\"", result.Stdout);
+        Assert.Contains("data-raw=\"true\"", result.Stdout);
     }
 
     [Fact]

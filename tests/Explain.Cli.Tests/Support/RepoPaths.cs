@@ -1,0 +1,24 @@
+namespace Explain.Cli.Tests.Support;
+
+/// <summary>The repository (the folder holding Explain.sln), the shared model store and photos.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
+
+    public static string Images => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images"));
+
+    public static string Image(string name) => Require(Path.Combine(Images, name));
+
+    public static string Require(string path) =>
+        File.Exists(path) || Directory.Exists(path) ? path : throw new Xunit.Sdk.XunitException($"missing test input {path}");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Explain.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException($"no Explain.sln above {AppContext.BaseDirectory}");
+    }
+}
