@@ -43,6 +43,7 @@ public static class TelemetryServiceCollectionExtensions
                     .AddPrometheusExporter(o =>
                     {
                         o.ScrapeResponseCacheDurationMilliseconds = 0;
+                        o.ScopeInfoEnabled = false; // series keep the label sets the dashboard and alert rules were written for
                         o.ScrapeResponseTimeoutMilliseconds = (int)options.ScrapeTimeout.TotalMilliseconds;
                     });
                 if (options.EnableOtlp)

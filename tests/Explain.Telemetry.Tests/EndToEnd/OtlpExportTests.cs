@@ -10,7 +10,7 @@ namespace Explain.Telemetry.Tests.EndToEnd;
 public sealed class OtlpExportTests
 {
     [Fact]
-    public void OtlpEndpointSet_MetricsAndSpansPostedOverOtlpHttp()
+    public async Task OtlpEndpointSet_MetricsAndSpansPostedOverOtlpHttp()
     {
         using var sink = new OtlpSink();
         using var meter = new Meter("Explain.OtlpTest");
@@ -18,25 +18,25 @@ public sealed class OtlpExportTests
         var counter = meter.CreateCounter<long>("explain.otlp_test.events");
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", sink.Endpoint.ToString().TrimEnd('/'));
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-        ExplainTelemetryOptions options;
+        bool enabled = false;
         try
         {
-            options = new ExplainTelemetryOptions();
-            using var telemetry = new ExplainTelemetry("explain-otlp-test", options);
+            await using var host = await TelemetryTestHost.StartAsync("explain-otlp-test", o => enabled = o.EnableOtlp);
             counter.Add(7);
             using (source.StartActivity("forward"))
             {
             }
 
-            Assert.Contains("explain_otlp_test_events_total 7\n", telemetry.Scrape());
-        } // disposing flushes both providers
+            var (_, text) = await host.ScrapeAsync();
+            Assert.Equal(7, Samples.Value(text, "explain_otlp_test_events_total"));
+        } // disposing the host flushes both providers
         finally
         {
             Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", null);
             Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL", null);
         }
 
-        Assert.True(options.EnableOtlp);
+        Assert.True(enabled);
         var requests = sink.Requests.ToList();
         var metrics = Assert.Single(requests, r => r.Path == "/v1/metrics" && Contains(r.Body, "explain.otlp_test.events"));
         Assert.Equal("application/x-protobuf", metrics.ContentType);

@@ -1,27 +1,21 @@
-using Explain.Grpc;
-using Explain.Grpc.Server;
 using Explain.Testing.V1;
+using Grpc.Core;
 
 namespace Explain.Telemetry.Tests.Support;
 
 /// <summary>The few Echo methods the telemetry tests call: a quick one, a status one, a slow one, a stream.</summary>
-public static class EchoService
+public sealed class EchoService : Echo.EchoBase
 {
-    public static void Bind(ServiceBinder binder) => binder
-        .Unary<EchoRequest, EchoResponse>("UnaryEcho", (request, _) => Task.FromResult(new EchoResponse { Message = request.Message }))
-        .ServerStreaming<EchoRequest, EchoResponse>("ServerStream", ServerStream)
-        .Unary<StatusRequest, Empty>("ReturnStatus", ReturnStatus)
-        .Unary<SleepRequest, Empty>("Sleep", Sleep);
+    public override Task<EchoResponse> UnaryEcho(EchoRequest request, ServerCallContext context) =>
+        Task.FromResult(new EchoResponse { Message = request.Message });
 
-    private static async Task ServerStream(EchoRequest request, IAsyncStreamWriter<EchoResponse> responses, ServerCallContext context)
+    public override async Task ServerStream(EchoRequest request, IServerStreamWriter<EchoResponse> responseStream, ServerCallContext context)
     {
         for (var i = 0; i < request.Count; i++)
-        {
-            await responses.WriteAsync(new EchoResponse { Message = request.Message, Index = i }, context.CancellationToken);
-        }
+            await responseStream.WriteAsync(new EchoResponse { Message = request.Message, Index = i }, context.CancellationToken);
     }
 
-    private static Task<Empty> ReturnStatus(StatusRequest request, ServerCallContext context) =>
+    public override Task<Empty> ReturnStatus(StatusRequest request, ServerCallContext context) =>
         request.Code switch
         {
             0 => Task.FromResult(new Empty()),
@@ -29,7 +23,7 @@ public static class EchoService
             _ => throw new RpcException(new Status((StatusCode)request.Code, request.Message)),
         };
 
-    private static async Task<Empty> Sleep(SleepRequest request, ServerCallContext context)
+    public override async Task<Empty> Sleep(SleepRequest request, ServerCallContext context)
     {
         await Task.Delay(request.Milliseconds, context.CancellationToken);
         return new Empty();

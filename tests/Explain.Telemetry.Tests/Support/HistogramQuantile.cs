@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Explain.Telemetry.Tests.Support;
 
 /// <summary>
@@ -9,36 +7,21 @@ namespace Explain.Telemetry.Tests.Support;
 /// </summary>
 public static class HistogramQuantile
 {
-    public static double FromScrape(string scrape, string bucketSeriesPrefix, double quantile)
+    public static double FromScrape(string scrape, string bucketMetric, double quantile, params (string Key, string Value)[] labels)
     {
-        var buckets = scrape.Split('\n')
-            .Where(l => l.StartsWith(bucketSeriesPrefix, StringComparison.Ordinal))
-            .Select(Parse)
+        var buckets = Samples.Find(scrape, bucketMetric, labels)
+            .Select(s => (UpperBound: s.Labels["le"] == "+Inf" ? double.PositiveInfinity : double.Parse(s.Labels["le"], System.Globalization.CultureInfo.InvariantCulture), Count: s.Value))
             .OrderBy(b => b.UpperBound)
             .ToList();
         if (buckets.Count == 0)
-        {
-            throw new InvalidOperationException($"No buckets '{bucketSeriesPrefix}' in the scrape.");
-        }
-
+            throw new InvalidOperationException($"No buckets '{bucketMetric}' in the scrape.");
         var total = buckets[^1].Count;
         var rank = quantile * total;
         var index = buckets.FindIndex(b => b.Count >= rank);
         if (double.IsPositiveInfinity(buckets[index].UpperBound))
-        {
             return buckets[^2].UpperBound;
-        }
-
         var lower = index == 0 ? 0 : buckets[index - 1].UpperBound;
         var below = index == 0 ? 0 : buckets[index - 1].Count;
         return lower + ((buckets[index].UpperBound - lower) * (rank - below) / (buckets[index].Count - below));
-    }
-
-    private static (double UpperBound, double Count) Parse(string line)
-    {
-        var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
-        le = le[..le.IndexOf('"', StringComparison.Ordinal)];
-        var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
-        return (bound, double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 }

@@ -1,8 +1,9 @@
 using System.Net;
-using Explain.Grpc.Client;
-using Explain.Grpc.Hosting;
-using Explain.Grpc.Server;
+using Explain.Telemetry.Grpc;
 using Explain.Telemetry.Hosting;
+using Explain.Testing.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,6 +27,7 @@ public sealed class TelemetryTestHost : IAsyncDisposable
         GrpcAddress = grpcAddress;
         MetricsAddress = metricsAddress;
         Channel = GrpcChannel.ForAddress(grpcAddress);
+        Echo = new Echo.EchoClient(Channel);
     }
 
     public Uri GrpcAddress { get; }
@@ -35,23 +37,28 @@ public sealed class TelemetryTestHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    public Echo.EchoClient Echo { get; }
+
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TelemetryTestHost> StartAsync(string serviceName = "explain-test")
+    public static async Task<TelemetryTestHost> StartAsync(string serviceName = "explain-test", Action<ExplainTelemetryOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Listen order is the order of IServerAddressesFeature.Addresses.
-            kestrel.ListenGrpc(new IPEndPoint(IPAddress.Loopback, 0));
+            kestrel.Listen(new IPEndPoint(IPAddress.Loopback, 0), l => l.Protocols = HttpProtocols.Http2);
             kestrel.ListenMetrics(new IPEndPoint(IPAddress.Loopback, 0));
         });
-        builder.Services.AddExplainTelemetry(serviceName, o => o.ServiceInstanceId = "test-instance");
-        builder.Services.AddGrpcRuntime();
+        builder.Services.AddExplainTelemetry(serviceName, o =>
+        {
+            o.ServiceInstanceId = "test-instance";
+            configure?.Invoke(o);
+        });
+        builder.Services.AddGrpc(o => o.Interceptors.Add<GrpcServerMetricsInterceptor>());
         var app = builder.Build();
-        app.AddGrpcServerMetrics();
-        app.MapGrpcService(EchoMethods.Service, EchoService.Bind);
+        app.MapGrpcService<EchoService>();
         app.MapPrometheusMetrics();
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -60,10 +67,13 @@ public sealed class TelemetryTestHost : IAsyncDisposable
     }
 
     /// <summary>GET /metrics over HTTP/1.1, as Prometheus does.</summary>
-    public async Task<(string ContentType, string Body)> ScrapeAsync()
+    public async Task<(string ContentType, string Body)> ScrapeAsync(string? accept = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.GetAsync(new Uri(MetricsAddress, "/metrics"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(MetricsAddress, "/metrics"));
+        if (accept is not null)
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         Assert.Equal(HttpVersion.Version11, response.Version);
         return (response.Content.Headers.ContentType!.ToString(), await response.Content.ReadAsStringAsync());
