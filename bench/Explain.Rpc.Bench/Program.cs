@@ -1,8 +1,8 @@
-using Explain.Grpc.Bench;
+using Explain.Rpc.Bench;
 
 // Usage:
-//   dotnet run -c Release --project bench/Explain.Grpc.Bench            run all servers, update bench/RESULTS.md
-//   dotnet run -c Release --project bench/Explain.Grpc.Bench -- serve   our Echo server alone (prints PORT n)
+//   dotnet run -c Release --project bench/Explain.Rpc.Bench            run all servers, update bench/RESULTS.md
+//   dotnet run -c Release --project bench/Explain.Rpc.Bench -- serve   our Echo server alone (prints PORT n)
 //   options: --seconds N (per measurement, default 5)
 if (args.Length > 0 && args[0] == "serve")
 {
@@ -17,7 +17,7 @@ var selfArgs = self.EndsWith("dotnet", StringComparison.Ordinal)
     ? new[] { typeof(BenchServer).Assembly.Location, "serve" } : ["serve"];
 var servers = new (string Name, string Program, string[] Args)[]
 {
-    ("Explain.Grpc (Kestrel)", self, selfArgs),
+    ("grpc-dotnet (Kestrel)", self, selfArgs),
     ("Python grpcio", "/usr/bin/python3", [Path.Combine(root, "clients/interop/python/server.py")]),
     ("Node grpc-js", "node", [Path.Combine(root, "clients/interop/node/server.js")]),
 };

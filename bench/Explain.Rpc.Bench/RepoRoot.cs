@@ -1,4 +1,4 @@
-namespace Explain.Grpc.Bench;
+namespace Explain.Rpc.Bench;
 
 /// <summary>The repository root, found by walking up from the binary to Explain.sln.</summary>
 public static class RepoRoot

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Explain.Grpc.Bench;
+namespace Explain.Rpc.Bench;
 
 /// <summary>A benchmarked server in its own process; the port is read from its "PORT n" line.</summary>
 public sealed class ServerProcess : IDisposable

@@ -1,31 +1,25 @@
 using System.Diagnostics;
-using Explain.Grpc.Client;
 using Explain.Testing.V1;
+using Grpc.Net.Client;
 
-namespace Explain.Grpc.Bench;
+namespace Explain.Rpc.Bench;
 
 /// <summary>
-/// The two measured workloads, driven by our client against any server: unary echo of a small
+/// The two measured workloads, driven by the same grpc-dotnet client against any server: unary echo of a small
 /// message, and server streaming of small messages (1000 per call, calls restarted until time is up).
 /// Each runs a short warm-up first.
 /// </summary>
 public sealed class Workloads(int port, TimeSpan duration)
 {
-    private static readonly Method<EchoRequest, EchoResponse> Unary =
-        Method<EchoRequest, EchoResponse>.Create(EchoReflection.Descriptor.Services[0], "UnaryEcho");
-
-    private static readonly Method<EchoRequest, EchoResponse> Stream =
-        Method<EchoRequest, EchoResponse>.Create(EchoReflection.Descriptor.Services[0], "ServerStream");
-
     public Task<double> UnaryAsync(int concurrency) => MeasureAsync(concurrency, async (channel, token) =>
     {
-        await channel.UnaryCall(Unary, new EchoRequest { Message = "ping" });
+        await new Echo.EchoClient(channel).UnaryEchoAsync(new EchoRequest { Message = "ping" });
         return 1;
     });
 
     public Task<double> StreamingAsync(int concurrency) => MeasureAsync(concurrency, async (channel, token) =>
     {
-        using var call = channel.ServerStreamingCall(Stream, new EchoRequest { Message = "tick", Count = 1000 });
+        using var call = new Echo.EchoClient(channel).ServerStream(new EchoRequest { Message = "tick", Count = 1000 });
         var count = 0;
         while (await call.ResponseStream.MoveNext(token))
         {
@@ -37,7 +31,11 @@ public sealed class Workloads(int port, TimeSpan duration)
 
     private async Task<double> MeasureAsync(int concurrency, Func<GrpcChannel, CancellationToken, Task<int>> operation)
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        // The Explain client's channel settings (1 MiB stream window, multiple HTTP/2 connections).
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { InitialHttp2StreamWindowSize = 1 << 20, EnableMultipleHttp2Connections = true },
+        });
         await RunAsync(channel, concurrency, TimeSpan.FromSeconds(1), operation);
         var stopwatch = Stopwatch.StartNew();
         var total = await RunAsync(channel, concurrency, duration, operation);
