@@ -34,7 +34,11 @@ public sealed class ExplainClient : IDisposable
     public ExplainClient(string address, GrpcChannelOptions? options = null)
         : this(GrpcChannel.ForAddress(address, options ?? ExplainChannelConfig.ChannelOptions()))
     {
+        Address = address;
     }
+
+    /// <summary>The address given to the address constructor (for messages); null for a client over a given channel.</summary>
+    public string? Address { get; }
 
     private ExplainClient(GrpcChannel channel)
         : this(channel.CreateCallInvoker())

@@ -16,7 +16,7 @@ public sealed class ErrorTests
     {
         var result = ExplainCli.Run("serv");
 
-        AssertUsage(result, "explain: unknown command 'serv'. Did you mean 'serve'? Commands: run, infer, layers, models, import, serve, submit, completion.", "explain");
+        AssertUsage(result, "explain: unknown command 'serv'. Did you mean 'serve'? Commands: run, infer, layers, models, import, serve, submit, keys, completion.", "explain");
     }
 
     [Fact]

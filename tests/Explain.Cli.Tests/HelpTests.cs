@@ -21,7 +21,7 @@ public sealed class HelpTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         // The usage line names the executable (testhost in process, explain from the shell).
-        Assert.Matches($@"\n  \S+ {name} (<shell> )?\[options\]", result.Stdout);
+        Assert.Matches($@"\n  \S+ {name} (<\w+> )*\[options\]", result.Stdout);
         foreach (var option in command.Options)
             Assert.Contains(option.Name, result.Stdout);
         Assert.Contains("Examples:", result.Stdout.Replace("Example:", "Examples:", StringComparison.Ordinal));

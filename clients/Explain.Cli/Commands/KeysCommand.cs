@@ -18,20 +18,24 @@ internal static class KeysCommand
             if (r.Tokens.Count > 0 && !ApiKeyStore.IsValidTenant(r.Tokens[0].Value))
                 r.AddError($"tenant '{r.Tokens[0].Value}' is not 1-64 of letters, digits, '.', '_', '-'.");
         });
-        var create = new Command("new", """
-            Print a fresh API key (stdout, first line) and its TENANT:SHA256HEX line for --api-keys (second line).
+        var action = new Argument<string>("action") { Description = "new: make a key" };
+        action.AcceptOnlyFromAmong("new");
+        var command = new Command("keys", """
+            API keys for `serve` and the service hosts (--api-keys FILE): print a fresh key (stdout, first
+            line; give it to the tenant, it is shown once) and its TENANT:SHA256HEX line for the keys file
+            (second line; the file never holds the key itself).
 
             Examples:
-              explain keys new team-a >> issued.txt   # then append the second line to the keys file
-            """) { tenant };
-        create.SetAction(p =>
+              explain keys new team-a
+            """) { action, tenant };
+        command.SetAction(p =>
         {
             string key = ApiKeyStore.NewKey();
-            console.Error.WriteLine("key (give it to the tenant; callers send 'authorization: Bearer KEY'), then the line for the --api-keys file:");
+            console.Error.WriteLine("key (callers send 'authorization: Bearer KEY'), then the line for the --api-keys file:");
             console.Out.WriteLine(key);
             console.Out.WriteLine(ApiKeyStore.Line(p.GetValue(tenant)!, key));
             return ExplainApp.Ok;
         });
-        return new Command("keys", "API keys for `serve` and the service hosts (--api-keys FILE).") { create };
+        return command;
     }
 }

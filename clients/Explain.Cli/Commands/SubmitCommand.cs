@@ -120,7 +120,7 @@ public static class SubmitCommand
         catch (RpcException e)
         {
             console.Error.WriteLine();
-            console.Error.WriteLine($"explain submit: {e.StatusCode}: {e.Status.Detail}");
+            console.Error.WriteLine($"explain submit: {e.StatusCode}: {e.Status.Detail} (server {client.Address})");
             return null;
         }
     }
