@@ -55,13 +55,14 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
 
     private Loaded Lookup(string name)
     {
-        string stamp = Stamp(name);
         while (true)
         {
-            var lazy = _entries.GetOrAdd(name, n => new Lazy<Loaded>(() => Load(n, stamp), LazyThreadSafetyMode.ExecutionAndPublication));
+            var lazy = _entries.GetOrAdd(name, n => new Lazy<Loaded>(() => Load(n, Stamp(n)), LazyThreadSafetyMode.ExecutionAndPublication));
             var loaded = lazy.Value;
+            if (loaded.Entry is not null)
+                return loaded; // every Submit comes here: no folder listing for a model that loaded
             // A failed model is tried again once its files change (an operator fixed it).
-            if (loaded.Entry is not null || loaded.Stamp == stamp || !_entries.TryRemove(new(name, lazy)))
+            if (loaded.Stamp == Stamp(name) || !_entries.TryRemove(new(name, lazy)))
                 return loaded;
         }
     }

@@ -21,7 +21,7 @@ internal static class JobFailures
         FormatException => ErrorKind.FailedPrecondition, // the model's card (model.json) is broken
         // Programming errors: the same input reaches the same line again; retrying only triples the cost.
         OverflowException or IndexOutOfRangeException or NullReferenceException or InvalidCastException
-            or DivideByZeroException or NotSupportedException or NotImplementedException => ErrorKind.Internal,
+            or DivideByZeroException or NotSupportedException => ErrorKind.Internal,
         _ => null,
     };
 }
