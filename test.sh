@@ -9,6 +9,14 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 mkdir -p artifacts/test-logs
+# The shared images and model store the tests read (../shared beside the repository, or $EXPLAIN_SHARED).
+. scripts/shared-dir.sh
+if ! explain_find_shared "$root"; then
+  echo "the shared data folder (data/images, models) was not found beside this repository ($root/../shared)"
+  echo "or above it, nor at /work/shared: set EXPLAIN_SHARED=/path/to/shared"
+  echo "0 passed, 1 failed, 0 skipped"; exit 1
+fi
+echo "shared data: $EXPLAIN_SHARED"
 
 bash scripts/install-test-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 for script in tests/*/ensure-fixtures.sh tests/*/fixtures/make_fixtures.sh; do

@@ -28,8 +28,9 @@ int inflight = int.Parse(Arg("inflight", "8"), CultureInfo.InvariantCulture);
 int runs = int.Parse(Arg("runs", "1"), CultureInfo.InvariantCulture); // the whole 1- then 2-worker measurement, repeated
 string model = Arg("model", "resnet8_cifar10");
 string root = FindRoot();
-string models = "/work/shared/models";
-byte[] image = File.ReadAllBytes("/work/shared/data/images/both.png");
+string shared = Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(root, "..", "shared"));
+string models = Path.Combine(shared, "models");
+byte[] image = File.ReadAllBytes(Path.Combine(shared, "data", "images", "both.png"));
 string workerDll = Path.Combine(root, "services", "Explain.Worker", "bin", "Release", "net10.0", "explain-worker.dll");
 if (!File.Exists(workerDll))
     throw new FileNotFoundException("build Release first (dotnet build -c Release bench/Explain.Service.Bench)", workerDll);

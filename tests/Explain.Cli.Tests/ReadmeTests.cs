@@ -38,7 +38,9 @@ public sealed partial class ReadmeTests
     public void ReadmeCommand_RunsAsWritten(string command)
     {
         using var temp = new TempDirectory("cli-readme");
-        var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        // As written when the shared folder is ../shared; elsewhere ($EXPLAIN_SHARED) its path stands in.
+        var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(a => a.Replace("../shared/", RepoPaths.Shared + "/", StringComparison.Ordinal)).ToList();
         int outAt = args.IndexOf("--out");
         if (outAt >= 0)
             args[outAt + 1] = temp.File(args[outAt + 1].Replace('/', '_'));

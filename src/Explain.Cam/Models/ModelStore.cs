@@ -8,11 +8,13 @@ namespace Explain.Cam.Models;
 /// </summary>
 public sealed class ModelStore(string root)
 {
-    /// <summary>The store folder: $EXPLAIN_MODEL_STORE, else ../shared/models beside the repository holding this program.</summary>
+    /// <summary>The store folder: $EXPLAIN_MODEL_STORE, else $EXPLAIN_SHARED/models, else ../shared/models beside the repository holding this program.</summary>
     public static ModelStore Default()
     {
         if (Environment.GetEnvironmentVariable("EXPLAIN_MODEL_STORE") is { Length: > 0 } env)
             return new(env);
+        if (Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } shared)
+            return new(Path.Combine(shared, "models"));
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "Explain.sln")))

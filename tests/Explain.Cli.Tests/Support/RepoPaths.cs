@@ -5,9 +5,14 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
+    /// <summary>The shared data folder: $EXPLAIN_SHARED (./test.sh sets it), else ../shared beside the repository.</summary>
+    public static string Shared => Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } dir
+        ? dir
+        : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
-    public static string Images => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images"));
+    public static string ModelStore => Path.GetFullPath(Path.Combine(Shared, "models"));
+
+    public static string Images => Path.GetFullPath(Path.Combine(Shared, "data", "images"));
 
     public static string Image(string name) => Require(Path.Combine(Images, name));
 

@@ -14,9 +14,14 @@ internal static class RepoPaths
 
     public static string NodePeers => Path.Combine(Root, "clients", "interop", "node");
 
-    public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
+    /// <summary>The shared data folder: $EXPLAIN_SHARED (./test.sh sets it), else ../shared beside the repository.</summary>
+    public static string Shared => Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } dir
+        ? dir
+        : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
-    public static string Image(string name) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images", name));
+    public static string ModelStore => Path.GetFullPath(Path.Combine(Shared, "models"));
+
+    public static string Image(string name) => Path.GetFullPath(Path.Combine(Shared, "data", "images", name));
 
     private static string FindRoot()
     {

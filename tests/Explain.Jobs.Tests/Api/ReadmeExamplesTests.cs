@@ -35,7 +35,9 @@ public sealed partial class ReadmeExamplesTests(HttpServeFixture server) : IClas
         string readme = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md"));
         var match = Example().Matches(readme).SingleOrDefault(m => m.Groups[1].Value == example)
             ?? throw new Xunit.Sdk.XunitException($"README has no '<!-- readme-example: {example} -->' block");
-        var start = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", match.Groups[2].Value])
+        // As written when the shared folder is ../shared; elsewhere ($EXPLAIN_SHARED) its path stands in.
+        string script = match.Groups[2].Value.Replace("../shared/", RepoPaths.Shared + "/", StringComparison.Ordinal);
+        var start = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
         {
             WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true,
         };

@@ -16,9 +16,14 @@ public static class RepoPaths
     public static string GoogleApiProtos { get; } = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
         .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "GoogleApiProtos").Value!;
 
-    public static string ModelStore => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models"));
+    /// <summary>The shared data folder: $EXPLAIN_SHARED (./test.sh sets it), else ../shared beside the repository.</summary>
+    public static string Shared => Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } dir
+        ? dir
+        : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
-    public static string Image(string name) => Require(Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "images", name)));
+    public static string ModelStore => Path.GetFullPath(Path.Combine(Shared, "models"));
+
+    public static string Image(string name) => Require(Path.GetFullPath(Path.Combine(Shared, "data", "images", name)));
 
     public static string Require(string path) =>
         File.Exists(path) ? path : throw new Xunit.Sdk.XunitException($"missing test input {path}");
