@@ -26,6 +26,12 @@ public sealed record ExplainOptions
     /// <summary>Compute faithfulness metrics (Average Drop, Increase in Confidence, deletion/insertion AUC) per map.</summary>
     public bool Metrics { get; init; }
 
+    /// <summary>Seed of the noise- and mask-based methods: the same seed gives identical maps.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Whose conventions to follow where a reference library departs from the papers.</summary>
+    public CompatMode Compat { get; init; } = CompatMode.Papers;
+
     /// <summary>Told between stages and between perturbation batches (synchronously, on the explaining thread); null = silent.</summary>
     public IProgress<ExplainProgress>? Progress { get; init; }
 }
