@@ -24,4 +24,7 @@ public sealed record JobLimits
     public int MaxIdempotencyKeyLength { get; init; } = 128;
 
     public int MaxTensorElements { get; init; } = 3 * 1024 * 1024;
+
+    /// <summary>Longest side of a HEATMAP event's PNG overlay: a bigger picture is scaled down to it (aspect kept) before the heat is drawn.</summary>
+    public int MaxOverlaySide { get; init; } = 1024;
 }

@@ -28,8 +28,28 @@ public sealed record JobsOptions
     /// <summary>How long Watch waits for a job id it has never seen before answering NOT_FOUND.</summary>
     public TimeSpan WatchGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Jobs results keeps; the oldest finished ones are forgotten beyond this.</summary>
+    /// <summary>Jobs results keeps; the oldest are forgotten beyond this (retention by count, both transports).</summary>
     public int MaxRetainedJobs { get; init; } = 10_000;
+
+    /// <summary>
+    /// What the events stream keeps (age, bytes, events); results forgets a job once it is older
+    /// than the age or once the jobs after it fill the bytes, so it answers NOT_FOUND before its
+    /// heatmaps leave the stream. Hosts set it from --retention-age / --retention-mb.
+    /// </summary>
+    public Messaging.EventRetention Retention { get; init; } = Messaging.EventRetention.InMemoryDefault;
+
+    /// <summary>
+    /// Bytes of events one Watch (or Explain) stream reads from the stream ahead of its client
+    /// (at least one event): its buffer. A client that leaves it unread for <see cref="WatchStallTimeout"/>
+    /// is ended with RESOURCE_EXHAUSTED.
+    /// </summary>
+    public long WatchBufferBytes { get; init; } = 16L << 20;
+
+    /// <summary>How long a Watch stream waits for its client to accept a buffered event before it ends the stream.</summary>
+    public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock retention ages are measured on (tests move it).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Name of this worker in STARTED events.</summary>
     public string WorkerName { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";

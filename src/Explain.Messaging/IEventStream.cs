@@ -11,9 +11,17 @@ public interface IEventStream
     Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every event from the start of the retained log, then new ones as they arrive; with
-    /// <paramref name="sequences"/>, only events whose sequence it accepts (the others are skipped
-    /// before their body is copied: a subscriber that needs a few kinds does not pay for the rest).
+    /// Every event from the start of the retained log, then new ones as they arrive, each with its
+    /// <see cref="JobEventEnvelope.Offset"/>; with <paramref name="sequences"/>, only events whose
+    /// sequence it accepts (the others are skipped before their body is copied: a subscriber that
+    /// needs a few kinds does not pay for the rest).
     /// </summary>
     IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences = null);
+
+    /// <summary>
+    /// The events at <paramref name="offsets"/> (ascending, each an <see cref="JobEventEnvelope.Offset"/>
+    /// this stream handed out), in that order, read again from the log; an event retention has
+    /// removed since is left out, so a caller compares offsets to learn what is gone.
+    /// </summary>
+    IAsyncEnumerable<JobEventEnvelope> ReadAsync(IReadOnlyList<long> offsets, CancellationToken cancellationToken);
 }

@@ -6,24 +6,25 @@ using Grpc.Core;
 namespace Explain.Jobs.GrpcServices;
 
 /// <summary>explain.v1.Results: Watch and Get over the results index.</summary>
-public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metrics) : Explain.V1.Results.ResultsBase
+public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metrics, JobsOptions options) : Explain.V1.Results.ResultsBase
 {
     public override Task Watch(WatchRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
         CheckJobId(request.JobId);
         if (request.AfterSequence < 0)
             throw JobRejectedException.Invalid("bad_sequence", "after_sequence is >= 0", "after_sequence");
-        return WatchStreams.CopyAsync(index, metrics, request.JobId, request.AfterSequence, responseStream, context);
+        return WatchStreams.CopyAsync(index, metrics, options, request.JobId, request.AfterSequence, responseStream, context);
     }
 
-    public override Task<JobResult> Get(GetRequest request, ServerCallContext context)
+    public override async Task<JobResult> Get(GetRequest request, ServerCallContext context)
     {
         CheckJobId(request.JobId);
         var record = index.Find(request.JobId, ExplainClaims.TenantOf(context.GetHttpContext().User))
             ?? throw JobRejectedException.NotFound("unknown_job", $"no job '{request.JobId}'", "job", request.JobId);
-        var result = new JobResult { JobId = request.JobId, State = record.State };
-        result.Events.AddRange(record.After(0).Events);
-        return Task.FromResult(result);
+        var state = record.State; // read before the events: the state never runs ahead of them
+        var result = new JobResult { JobId = request.JobId, State = state };
+        result.Events.AddRange(await index.ReadAllAsync(record, context.CancellationToken));
+        return result;
     }
 
     private static void CheckJobId(string jobId)

@@ -7,12 +7,14 @@ namespace Explain.Jobs.Hosting;
 /// gRPC-Web), --rabbitmq amqp://… (else the in-memory transport), --models (model store folder),
 /// --concurrency (worker jobs at once), and the edge's security: --bind ADDRESS, --api-keys FILE,
 /// --jwt-issuer / --jwt-audience / --jwt-key FILE / --tenant-claim NAME, --tls-cert / --tls-key
-/// (PEM), --insecure (allow a non-loopback bind without authentication).
+/// (PEM), --insecure (allow a non-loopback bind without authentication), and results' retention:
+/// --retention-age (30s, 90m, 24h, 7d), --retention-mb, --retention-jobs.
 /// </summary>
 public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, string Models, int Concurrency)
 {
     private static readonly string[] Valued =
-        ["port", "http-port", "rabbitmq", "models", "concurrency", "bind", "api-keys", "jwt-issuer", "jwt-audience", "jwt-key", "tenant-claim", "tls-cert", "tls-key"];
+        ["port", "http-port", "rabbitmq", "models", "concurrency", "bind", "api-keys", "jwt-issuer", "jwt-audience", "jwt-key", "tenant-claim", "tls-cert", "tls-key",
+        "retention-age", "retention-mb", "retention-jobs"];
 
     private static readonly string[] Flags = ["insecure"];
 
@@ -20,6 +22,24 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
     public IPAddress? Bind { get; init; }
 
     public EdgeSecurity Security { get; init; } = new();
+
+    /// <summary>--retention-age / --retention-mb; null: the transport's default (<see cref="Messaging.EventRetention"/>).</summary>
+    public TimeSpan? RetentionAge { get; init; }
+
+    public long? RetentionBytes { get; init; }
+
+    /// <summary>--retention-jobs: jobs the results index keeps (default 10 000).</summary>
+    public int? RetentionJobs { get; init; }
+
+    /// <summary>The events streams' retention: the transport's default with the options given.</summary>
+    public Messaging.EventRetention Retention
+    {
+        get
+        {
+            var defaults = RabbitMq is null ? Messaging.EventRetention.InMemoryDefault : Messaging.EventRetention.BrokerDefault;
+            return defaults with { MaxAge = RetentionAge ?? defaults.MaxAge, MaxBytes = RetentionBytes ?? defaults.MaxBytes };
+        }
+    }
 
     /// <param name="defaultBind">Where to listen without --bind: 127.0.0.1 for `explain serve`, all interfaces for the container hosts.</param>
     /// <param name="environment">Defaults for every option: EXPLAIN_&lt;OPTION&gt; (EXPLAIN_RABBITMQ, EXPLAIN_API_KEYS,
@@ -82,9 +102,38 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
             values.TryGetValue("rabbitmq", out var uri) ? new Uri(uri) : null,
             values.TryGetValue("models", out var models) ? Path.GetFullPath(models) : Cam.Models.ModelStore.Default().Root,
             Math.Max(1, Int("concurrency", 1)))
-        { Bind = bind, Security = security };
+        {
+            Bind = bind, Security = security,
+            RetentionAge = values.TryGetValue("retention-age", out var age) ? ParseAge(age) : null,
+            RetentionBytes = values.TryGetValue("retention-mb", out var mb)
+                ? long.TryParse(mb, out long m) && m is >= 1 and <= 1L << 30 ? m << 20 : throw new ArgumentException($"--retention-mb takes a number of MiB, not '{mb}'")
+                : null,
+            RetentionJobs = values.TryGetValue("retention-jobs", out var j)
+                ? int.TryParse(j, out int n) && n >= 1 ? n : throw new ArgumentException($"--retention-jobs takes a positive number, not '{j}'")
+                : null,
+        };
+    }
+
+    /// <summary>"30s", "90m", "24h", "7d".</summary>
+    private static TimeSpan ParseAge(string text)
+    {
+        if (text.Length >= 2 && long.TryParse(text.AsSpan(0, text.Length - 1), out long n) && n > 0)
+        {
+            switch (text[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        }
+        throw new ArgumentException($"--retention-age takes a duration such as 90m, 24h or 7d, not '{text}'");
     }
 
     /// <summary>The options; the execution backend and device come from EXPLAIN_BACKEND / EXPLAIN_DEVICE (the GPU worker image sets cuda).</summary>
-    public JobsOptions ToJobsOptions() => new() { ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Cam.Backends.BackendOptions.FromEnvironment() };
+    public JobsOptions ToJobsOptions() => new()
+    {
+        ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Cam.Backends.BackendOptions.FromEnvironment(),
+        Retention = Retention, MaxRetainedJobs = RetentionJobs ?? 10_000,
+    };
 }

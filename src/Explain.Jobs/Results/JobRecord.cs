@@ -7,22 +7,39 @@ namespace Explain.Jobs.Results;
 /// One job's events as clients see them: accepted once per internal sequence number, nothing after
 /// the terminal event, QUEUED only as the first event (it comes later only when ingestion had to
 /// re-send it), renumbered 1, 2, 3, … in order of arrival (the stream's order, the same for every
-/// replica). Watchers wait on <see cref="Changed"/>, replaced at each append.
+/// replica). Events whose body is over <see cref="InlineBytes"/> and whose stream offset is known
+/// are kept as that offset only (<see cref="StoredEvent"/>): the payloads stay in the stream.
+/// Watchers wait on <see cref="Changed"/>, replaced at each append.
 /// </summary>
-public sealed class JobRecord(string jobId)
+public sealed class JobRecord(string jobId, long createdUnixMs)
 {
+    /// <summary>Bodies up to this size are kept whole (everything but heatmaps of big inputs).</summary>
+    public const int InlineBytes = 16 << 10;
+
     private readonly object _gate = new();
-    private readonly List<JobEvent> _events = [];
+    private readonly List<StoredEvent> _events = [];
     private readonly HashSet<long> _seen = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public JobRecord(string jobId)
+        : this(jobId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+    {
+    }
+
     public string JobId { get; } = jobId;
 
-    public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
+    /// <summary>When the job's first event was published (its time stamp, so a replay after a restart ages jobs the same).</summary>
+    public long CreatedUnixMs { get; } = createdUnixMs;
 
     public bool IsTerminal { get; private set; }
 
     public JobState State { get; private set; } = JobState.Unspecified;
+
+    /// <summary>Bytes of this job's event bodies on the stream (accepted or not): what its retention by size counts.</summary>
+    public long StreamBytes { get; private set; }
+
+    /// <summary>Bytes of the events this record keeps whole in memory.</summary>
+    public long InlineBytesHeld { get; private set; }
 
     /// <summary>The tenant the job belongs to, from its QUEUED event; null until that event is indexed.</summary>
     public string? Tenant { get; set; }
@@ -40,19 +57,36 @@ public sealed class JobRecord(string jobId)
         get { lock (_gate) return _changed.Task; }
     }
 
-    /// <summary>Appends the event unless its sequence was seen or the job already ended; true when appended.</summary>
-    public bool TryAppend(long internalSequence, JobEvent jobEvent)
+    /// <summary>Counts an envelope of this job on the stream towards <see cref="StreamBytes"/>.</summary>
+    public void CountStreamBytes(int bytes)
+    {
+        lock (_gate)
+            StreamBytes += bytes;
+    }
+
+    /// <summary>
+    /// Appends the event unless its sequence was seen or the job already ended; true when appended.
+    /// With <paramref name="offset"/> >= 0 and a body over <see cref="InlineBytes"/> only the offset is kept.
+    /// </summary>
+    public bool TryAppend(long internalSequence, JobEvent jobEvent, long offset = -1, int bytes = 0)
     {
         TaskCompletionSource changed;
         lock (_gate)
         {
             if (IsTerminal || (internalSequence == EventSequences.Queued && _events.Count > 0) || !_seen.Add(internalSequence))
                 return false;
-            var copy = jobEvent.Clone();
-            copy.Sequence = _events.Count + 1;
-            _events.Add(copy);
-            IsTerminal = JobEvents.IsTerminal(copy);
-            State = JobEvents.StateAfter(copy);
+            long sequence = _events.Count + 1;
+            bool reference = offset >= 0 && bytes > InlineBytes;
+            JobEvent? kept = null;
+            if (!reference)
+            {
+                kept = jobEvent.Clone();
+                kept.Sequence = sequence;
+                InlineBytesHeld += bytes;
+            }
+            _events.Add(new StoredEvent(sequence, kept, offset, bytes));
+            IsTerminal = JobEvents.IsTerminal(jobEvent);
+            State = JobEvents.StateAfter(jobEvent);
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -60,13 +94,26 @@ public sealed class JobRecord(string jobId)
         return true;
     }
 
-    /// <summary>Events with sequence > <paramref name="afterSequence"/>, and whether the job had ended when read.</summary>
-    public (IReadOnlyList<JobEvent> Events, bool Terminal) After(long afterSequence)
+    /// <summary>
+    /// Events with sequence > <paramref name="afterSequence"/>, at most <paramref name="maxBytes"/>
+    /// of bodies (at least one event), and whether the job had ended when read.
+    /// </summary>
+    public (IReadOnlyList<StoredEvent> Events, bool Terminal) After(long afterSequence, long maxBytes = long.MaxValue)
     {
         lock (_gate)
         {
             int from = (int)Math.Clamp(afterSequence, 0, _events.Count);
-            return (_events.GetRange(from, _events.Count - from), IsTerminal);
+            int to = from;
+            long bytes = 0;
+            while (to < _events.Count && (to == from || bytes + _events[to].Bytes <= maxBytes))
+                bytes += _events[to++].Bytes;
+            return (_events.GetRange(from, to - from), IsTerminal && to == _events.Count);
         }
+    }
+
+    /// <summary>How many events the job has now.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _events.Count; }
     }
 }

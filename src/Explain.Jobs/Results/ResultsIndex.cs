@@ -9,26 +9,52 @@ namespace Explain.Jobs.Results;
 /// <summary>
 /// Every job's events by job id, fed from the events stream (replayed from its start when the
 /// process starts, so finished jobs survive a results restart as long as the stream retains them).
-/// Holds at most <see cref="JobsOptions.MaxRetainedJobs"/> jobs; the oldest are forgotten first.
+/// Heavy events are kept as their stream offsets and read again from the stream when a client
+/// asks (<see cref="JobRecord"/>). Retention: at most <see cref="JobsOptions.MaxRetainedJobs"/>
+/// jobs, none older than the retention age, and the newest jobs whose events fit in the retention
+/// bytes; the oldest are forgotten first, and a forgotten job is NOT_FOUND.
 /// </summary>
 public sealed class ResultsIndex
 {
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentQueue<JobRecord> _order = new();
     private readonly ConcurrentDictionary<string, IdempotentJob> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _keyOfJob = new(StringComparer.Ordinal);
+    private readonly object _trimGate = new();
     private readonly JobsOptions _options;
     private readonly ResultsMetrics _metrics;
+    private readonly IEventStream? _stream;
+    private long _streamBytes;
+    private long _inlineBytes;
     private TaskCompletionSource _newJob = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>An index that keeps every event whole (no stream to read payloads back from).</summary>
     public ResultsIndex(JobsOptions options, ResultsMetrics metrics)
+        : this(options, metrics, (IEventStream?)null)
+    {
+    }
+
+    public ResultsIndex(JobsOptions options, ResultsMetrics metrics, IMessageTransport transport)
+        : this(options, metrics, transport.Events)
+    {
+    }
+
+    private ResultsIndex(JobsOptions options, ResultsMetrics metrics, IEventStream? stream)
     {
         _options = options;
         _metrics = metrics;
+        _stream = stream;
         metrics.JobsHeld = () => _jobs.Count;
+        metrics.InlineBytesHeld = () => Interlocked.Read(ref _inlineBytes);
     }
 
     public int Count => _jobs.Count;
+
+    /// <summary>Bytes of the retained jobs' events on the stream (what retention by size counts).</summary>
+    public long StreamBytes => Interlocked.Read(ref _streamBytes);
+
+    /// <summary>Bytes of events the index holds whole in memory (the small ones).</summary>
+    public long InlineBytes => Interlocked.Read(ref _inlineBytes);
 
     /// <summary>Applies one envelope from the events stream (cancel requests are the workers' business).</summary>
     public void Apply(JobEventEnvelope envelope)
@@ -37,37 +63,56 @@ public sealed class ResultsIndex
         if (message.Event is not { } jobEvent)
             return;
         bool created = false;
-        var record = _jobs.GetOrAdd(envelope.JobId, id => { created = true; return new JobRecord(id); });
+        long time = jobEvent.TimeUnixMs > 0 ? jobEvent.TimeUnixMs : Now();
+        var record = _jobs.GetOrAdd(envelope.JobId, id => { created = true; return new JobRecord(id, time); });
+        if (created)
+            _order.Enqueue(record);
         if (jobEvent.KindCase == JobEvent.KindOneofCase.Queued)
             record.Tenant ??= message.Tenant; // also when a late QUEUED is not appended
-        if (record.TryAppend(envelope.Sequence, jobEvent))
+        int bytes = envelope.Body.Length;
+        record.CountStreamBytes(bytes);
+        Interlocked.Add(ref _streamBytes, bytes);
+        long inlineBefore = record.InlineBytesHeld;
+        // Without a stream to read it back from, an event is kept whole.
+        if (record.TryAppend(envelope.Sequence, jobEvent, _stream is null ? -1 : envelope.Offset, bytes))
             _metrics.Indexed();
         else
             _metrics.Duplicate();
+        Interlocked.Add(ref _inlineBytes, record.InlineBytesHeld - inlineBefore);
         if (message.Idempotency is { Key.Length: > 0 } claim && jobEvent.KindCase == JobEvent.KindOneofCase.Queued)
         {
             if (_keys.TryAdd(claim.Key, new IdempotentJob(claim.Fingerprint, record, jobEvent.TimeUnixMs)))
                 _keyOfJob[envelope.JobId] = claim.Key;
         }
+        Trim();
         if (created)
-            NewJob(envelope.JobId);
+            Interlocked.Exchange(ref _newJob, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    public JobRecord? Find(string jobId) => _jobs.GetValueOrDefault(jobId);
+    /// <summary>The job, unless it is unknown or past retention (then it is forgotten now).</summary>
+    public JobRecord? Find(string jobId)
+    {
+        if (_jobs.GetValueOrDefault(jobId) is not { } record)
+            return null;
+        if (!IsExpired(record))
+            return record;
+        Trim();
+        return null;
+    }
 
     /// <summary>The job if <paramref name="tenant"/> may see it: another tenant's job is as absent as an unknown one.</summary>
-    public JobRecord? Find(string jobId, string tenant) => _jobs.GetValueOrDefault(jobId) is { } record && record.IsVisibleTo(tenant) ? record : null;
+    public JobRecord? Find(string jobId, string tenant) => Find(jobId) is { } record && record.IsVisibleTo(tenant) ? record : null;
 
     /// <summary>The job first queued with this idempotency key (by any ingestion replica), while the index still holds it.</summary>
     public IdempotentJob? FindByIdempotencyKey(string key)
     {
         if (!_keys.TryGetValue(key, out var known))
             return null;
-        return _jobs.ContainsKey(known.Job.JobId) ? known : null;
+        return Find(known.Job.JobId) is not null ? known : null;
     }
 
     /// <summary>The job's events after <paramref name="afterSequence"/>, then live ones, until its terminal event.</summary>
-    /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
+    /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period, or the job passed retention.</exception>
     public async IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var batch in WatchBatchesAsync(jobId, "", afterSequence, cancellationToken))
@@ -77,8 +122,12 @@ public sealed class ResultsIndex
         }
     }
 
-    /// <summary>As <see cref="WatchAsync"/>, in batches: everything available at once (a heatmap and the COMPLETED right behind it) together.</summary>
-    /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period.</exception>
+    /// <summary>
+    /// As <see cref="WatchAsync"/>, in batches: what is available at once (a heatmap and the
+    /// COMPLETED right behind it) together, each batch at most <see cref="JobsOptions.WatchBufferBytes"/>
+    /// of events (or one event), read from the stream only when the caller asks for the batch.
+    /// </summary>
+    /// <exception cref="JobRejectedException">NOT_FOUND: no event of the job within the grace period, or the job passed retention.</exception>
     public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(string jobId, string tenant, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var record = await WaitForJobAsync(jobId, tenant, cancellationToken);
@@ -86,17 +135,23 @@ public sealed class ResultsIndex
         while (true)
         {
             var changed = record.Changed;
-            var (events, terminal) = record.After(position);
-            if (events.Count > 0)
+            var (stored, terminal) = record.After(position, _options.WatchBufferBytes);
+            if (stored.Count > 0)
             {
-                position = events[^1].Sequence;
-                yield return events;
+                position = stored[^1].Sequence;
+                yield return await ResolveAsync(record, stored, cancellationToken);
             }
-            if (terminal && record.After(position).Events.Count == 0)
+            if (terminal)
                 yield break;
-            await changed.WaitAsync(cancellationToken);
+            if (stored.Count == 0)
+                await changed.WaitAsync(cancellationToken);
         }
     }
+
+    /// <summary>Every event of the job (Get), read back from the stream where only offsets are kept.</summary>
+    /// <exception cref="JobRejectedException">NOT_FOUND: the job passed retention meanwhile; UNAVAILABLE: the stream cannot be read now.</exception>
+    public Task<IReadOnlyList<JobEvent>> ReadAllAsync(JobRecord record, CancellationToken cancellationToken) =>
+        ResolveAsync(record, record.After(0).Events, cancellationToken);
 
     /// <summary>
     /// The job once <paramref name="tenant"/> may see it. Another tenant's job waits out the same
@@ -110,7 +165,7 @@ public sealed class ResultsIndex
         while (true)
         {
             var newJob = Volatile.Read(ref _newJob).Task;
-            if (_jobs.TryGetValue(jobId, out var record) && record.IsVisibleTo(tenant))
+            if (Find(jobId, tenant) is { } record)
                 return record;
             try
             {
@@ -123,22 +178,71 @@ public sealed class ResultsIndex
         }
     }
 
-    private void NewJob(string jobId)
+    /// <summary>The stored events as the public API's, reading the referenced ones from the stream in one pass.</summary>
+    private async Task<IReadOnlyList<JobEvent>> ResolveAsync(JobRecord record, IReadOnlyList<StoredEvent> stored, CancellationToken cancellationToken)
     {
-        if (_jobs.Count > _options.MaxRetainedJobs)
-            Trim();
-        _order.Enqueue(jobId);
-        Interlocked.Exchange(ref _newJob, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        var events = new JobEvent[stored.Count];
+        var offsets = new List<long>();
+        for (int i = 0; i < stored.Count; i++)
+        {
+            if (stored[i].Event is { } whole)
+                events[i] = whole;
+            else
+                offsets.Add(stored[i].Offset);
+        }
+        if (offsets.Count == 0)
+            return events;
+        try
+        {
+            await using var read = _stream!.ReadAsync(offsets, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            for (int i = 0; i < stored.Count; i++)
+            {
+                if (!stored[i].IsReference)
+                    continue;
+                if (!await read.MoveNextAsync() || read.Current.Offset != stored[i].Offset)
+                {
+                    Forget(record);
+                    throw JobRejectedException.NotFound("job_expired", $"job '{record.JobId}' is past the events stream's retention", "job", record.JobId);
+                }
+                var jobEvent = EventCodec.Parse(read.Current).Event;
+                jobEvent.Sequence = stored[i].Sequence;
+                events[i] = jobEvent;
+            }
+        }
+        catch (Exception e) when (e is not (JobRejectedException or OperationCanceledException))
+        {
+            throw new JobRejectedException(ErrorKind.Unavailable, "events_unavailable", $"the events stream cannot be read now ({e.GetType().Name}); retry") { RetryAfter = TimeSpan.FromSeconds(1) };
+        }
+        return events;
     }
 
-    private void Trim()
+    private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private bool IsExpired(JobRecord record) => record.CreatedUnixMs < Now() - (long)_options.Retention.MaxAge.TotalMilliseconds;
+
+    /// <summary>Forgets the oldest jobs while over a retention limit (count, bytes, age); runs at every event and at a lookup of an expired job.</summary>
+    public void Trim()
     {
-        while (_jobs.Count > _options.MaxRetainedJobs && _order.TryDequeue(out var oldest))
+        lock (_trimGate)
         {
-            _jobs.TryRemove(oldest, out _);
-            if (_keyOfJob.TryRemove(oldest, out var key))
-                _keys.TryRemove(key, out _);
+            while (_order.TryPeek(out var oldest)
+                && (_jobs.Count > _options.MaxRetainedJobs || StreamBytes > _options.Retention.MaxBytes || IsExpired(oldest) || !ReferenceEquals(_jobs.GetValueOrDefault(oldest.JobId), oldest)))
+            {
+                _order.TryDequeue(out _);
+                Forget(oldest);
+            }
         }
+    }
+
+    private void Forget(JobRecord record)
+    {
+        if (!_jobs.TryRemove(new KeyValuePair<string, JobRecord>(record.JobId, record)))
+            return;
+        Interlocked.Add(ref _streamBytes, -record.StreamBytes);
+        Interlocked.Add(ref _inlineBytes, -record.InlineBytesHeld);
+        if (_keyOfJob.TryRemove(record.JobId, out var key))
+            _keys.TryRemove(key, out _);
+        _metrics.Forgotten();
     }
 }
 

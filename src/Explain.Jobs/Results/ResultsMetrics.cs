@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Explain.Jobs.Results;
 
-/// <summary>Meter "Explain.Results": events indexed and dropped as duplicates, jobs held, active Watch streams.</summary>
+/// <summary>Meter "Explain.Results": events indexed and dropped as duplicates, jobs held and forgotten, bytes held, Watch streams active and ended for falling behind.</summary>
 public sealed class ResultsMetrics
 {
     public const string MeterName = "Explain.Results";
@@ -11,6 +11,8 @@ public sealed class ResultsMetrics
     private readonly Counter<long> _duplicates;
     private readonly UpDownCounter<long> _watches;
     private readonly Counter<long> _watchStarted;
+    private readonly Counter<long> _forgotten;
+    private readonly Counter<long> _watchFellBehind;
 
     public ResultsMetrics(IMeterFactory meterFactory, Func<int>? jobsHeld = null)
     {
@@ -19,12 +21,22 @@ public sealed class ResultsMetrics
         _duplicates = meter.CreateCounter<long>("explain.results.events.duplicates", "{event}", "Redelivered or late events dropped (job id + sequence seen, or job ended).");
         _watches = meter.CreateUpDownCounter<long>("explain.watch.active_streams", "{stream}", "Watch (and Explain) streams open now.");
         _watchStarted = meter.CreateCounter<long>("explain.results.watch.started", "{stream}", "Watch streams opened.");
+        _forgotten = meter.CreateCounter<long>("explain.results.jobs.forgotten", "{job}", "Jobs dropped from the index by retention (count, bytes, age).");
+        _watchFellBehind = meter.CreateCounter<long>("explain.results.watch.fell_behind", "{stream}", "Watch streams ended RESOURCE_EXHAUSTED because the client left their buffer unread.");
         JobsHeld = jobsHeld;
         meter.CreateObservableGauge("explain.results.jobs", () => JobsHeld?.Invoke() ?? 0, "{job}", "Jobs held in the index.");
+        meter.CreateObservableGauge("explain.results.inline_bytes", () => InlineBytesHeld?.Invoke() ?? 0, "By", "Bytes of events the index holds in memory (heavy events stay in the stream).");
     }
 
     /// <summary>Set by the index once it exists (the gauge reads it).</summary>
     public Func<int>? JobsHeld { get; set; }
+
+    /// <summary>Set by the index once it exists (the gauge reads it).</summary>
+    public Func<long>? InlineBytesHeld { get; set; }
+
+    public void Forgotten() => _forgotten.Add(1);
+
+    public void WatchFellBehind() => _watchFellBehind.Add(1);
 
     public void Indexed() => _indexed.Add(1);
 

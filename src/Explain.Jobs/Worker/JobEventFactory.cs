@@ -3,6 +3,7 @@ using Explain.Cam;
 using Explain.Cam.Inputs;
 using Explain.Imaging;
 using Explain.Imaging.Png;
+using Explain.Imaging.Preprocessing;
 using Explain.Imaging.Rendering;
 using Explain.V1;
 using Google.Protobuf;
@@ -20,6 +21,27 @@ public static class JobEventFactory
         predictions.Predictions_.AddRange(explanation.Predictions.Select(p => new V1.Prediction { ClassIndex = p.Class, Label = p.Label, Score = p.Score, Probability = p.Probability }));
         predictions.Layers.AddRange(explanation.Layers);
         return new JobEvent { JobId = jobId, Predictions = predictions };
+    }
+
+    /// <summary>
+    /// The input overlays are drawn on: the original picture scaled down (bilinear, antialiased)
+    /// so its longer side is at most <paramref name="maxSide"/>, with the crop footprint scaled
+    /// alike; unchanged when it is already small enough. Computed once per job.
+    /// </summary>
+    public static ExplainInput ForOverlays(ExplainInput input, int maxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 1);
+        if (input.Original is not { } image || Math.Max(image.Width, image.Height) <= maxSide)
+            return input;
+        double scale = (double)maxSide / Math.Max(image.Width, image.Height);
+        int width = Math.Max(1, (int)Math.Round(image.Width * scale)), height = Math.Max(1, (int)Math.Round(image.Height * scale));
+        double sx = (double)width / image.Width, sy = (double)height / image.Height;
+        var f = input.Footprint;
+        return input with
+        {
+            Original = ImagePreprocessor.Resize(image, width, height, ResampleFilter.Bilinear),
+            Footprint = new CropFootprint(f.Left * sx, f.Top * sy, f.Right * sx, f.Bottom * sy),
+        };
     }
 
     public static JobEvent HeatmapEvent(string jobId, ExplainInput input, CamMap map, int index, int count, ApiOptions options, Func<int, string> label)

@@ -77,10 +77,11 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         {
             // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
             var clock = Stopwatch.StartNew();
+            var overlays = JobEventFactory.ForOverlays(input, options.Limits.MaxOverlaySide);
             var events = explanation.Maps.Select((map, i) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return EventCodec.Event(JobEventFactory.HeatmapEvent(id, input, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i);
+                return EventCodec.Event(JobEventFactory.HeatmapEvent(id, overlays, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i);
             }).ToList();
             return (events, clock.Elapsed.TotalMilliseconds);
         });

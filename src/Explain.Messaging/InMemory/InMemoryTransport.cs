@@ -2,7 +2,7 @@ namespace Explain.Messaging;
 
 /// <summary>
 /// The embedded transport of `explain serve`: a bounded job queue with competing consumers,
-/// manual ack, redelivery and a dead-letter list, and a replayable event log. Process-local.
+/// manual ack, redelivery and a dead-letter list, and replayable event logs bounded by retention. Process-local.
 /// </summary>
 public sealed class InMemoryTransport : IMessageTransport
 {
@@ -14,8 +14,8 @@ public sealed class InMemoryTransport : IMessageTransport
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DeliveryLimit, 1);
         Jobs = new InMemoryJobQueue(options.Capacity, options.DeliveryLimit, new InMemoryJobQueue(int.MaxValue, int.MaxValue, deadLetterQueue: null));
-        Events = new InMemoryEventStream();
-        Control = new InMemoryEventStream();
+        Events = new InMemoryEventStream(options.EventRetention, options.Time);
+        Control = new InMemoryEventStream(options.EventRetention, options.Time);
     }
 
     public InMemoryJobQueue Jobs { get; }

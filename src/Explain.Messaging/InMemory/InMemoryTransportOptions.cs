@@ -8,4 +8,10 @@ public sealed class InMemoryTransportOptions
 
     /// <summary>How many times a job is delivered at most; when that many deliveries failed, it is dead-lettered.</summary>
     public int DeliveryLimit { get; init; } = 5;
+
+    /// <summary>What the events log keeps (the control log keeps the same): <see cref="EventRetention.InMemoryDefault"/> unless set.</summary>
+    public EventRetention EventRetention { get; init; } = EventRetention.InMemoryDefault;
+
+    /// <summary>The clock retention ages are measured on (tests move it).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -10,7 +10,7 @@ using RabbitMQ.Client.Events;
 /// each subscriber is its own consumer starting at x-stream-offset "first", so every replica sees
 /// every event. After a reconnect a subscriber resumes at the offset after the last one it gave out.
 /// </summary>
-public sealed class RabbitMqEventStream : IEventStream
+public sealed partial class RabbitMqEventStream : IEventStream
 {
     private const ushort Prefetch = 256; // a stream consumer must set QoS; acks only grant credit
 
@@ -48,7 +48,7 @@ public sealed class RabbitMqEventStream : IEventStream
                 long offset = AmqpMessages.StreamOffset(message.BasicProperties);
                 // An unwanted event is neither copied nor handed out; it still moves the offset and gets acked.
                 var jobEvent = sequences is null || sequences(AmqpMessages.Sequence(message.BasicProperties))
-                    ? AmqpMessages.ToEvent(message.BasicProperties, message.Body)
+                    ? AmqpMessages.ToEvent(message.BasicProperties, message.Body) with { Offset = offset }
                     : null;
                 items.Writer.TryWrite(new StreamItem(jobEvent, offset, message.DeliveryTag, Resubscribe: false));
                 return Task.CompletedTask;
@@ -56,13 +56,13 @@ public sealed class RabbitMqEventStream : IEventStream
             long next = 0;
             ulong unacked = 0;
             int unackedCount = 0;
-            await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
+            await ConsumeFromAsync(channel, consumer, next == 0 ? "first" : (object)next, Prefetch, cancellationToken).ConfigureAwait(false);
             await foreach (var item in items.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (item.Resubscribe)
                 {
                     (unacked, unackedCount) = (0, 0); // tags from before the recovery are void
-                    await ConsumeFromAsync(channel, consumer, next, cancellationToken).ConfigureAwait(false);
+                    await ConsumeFromAsync(channel, consumer, next == 0 ? "first" : (object)next, Prefetch, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 if (item.Offset >= next)
@@ -91,11 +91,12 @@ public sealed class RabbitMqEventStream : IEventStream
 
     internal ValueTask DisposeAsync() => _publisher.DisposeAsync();
 
-    private async Task ConsumeFromAsync(IChannel channel, AsyncEventingBasicConsumer consumer, long offset, CancellationToken cancellationToken)
+    /// <param name="offset">"first" or a number (x-stream-offset).</param>
+    private async Task<string> ConsumeFromAsync(IChannel channel, AsyncEventingBasicConsumer consumer, object offset, ushort prefetch, CancellationToken cancellationToken)
     {
-        await channel.BasicQosAsync(0, Prefetch, global: false, cancellationToken).ConfigureAwait(false);
-        var arguments = new Dictionary<string, object?> { ["x-stream-offset"] = offset == 0 ? "first" : offset };
-        await channel.BasicConsumeAsync(_stream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
+        await channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
+        var arguments = new Dictionary<string, object?> { ["x-stream-offset"] = offset };
+        return await channel.BasicConsumeAsync(_stream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
             arguments, consumer, cancellationToken).ConfigureAwait(false);
     }
 

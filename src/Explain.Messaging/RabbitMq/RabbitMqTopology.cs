@@ -35,6 +35,7 @@ internal static class RabbitMqTopology
                 ["x-queue-type"] = "stream",
                 ["x-max-age"] = $"{Math.Max(1, (long)options.EventRetention.TotalSeconds)}s",
                 ["x-max-length-bytes"] = options.EventRetentionBytes,
+                ["x-stream-max-segment-size-bytes"] = Math.Min(options.EventSegmentBytes, options.EventRetentionBytes),
             }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 

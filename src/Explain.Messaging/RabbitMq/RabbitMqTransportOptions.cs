@@ -32,6 +32,13 @@ public sealed class RabbitMqTransportOptions
     /// <summary>Also bounds the stream by size (x-max-length-bytes).</summary>
     public long EventRetentionBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Size of the stream's segment files (x-stream-max-segment-size-bytes). The broker applies
+    /// retention by removing whole segments, so the stream holds up to one segment more than
+    /// <see cref="EventRetentionBytes"/>; RabbitMQ's default is 500 MB.
+    /// </summary>
+    public long EventSegmentBytes { get; init; } = 64L << 20;
+
     /// <summary>Pause between attempts when the broker is unreachable, at start and during recovery.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 

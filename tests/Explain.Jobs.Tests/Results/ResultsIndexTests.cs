@@ -21,7 +21,7 @@ public sealed class ResultsIndexTests : IDisposable
         _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started { Attempt = 2 } }, 2));
         _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Predictions = new Predictions() }, 3));
 
-        var events = _index.Find(_job)!.After(0).Events;
+        var events = _index.Find(_job)!.After(0).Events.Select(e => e.Event!).ToList();
 
         Assert.Equal([1L, 2L, 3L], events.Select(e => e.Sequence));
         Assert.Equal(1, events[1].Started.Attempt);
@@ -37,7 +37,7 @@ public sealed class ResultsIndexTests : IDisposable
 
         var record = _index.Find(_job)!;
 
-        Assert.Equal([JobEvent.KindOneofCase.Queued, JobEvent.KindOneofCase.Cancelled], record.After(0).Events.Select(e => e.KindCase));
+        Assert.Equal([JobEvent.KindOneofCase.Queued, JobEvent.KindOneofCase.Cancelled], record.After(0).Events.Select(e => e.Event!.KindCase));
         Assert.Equal(JobState.Cancelled, record.State);
     }
 
@@ -49,7 +49,7 @@ public sealed class ResultsIndexTests : IDisposable
         _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued() }, EventSequences.Queued));
         _index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Predictions = new Predictions() }, 3));
 
-        var events = _index.Find(_job)!.After(0).Events;
+        var events = _index.Find(_job)!.After(0).Events.Select(e => e.Event!).ToList();
 
         Assert.Equal([JobEvent.KindOneofCase.Started, JobEvent.KindOneofCase.Predictions], events.Select(e => e.KindCase));
         Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
