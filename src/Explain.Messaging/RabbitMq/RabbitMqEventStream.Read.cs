@@ -20,7 +20,7 @@ public sealed partial class RabbitMqEventStream
             yield break;
         var wanted = offsets.ToHashSet();
         long last = offsets[^1];
-        var items = Channel.CreateUnbounded<StreamItem>(new UnboundedChannelOptions { SingleReader = true });
+        var items = Channel.CreateUnbounded<StreamItem>(); // multi-reader flavour: it can count what is buffered
         await _broker.WaitOpenAsync(ReadStall, cancellationToken).ConfigureAwait(false);
         var channel = await _broker.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try

@@ -1,7 +1,7 @@
 namespace Explain.Messaging;
 
 /// <summary>Broker address, names and limits of the RabbitMQ transport.</summary>
-public sealed class RabbitMqTransportOptions
+public sealed record RabbitMqTransportOptions
 {
     public Uri Uri { get; init; } = new("amqp://guest:guest@localhost:5672/");
 

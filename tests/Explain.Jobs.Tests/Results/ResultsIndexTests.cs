@@ -60,12 +60,14 @@ public sealed class ResultsIndexTests : IDisposable
     {
         var index = new ResultsIndex(new JobsOptions { ModelStore = ".", MaxRetainedJobs = 2 }, new ResultsMetrics(_services.GetRequiredService<IMeterFactory>()));
         var claim = new Explain.Internal.V1.IdempotencyClaim { Key = "retry-me", Fingerprint = "F1" };
-        index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued(), TimeUnixMs = 1234 }, EventSequences.Queued, claim));
+        // A recent time stamp: the index ages jobs by it (a 1970 one is past retention).
+        long queuedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1234;
+        index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Queued = new Queued(), TimeUnixMs = queuedAt }, EventSequences.Queued, claim));
         index.Apply(EventCodec.Event(new JobEvent { JobId = _job, Started = new Started() }, EventSequences.FirstWorkerEvent, new Explain.Internal.V1.IdempotencyClaim { Key = "not-on-queued", Fingerprint = "F2" }));
 
         var found = index.FindByIdempotencyKey("retry-me");
         Assert.NotNull(found);
-        Assert.Equal((_job, "F1", 1234L, JobState.Running), (found.Job.JobId, found.Fingerprint, found.SubmittedUnixMs, found.Job.State));
+        Assert.Equal((_job, "F1", queuedAt, JobState.Running), (found.Job.JobId, found.Fingerprint, found.SubmittedUnixMs, found.Job.State));
         Assert.Null(index.FindByIdempotencyKey("not-on-queued"));
 
         foreach (var other in new[] { JobIds.New(), JobIds.New(), JobIds.New() })

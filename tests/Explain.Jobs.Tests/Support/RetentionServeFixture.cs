@@ -9,7 +9,7 @@ public sealed class RetentionServeFixture : ServeFixture
 
     private static readonly EventRetention Retention = EventRetention.InMemoryDefault with { MaxEvents = Events };
 
-    protected override JobsOptions Options => base.Options with { MaxRetainedJobs = Jobs, Retention = Retention };
+    protected override JobsOptions Options => base.Options with { MaxRetainedJobs = Jobs, Retention = Retention, WatchGrace = TimeSpan.FromSeconds(1) };
 
     protected override InMemoryTransport CreateTransport() => new(new InMemoryTransportOptions { EventRetention = Retention });
 }

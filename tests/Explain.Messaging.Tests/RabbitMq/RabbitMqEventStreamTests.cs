@@ -95,4 +95,73 @@ public sealed class RabbitMqEventStreamTests(BrokerFixture broker)
         Assert.Equal(("b", 12L), (live.JobId, live.Sequence));
         Assert.Equal("b#12"u8.ToArray(), live.Body.ToArray());
     }
+
+    [Fact]
+    public async Task ReadAsync_OffsetsFromASubscription_SameEventsAgainInOrder()
+    {
+        await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
+        for (var i = 0; i < 300; i++)
+            await transport.Events.PublishAsync(Event("job" + (i % 3), i), CancellationToken.None);
+        await using var subscriber = transport.Events.SubscribeAsync(CancellationToken.None).GetAsyncEnumerator();
+        var offsets = new List<long>();
+        for (var i = 0; i < 300; i++)
+        {
+            var e = await NextAsync(subscriber);
+            if (e.JobId == "job2" && e.Sequence > 100)
+                offsets.Add(e.Offset);
+        }
+
+        var again = await ReadAllAsync(transport.Events, offsets);
+
+        Assert.Equal(Enumerable.Range(101, 199).Where(i => i % 3 == 2).Select(i => (long)i), again.Select(e => e.Sequence));
+        Assert.Equal(offsets, again.Select(e => e.Offset));
+        Assert.Equal("job2#299"u8.ToArray(), again[^1].Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Retention_StreamOverMaxLengthBytes_BrokerDropsTheOldestSegments_ReadLeavesThemOut()
+    {
+        // 1 MB published into a stream that keeps 200 kB in 50 kB segments.
+        var options = broker.Options() with { EventRetentionBytes = 200_000, EventSegmentBytes = 50_000 };
+        await using var transport = await RabbitMqTransport.ConnectAsync(options);
+        var body = new byte[10_000];
+        for (var i = 0; i < 100; i++)
+            await transport.Events.PublishAsync(new JobEventEnvelope("a", i, body, new Dictionary<string, string>()), CancellationToken.None);
+
+        // Offsets count the stream's own entries too, so they are learnt from a subscription, not assumed.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        List<long> offsets;
+        while ((offsets = await RetainedOffsetsAsync(transport.Events, lastSequence: 99)).Count > 40)
+            await Task.Delay(500, timeout.Token);
+        var retained = await ReadAllAsync(transport.Events, Enumerable.Range(0, (int)offsets[^1] + 1).Select(i => (long)i).ToList());
+
+        Assert.InRange(retained.Count, 10, 40);
+        Assert.Equal(offsets, retained.Select(e => e.Offset));
+        Assert.Equal(99, retained[^1].Sequence);
+        Assert.True(retained[0].Sequence > 0);
+    }
+
+    private static async Task<List<long>> RetainedOffsetsAsync(IEventStream stream, long lastSequence)
+    {
+        using var cts = new CancellationTokenSource();
+        await using var subscriber = stream.SubscribeAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        var offsets = new List<long>();
+        JobEventEnvelope e;
+        do
+        {
+            e = await NextAsync(subscriber);
+            offsets.Add(e.Offset);
+        }
+        while (e.Sequence < lastSequence);
+        await cts.CancelAsync();
+        return offsets;
+    }
+
+    private static async Task<List<JobEventEnvelope>> ReadAllAsync(IEventStream stream, IReadOnlyList<long> offsets)
+    {
+        var events = new List<JobEventEnvelope>();
+        await foreach (var e in stream.ReadAsync(offsets, CancellationToken.None))
+            events.Add(e);
+        return events;
+    }
 }
