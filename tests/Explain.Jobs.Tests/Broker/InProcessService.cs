@@ -28,13 +28,17 @@ public sealed class InProcessService : IAsyncDisposable
 
     public static Task<InProcessService> IngestionAsync(Uri broker) => StartAsync(broker, ServeRoles.Ingestion);
 
-    public static Task<InProcessService> ResultsAsync(Uri broker) => StartAsync(broker, ServeRoles.Results);
+    /// <param name="options">The results options (stall timeout, retention); null: the host's defaults.</param>
+    public static Task<InProcessService> ResultsAsync(Uri broker, JobsOptions? options = null) => StartAsync(broker, ServeRoles.Results, options);
 
-    private static async Task<InProcessService> StartAsync(Uri broker, ServeRoles role)
+    /// <summary>The host's services (the results index, …).</summary>
+    public IServiceProvider Services => _host.Services;
+
+    private static async Task<InProcessService> StartAsync(Uri broker, ServeRoles role, JobsOptions? options = null)
     {
         var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = broker, ClientName = role.ToString(), ReconnectDelay = TimeSpan.FromMilliseconds(250) });
         var host = new HostArguments(0, null, broker, RepoPaths.ModelStore, 1);
-        return new InProcessService(await ServeHost.StartAsync(host, null, IPAddress.Loopback, l => l.ClearProviders(), transport, role));
+        return new InProcessService(await ServeHost.StartAsync(host, options, IPAddress.Loopback, l => l.ClearProviders(), transport, role));
     }
 
     public async ValueTask DisposeAsync()
