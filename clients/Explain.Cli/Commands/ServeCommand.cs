@@ -46,6 +46,10 @@ internal static class ServeCommand
         var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "serve TLS with this PEM certificate (with --tls-key)", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo>("--tls-key") { Description = "the PEM private key of --tls-cert", HelpName = "FILE" };
         var insecure = new Option<bool>("--insecure") { Description = "allow listening beyond loopback without authentication" };
+        var retentionAge = new Option<string>("--retention-age") { Description = "results forget jobs older than this (30s, 90m, 24h, 7d)", HelpName = "AGE", DefaultValueFactory = _ => "24h" };
+        var retentionMb = CliOptions.Positive("--retention-mb", "MiB of events kept (in-memory log, or the RabbitMQ stream's x-max-length-bytes)", 0, allowZero: true);
+        retentionMb.Description += " [0: 256 in memory, 1024 on RabbitMQ]";
+        var retentionJobs = CliOptions.Positive("--retention-jobs", "jobs results keep", 10_000);
         foreach (var file in new[] { apiKeys, jwtKey, tlsCert, tlsKey })
             file.AcceptExistingOnly();
         var command = new Command("serve", """
@@ -55,7 +59,7 @@ internal static class ServeCommand
               explain serve
               explain serve --port 50051 --http-port 8080 --rabbitmq amqp://guest:guest@127.0.0.1:5672
               explain serve --bind 0.0.0.0 --api-keys keys.txt --tls-cert cert.pem --tls-key key.pem
-            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure };
+            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure, retentionAge, retentionMb, retentionJobs };
         command.SetAction(async (p, cancellationToken) =>
         {
             if (!System.Net.IPAddress.TryParse(p.GetValue(bind), out var address))
@@ -75,9 +79,19 @@ internal static class ServeCommand
             {
                 throw new UsageException(e.Message);
             }
+            TimeSpan age;
+            try
+            {
+                age = HostArguments.ParseRetentionAge(p.GetValue(retentionAge)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
             var host = new HostArguments(p.GetValue(port), p.GetValue(httpPort), p.GetValue(rabbitMq), p.GetValue(models)!.FullName, p.GetValue(concurrency))
             {
-                Bind = address, Security = security,
+                Bind = address, Security = security, RetentionAge = age,
+                RetentionBytes = p.GetValue(retentionMb) is > 0 and var mb ? (long)mb << 20 : null, RetentionJobs = p.GetValue(retentionJobs),
             };
             await using var server = await ServeHost.StartAsync(host);
             string transport = host.RabbitMq is null ? "in-memory transport" : $"RabbitMQ at {host.RabbitMq.Host}:{host.RabbitMq.Port}";

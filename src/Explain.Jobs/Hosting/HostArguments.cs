@@ -104,7 +104,7 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
             Math.Max(1, Int("concurrency", 1)))
         {
             Bind = bind, Security = security,
-            RetentionAge = values.TryGetValue("retention-age", out var age) ? ParseAge(age) : null,
+            RetentionAge = values.TryGetValue("retention-age", out var age) ? ParseRetentionAge(age) : null,
             RetentionBytes = values.TryGetValue("retention-mb", out var mb)
                 ? long.TryParse(mb, out long m) && m is >= 1 and <= 1L << 30 ? m << 20 : throw new ArgumentException($"--retention-mb takes a number of MiB, not '{mb}'")
                 : null,
@@ -114,8 +114,9 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
         };
     }
 
-    /// <summary>"30s", "90m", "24h", "7d".</summary>
-    private static TimeSpan ParseAge(string text)
+    /// <summary>--retention-age: "30s", "90m", "24h", "7d".</summary>
+    /// <exception cref="ArgumentException">Not such a duration.</exception>
+    public static TimeSpan ParseRetentionAge(string text)
     {
         if (text.Length >= 2 && long.TryParse(text.AsSpan(0, text.Length - 1), out long n) && n > 0)
         {

@@ -2,6 +2,7 @@ namespace Explain.Messaging;
 
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
 /// <summary>Reading events again by offset: a short-lived consumer from the first offset wanted to the last.</summary>
@@ -23,6 +24,7 @@ public sealed partial class RabbitMqEventStream
         var items = Channel.CreateUnbounded<StreamItem>(); // multi-reader flavour: it can count what is buffered
         await _broker.WaitOpenAsync(ReadStall, cancellationToken).ConfigureAwait(false);
         var channel = await _broker.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        string? consumerTag = null;
         try
         {
             var consumer = new AsyncEventingBasicConsumer(channel);
@@ -40,7 +42,7 @@ public sealed partial class RabbitMqEventStream
             };
             // NOTE: a stream consumer starts at the chunk holding the offset, so earlier offsets come too;
             // an offset retention removed makes the consumer start at the oldest retained one.
-            await ConsumeFromAsync(channel, consumer, offsets[0], ReadPrefetch, cancellationToken).ConfigureAwait(false);
+            consumerTag = await ConsumeFromAsync(channel, consumer, offsets[0], ReadPrefetch, cancellationToken).ConfigureAwait(false);
             int unacked = 0;
             while (true)
             {
@@ -70,6 +72,19 @@ public sealed partial class RabbitMqEventStream
         }
         finally
         {
+            // The consumer ends before the read returns, so the broker lists only the stream's followers.
+            if (consumerTag is not null && channel.IsOpen)
+            {
+                try
+                {
+                    await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+                    await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException or IOException)
+                {
+                    // the connection went away: nothing left to end
+                }
+            }
             await channel.DisposeAsync().ConfigureAwait(false);
         }
     }
