@@ -7,7 +7,7 @@ var host = HostArguments.Parse(args, defaultPort: 50051);
 var jobs = host.ToJobsOptions();
 
 // Transport: RabbitMQ (the in-memory one only makes sense inside `explain serve`)
-await using var transport = await HostTransport.ConnectAsync(host.RabbitMq, "explain-ingestion");
+await using var transport = await HostTransport.ConnectAsync(host, "explain-ingestion");
 
 // Handlers: validation, ingestion, models; a results index feeds Explain's streams
 var builder = ExplainHost.CreateBuilder(host, "explain-ingestion", jobs.Limits);

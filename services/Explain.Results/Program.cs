@@ -7,7 +7,7 @@ var host = HostArguments.Parse(args, defaultPort: 50053);
 var jobs = host.ToJobsOptions();
 
 // Transport: the index is rebuilt by replaying the events stream from its start
-await using var transport = await HostTransport.ConnectAsync(host.RabbitMq, "explain-results");
+await using var transport = await HostTransport.ConnectAsync(host, "explain-results");
 
 // Handlers: the index and its feeder
 var builder = ExplainHost.CreateBuilder(host, "explain-results", jobs.Limits);

@@ -7,7 +7,7 @@ var host = HostArguments.Parse(args, defaultPort: 50052);
 var jobs = host.ToJobsOptions();
 
 // Transport
-await using var transport = await HostTransport.ConnectAsync(host.RabbitMq, "explain-worker");
+await using var transport = await HostTransport.ConnectAsync(host, "explain-worker");
 
 // Handlers: the consumer (prefetch = concurrency), the explainer cache, cancel requests
 var builder = ExplainHost.CreateBuilder(host, "explain-worker", jobs.Limits);

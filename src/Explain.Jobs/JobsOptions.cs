@@ -31,6 +31,9 @@ public sealed record JobsOptions
     /// <summary>Jobs results keeps; the oldest finished ones are forgotten beyond this.</summary>
     public int MaxRetainedJobs { get; init; } = 10_000;
 
+    /// <summary>Tenants that get their own <c>tenant</c> label on job metrics; later ones are "other" (<see cref="TenantLabels"/>).</summary>
+    public int MaxTenantLabels { get; init; } = 20;
+
     /// <summary>Name of this worker in STARTED events.</summary>
     public string WorkerName { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 }

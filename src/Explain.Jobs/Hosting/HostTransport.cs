@@ -5,8 +5,10 @@ namespace Explain.Jobs.Hosting;
 /// <summary>The transport a host runs on: RabbitMQ when given a broker address, else in-memory (one process only).</summary>
 public static class HostTransport
 {
-    public static async Task<IMessageTransport> ConnectAsync(Uri? rabbitMq, string clientName, CancellationToken cancellationToken = default) =>
-        rabbitMq is null
-            ? new InMemoryTransport()
-            : await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = rabbitMq, ClientName = clientName }, cancellationToken: cancellationToken);
+    /// <param name="host">The broker address and the queue's bounds (--queue-max-jobs, --queue-max-bytes).</param>
+    public static async Task<IMessageTransport> ConnectAsync(HostArguments host, string clientName, CancellationToken cancellationToken = default) =>
+        host.RabbitMq is null
+            ? new InMemoryTransport(new InMemoryTransportOptions { Capacity = host.QueueMaxJobs, MaxBytes = host.QueueMaxBytes })
+            : await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = host.RabbitMq, ClientName = clientName, Capacity = host.QueueMaxJobs, MaxBytes = host.QueueMaxBytes },
+                cancellationToken: cancellationToken);
 }

@@ -43,7 +43,7 @@ public sealed class ServeHost : IAsyncDisposable
             _ => "explain-serve",
         };
         jobs ??= host.ToJobsOptions();
-        transport ??= await HostTransport.ConnectAsync(host.RabbitMq, name);
+        transport ??= await HostTransport.ConnectAsync(host, name);
         var builder = ExplainHost.CreateBuilder(host, name, jobs.Limits, address);
         logging?.Invoke(builder.Logging);
         var services = builder.Services.AddExplainCore(jobs, transport);
