@@ -16,8 +16,10 @@ namespace Explain.Jobs.Hosting;
 /// field as large as that hard end, and the API's own limit is checked here, answering
 /// RESOURCE_EXHAUSTED on the stream. Sizes count as HTTP/2's SETTINGS_MAX_HEADER_LIST_SIZE does
 /// (RFC 9113 §6.5.2: name + value + 32 octets per field). What a caller sees:
-/// up to the limit, the call runs; up to 2× it, RESOURCE_EXHAUSTED; up to 4× it, Kestrel's 431
-/// (grpc-dotnet clients report UNKNOWN, grpcio INTERNAL or UNKNOWN); beyond, the connection closes.
+/// up to the limit, the call runs; up to 2× it, RESOURCE_EXHAUSTED; Kestrel advertises 2× as
+/// SETTINGS_MAX_HEADER_LIST_SIZE, and the grpc-dotnet client refuses to send more (INTERNAL,
+/// locally; measured in MetadataLimitTests). A client that ignores the setting gets Kestrel's 431
+/// on the stream up to 4× and, beyond, a closed connection (not tested: it needs a raw HTTP/2 client).
 /// </summary>
 public static class MetadataLimit
 {
