@@ -22,6 +22,9 @@ public sealed class JobRejectedException(ErrorKind kind, string reason, string m
     /// <summary>The quota that refused the request ("jobs queue", "tenant budget").</summary>
     public string? QuotaSubject { get; init; }
 
+    /// <summary>Which limit of the quota refused it (QuotaFailure's description); the message when null.</summary>
+    public string? QuotaDescription { get; init; }
+
     /// <summary>How long a caller should wait before trying again, when waiting can help.</summary>
     public TimeSpan? RetryAfter { get; init; }
 

@@ -51,6 +51,9 @@ public sealed record JobsOptions
     /// <summary>The clock retention ages are measured on (tests move it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Tenants that get their own <c>tenant</c> label on job metrics; later ones are "other" (<see cref="TenantLabels"/>).</summary>
+    public int MaxTenantLabels { get; init; } = 20;
+
     /// <summary>Name of this worker in STARTED events.</summary>
     public string WorkerName { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 }

@@ -33,7 +33,7 @@ public static class RpcErrors
         if (e.Resource is var (type, name))
             status.Details.Add(Any.Pack(new ResourceInfo { ResourceType = type, ResourceName = Shorten(name), Description = message }));
         if (e.QuotaSubject is { } subject)
-            status.Details.Add(Any.Pack(new QuotaFailure { Violations = { new QuotaFailure.Types.Violation { Subject = subject, Description = message } } }));
+            status.Details.Add(Any.Pack(new QuotaFailure { Violations = { new QuotaFailure.Types.Violation { Subject = subject, Description = e.QuotaDescription ?? message } } }));
         if (e.RetryAfter is { } retry)
             status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retry) }));
         return status.ToRpcException();

@@ -37,10 +37,11 @@ public static class WatchStreams
         bool buffer = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
         var cancellationToken = context.CancellationToken;
         long written = afterSequence;
-        metrics.WatchStarted();
+        string tenant = ExplainClaims.TenantOf(context.GetHttpContext().User);
+        metrics.WatchStarted(tenant);
         try
         {
-            await foreach (var batch in index.WatchBatchesAsync(jobId, ExplainClaims.TenantOf(context.GetHttpContext().User), afterSequence, cancellationToken))
+            await foreach (var batch in index.WatchBatchesAsync(jobId, tenant, afterSequence, cancellationToken))
             {
                 // One flush for what is ready together (the last heatmap and COMPLETED right behind it), when small.
                 for (int i = 0; i < batch.Count; i++)

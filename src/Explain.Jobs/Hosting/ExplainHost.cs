@@ -46,6 +46,7 @@ public static class ExplainHost
             kestrel.Limits.Http2.InitialConnectionWindowSize = 2 << 20;
         });
         int maxRequest = (limits ?? JobLimits.Default).MaxRequestBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => MetadataLimit.Configure(kestrel.Limits, limits ?? JobLimits.Default));
         builder.Services.AddExplainTelemetry(serviceName);
         builder.Services.AddGrpc(o =>
         {
@@ -59,9 +60,10 @@ public static class ExplainHost
         return builder;
     }
 
-    /// <summary>The middleware every host runs: authentication and authorization, gRPC-Web (browsers cannot speak gRPC over HTTP/2 directly).</summary>
+    /// <summary>The middleware every host runs: the metadata limit, authentication and authorization, gRPC-Web (browsers cannot speak gRPC over HTTP/2 directly).</summary>
     public static WebApplication UseExplainEdge(this WebApplication app)
     {
+        app.UseMetadataLimit(app.Services.GetService<JobLimits>() ?? JobLimits.Default);
         app.UseExplainSecurity();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;

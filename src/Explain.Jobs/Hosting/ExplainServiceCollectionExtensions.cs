@@ -1,3 +1,4 @@
+using Explain.Jobs.Admission;
 using Explain.Jobs.GrpcServices;
 using Explain.Jobs.Health;
 using Explain.Jobs.Ingestion;
@@ -18,7 +19,8 @@ public static class ExplainServiceCollectionExtensions
     {
         services.AddMetrics();
         services.TryAddSingleton(options);
-        services.TryAddSingleton(options.Limits);
+        services.TryAddSingleton(options.Limits.Validated());
+        services.TryAddSingleton<TenantLabels>();
         services.TryAddSingleton(transport);
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<ModelsGrpcService>();
@@ -30,6 +32,8 @@ public static class ExplainServiceCollectionExtensions
     public static IServiceCollection AddExplainIngestion(this IServiceCollection services)
     {
         services.TryAddSingleton<RequestValidator>();
+        services.TryAddSingleton(_ => new ActiveJobs());
+        services.TryAddSingleton(sp => new AdmissionControl(sp.GetRequiredService<JobLimits>(), sp.GetRequiredService<ActiveJobs>()));
         services.TryAddSingleton<IdempotencyCache>();
         services.TryAddSingleton<IngestionMetrics>();
         services.TryAddSingleton<IngestionService>();
@@ -61,7 +65,7 @@ public static class ExplainServiceCollectionExtensions
 
     private static IServiceCollection AddResultsIndex(this IServiceCollection services)
     {
-        services.TryAddSingleton<ResultsMetrics>(sp => new ResultsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<ResultsMetrics>(sp => new ResultsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), tenants: sp.GetRequiredService<TenantLabels>()));
         services.TryAddSingleton<ResultsIndex>();
         services.AddHostedService<ResultsIndexer>();
         return services;

@@ -8,13 +8,17 @@ namespace Explain.Jobs.Hosting;
 /// --concurrency (worker jobs at once), and the edge's security: --bind ADDRESS, --api-keys FILE,
 /// --jwt-issuer / --jwt-audience / --jwt-key FILE / --tenant-claim NAME, --tls-cert / --tls-key
 /// (PEM), --insecure (allow a non-loopback bind without authentication), and results' retention:
-/// --retention-age (30s, 90m, 24h, 7d), --retention-mb, --retention-jobs.
+/// --retention-age (30s, 90m, 24h, 7d), --retention-mb, --retention-jobs; admission and queue
+/// bounds: --max-job-gflop, --tenant-gflop-per-second, --tenant-burst-gflop, --tenant-max-jobs,
+/// --default-deadline SECONDS, --queue-max-jobs, --queue-max-bytes; --metrics-tenants N (tenants
+/// named in metric labels).
 /// </summary>
 public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, string Models, int Concurrency)
 {
     private static readonly string[] Valued =
         ["port", "http-port", "rabbitmq", "models", "concurrency", "bind", "api-keys", "jwt-issuer", "jwt-audience", "jwt-key", "tenant-claim", "tls-cert", "tls-key",
-        "retention-age", "retention-mb", "retention-jobs"];
+        "retention-age", "retention-mb", "retention-jobs",
+         "max-job-gflop", "tenant-gflop-per-second", "tenant-burst-gflop", "tenant-max-jobs", "default-deadline", "queue-max-jobs", "queue-max-bytes", "metrics-tenants"];
 
     private static readonly string[] Flags = ["insecure"];
 
@@ -40,6 +44,17 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
             return defaults with { MaxAge = RetentionAge ?? defaults.MaxAge, MaxBytes = RetentionBytes ?? defaults.MaxBytes };
         }
     }
+
+    /// <summary>The API's limits with the admission options given (costs, tenant rate and concurrency, default deadline).</summary>
+    public JobLimits Limits { get; init; } = JobLimits.Default;
+
+    /// <summary>Jobs the queue holds waiting (both transports).</summary>
+    public int QueueMaxJobs { get; init; } = 10_000;
+
+    /// <summary>Body bytes the queue holds waiting (both transports; RabbitMQ's x-max-length-bytes).</summary>
+    public long QueueMaxBytes { get; init; } = 256L << 20;
+
+    public int MetricsTenants { get; init; } = 20;
 
     /// <param name="defaultBind">Where to listen without --bind: 127.0.0.1 for `explain serve`, all interfaces for the container hosts.</param>
     /// <param name="environment">Defaults for every option: EXPLAIN_&lt;OPTION&gt; (EXPLAIN_RABBITMQ, EXPLAIN_API_KEYS,
@@ -87,6 +102,19 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
             ? int.TryParse(v, out int n) && n is >= 0 and <= 65535 ? n : throw new ArgumentException($"--{name} takes a number, not '{v}'")
             : fallback;
         string? Value(string name) => values.GetValueOrDefault(name);
+        double Positive(string name, double fallback) => values.TryGetValue(name, out var v)
+            ? double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
+                ? x : throw new ArgumentException($"--{name} takes a positive number, not '{v}'")
+            : fallback;
+        var limits = JobLimits.Default with
+        {
+            MaxJobGflop = Positive("max-job-gflop", JobLimits.Default.MaxJobGflop),
+            TenantGflopPerSecond = Positive("tenant-gflop-per-second", JobLimits.Default.TenantGflopPerSecond),
+            TenantBurstGflop = Positive("tenant-burst-gflop", Math.Max(JobLimits.Default.TenantBurstGflop, Positive("max-job-gflop", 0))),
+            MaxConcurrentJobsPerTenant = (int)Math.Min(int.MaxValue, Positive("tenant-max-jobs", JobLimits.Default.MaxConcurrentJobsPerTenant)),
+            DefaultJobDeadline = TimeSpan.FromSeconds(Positive("default-deadline", JobLimits.Default.DefaultJobDeadline.TotalSeconds)),
+        };
+        limits.Validated();
         var security = new EdgeSecurity
         {
             ApiKeysFile = Value("api-keys"), JwtIssuer = Value("jwt-issuer"), JwtAudience = Value("jwt-audience"), JwtKeyFile = Value("jwt-key"),
@@ -103,7 +131,10 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
             values.TryGetValue("models", out var models) ? Path.GetFullPath(models) : Cam.Models.ModelStore.Default().Root,
             Math.Max(1, Int("concurrency", 1)))
         {
-            Bind = bind, Security = security,
+            Bind = bind, Security = security, Limits = limits,
+            QueueMaxJobs = (int)Math.Min(int.MaxValue, Positive("queue-max-jobs", 10_000)),
+            QueueMaxBytes = (long)Math.Min(long.MaxValue, Positive("queue-max-bytes", 256L << 20)),
+            MetricsTenants = (int)Math.Min(int.MaxValue, Positive("metrics-tenants", 20)),
             RetentionAge = values.TryGetValue("retention-age", out var age) ? ParseRetentionAge(age) : null,
             RetentionBytes = values.TryGetValue("retention-mb", out var mb)
                 ? long.TryParse(mb, out long m) && m is >= 1 and <= 1L << 30 ? m << 20 : throw new ArgumentException($"--retention-mb takes a number of MiB, not '{mb}'")
@@ -134,7 +165,7 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
     /// <summary>The options; the execution backend and device come from EXPLAIN_BACKEND / EXPLAIN_DEVICE (the GPU worker image sets cuda).</summary>
     public JobsOptions ToJobsOptions() => new()
     {
-        ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Cam.Backends.BackendOptions.FromEnvironment(),
+        ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Cam.Backends.BackendOptions.FromEnvironment(), Limits = Limits, MaxTenantLabels = MetricsTenants,
         Retention = Retention, MaxRetainedJobs = RetentionJobs ?? 10_000,
     };
 }

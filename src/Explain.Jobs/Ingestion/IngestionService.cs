@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Explain.Internal.V1;
+using Explain.Jobs.Admission;
 using Explain.Jobs.Results;
 using Explain.Messaging;
 using Explain.V1;
@@ -15,9 +16,13 @@ namespace Explain.Jobs.Ingestion;
 /// confirm: QUEUED reaches the stream long before a worker can take the job, run it and publish an
 /// event of its own; should QUEUED need a re-send after a lost connection and land late, results
 /// drops it (a client sees QUEUED first or not at all). If the queue refuses the job, a FAILED
-/// event closes it and the caller gets RESOURCE_EXHAUSTED.
+/// event closes it and the caller gets RESOURCE_EXHAUSTED. Before that, a request is normalized
+/// (a method, class or layer named twice is computed once), its cost estimated and admitted
+/// against the per-request maximum and its tenant's quotas (<see cref="AdmissionControl"/>),
+/// and a job without a deadline gets the default one.
 /// </summary>
-public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, ResultsIndex index, IngestionMetrics metrics, ILogger<IngestionService> logger)
+public sealed class IngestionService(IMessageTransport transport, RequestValidator validator, IdempotencyCache idempotency, ResultsIndex index,
+    AdmissionControl admission, JobLimits limits, IngestionMetrics metrics, ILogger<IngestionService> logger)
 {
     /// <summary>What a refused caller is told to wait when the queue is full: about the time a worker takes to drain a few jobs.</summary>
     internal static readonly TimeSpan QueueFullRetryAfter = TimeSpan.FromSeconds(1);
@@ -29,15 +34,17 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         try
         {
             var clock = Stopwatch.StartNew();
-            validator.Validate(request);
+            request = Merged(request);
+            var entry = validator.Validate(request);
+            double gflop = admission.Estimate(request, entry);
             metrics.Validated(clock.Elapsed.TotalMilliseconds);
             return request.IdempotencyKey.Length == 0
-                ? await PublishAsync(request, tenant, callDeadline, cancellationToken)
-                : await idempotency.GetOrSubmitAsync(request, tenant, claim => PublishAsync(request, tenant, callDeadline, CancellationToken.None, claim));
+                ? await PublishAsync(request, tenant, gflop, callDeadline, cancellationToken)
+                : await idempotency.GetOrSubmitAsync(request, tenant, claim => PublishAsync(request, tenant, gflop, callDeadline, CancellationToken.None, claim));
         }
         catch (JobRejectedException e)
         {
-            metrics.Rejected(e.Reason);
+            metrics.Rejected(e.Reason, tenant);
             IngestionLog.Rejected(logger, e.Reason, e.Message);
             throw;
         }
@@ -56,11 +63,45 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         IngestionLog.CancelRequested(logger, jobId);
     }
 
-    private async Task<JobTicket> PublishAsync(ExplainRequest request, string tenant, DateTimeOffset? callDeadline, CancellationToken cancellationToken, IdempotencyClaim? idempotency = null)
+    /// <summary>The request with each method, class and layer once, in first-named order (the same method twice runs once).</summary>
+    internal static ExplainRequest Merged(ExplainRequest request)
+    {
+        bool duplicates = request.Methods.Distinct().Count() < request.Methods.Count || request.Layers.Distinct().Count() < request.Layers.Count
+            || request.Targets is { } t && t.Classes.Distinct().Count() < t.Classes.Count;
+        if (!duplicates)
+            return request;
+        var merged = request.Clone();
+        merged.Methods.Clear();
+        merged.Methods.AddRange(request.Methods.Distinct());
+        merged.Layers.Clear();
+        merged.Layers.AddRange(request.Layers.Distinct());
+        if (merged.Targets is { } targets)
+        {
+            targets.Classes.Clear();
+            targets.Classes.AddRange(request.Targets.Classes.Distinct());
+        }
+        return merged;
+    }
+
+    private async Task<JobTicket> PublishAsync(ExplainRequest request, string tenant, double gflop, DateTimeOffset? callDeadline, CancellationToken cancellationToken, IdempotencyClaim? idempotency = null)
     {
         string jobId = JobIds.New();
         long now = EventCodec.NowUnixMs();
-        long deadline = Deadline(request.DeadlineUnixMs, callDeadline);
+        long deadline = Deadline(request.DeadlineUnixMs, callDeadline, now + (long)limits.DefaultJobDeadline.TotalMilliseconds);
+        admission.Admit(tenant, jobId, gflop, deadline);
+        try
+        {
+            return await PublishAdmittedAsync(request, tenant, gflop, jobId, now, deadline, cancellationToken, idempotency);
+        }
+        catch
+        {
+            admission.Release(tenant, jobId, gflop);
+            throw;
+        }
+    }
+
+    private async Task<JobTicket> PublishAdmittedAsync(ExplainRequest request, string tenant, double gflop, string jobId, long now, long deadline, CancellationToken cancellationToken, IdempotencyClaim? idempotency)
+    {
         var message = new JobMessage { JobId = jobId, Request = request, SubmittedUnixMs = now, DeadlineUnixMs = deadline, Tenant = tenant };
         var headers = new Dictionary<string, string> { ["model"] = request.Model };
         var envelope = new JobEnvelope(jobId, message.ToByteArray(), headers, deadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(deadline));
@@ -80,14 +121,16 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
             await transport.Events.PublishAsync(EventCodec.Event(failed, EventSequences.Terminal), CancellationToken.None);
             throw JobRejectedException.Exhausted("queue_full", "the job queue is full; retry later: " + e.Message, "explain.jobs queue", QueueFullRetryAfter);
         }
-        metrics.Submitted(request.Model);
+        metrics.Submitted(request.Model, tenant, gflop);
         IngestionLog.Queued(logger, jobId, request.Model, string.Join(",", queued.Queued.Methods));
         return new JobTicket { JobId = jobId, State = JobState.Queued, SubmittedUnixMs = now };
     }
 
-    private static long Deadline(long requested, DateTimeOffset? callDeadline)
+    /// <summary>The earlier of the request's and the call's deadlines; the default one when neither is given.</summary>
+    private static long Deadline(long requested, DateTimeOffset? callDeadline, long defaultDeadline)
     {
         long call = callDeadline is { } d && d < DateTimeOffset.MaxValue.AddDays(-1) ? d.ToUnixTimeMilliseconds() : 0;
-        return requested == 0 ? call : call == 0 ? requested : Math.Min(requested, call);
+        long deadline = requested == 0 ? call : call == 0 ? requested : Math.Min(requested, call);
+        return deadline == 0 ? defaultDeadline : deadline;
     }
 }

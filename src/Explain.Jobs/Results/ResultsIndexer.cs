@@ -1,3 +1,4 @@
+using Explain.Jobs.Admission;
 using Explain.Messaging;
 using Google.Protobuf;
 using Microsoft.Extensions.Hosting;
@@ -8,9 +9,10 @@ namespace Explain.Jobs.Results;
 /// <summary>
 /// Feeds the results index from the events stream: the whole retained log first (rebuilding the
 /// index after a restart), then live events. Resubscribing after a failure replays again; the
-/// index drops what it has already seen (job id + sequence), so that is harmless.
+/// index drops what it has already seen (job id + sequence), so that is harmless. In an ingestion
+/// host it also tells admission which jobs are queued and which ended (<see cref="ActiveJobs"/>).
 /// </summary>
-public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex index, ILogger<ResultsIndexer> logger) : BackgroundService
+public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex index, ILogger<ResultsIndexer> logger, ActiveJobs? activeJobs = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +46,7 @@ public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex ind
         try
         {
             index.Apply(envelope);
+            activeJobs?.Observe(envelope);
         }
         catch (InvalidProtocolBufferException e)
         {

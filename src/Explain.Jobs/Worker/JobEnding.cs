@@ -24,16 +24,16 @@ public sealed class JobEnding(IMessageTransport transport, JobControl control, W
         switch (ending.KindCase)
         {
             case JobEvent.KindOneofCase.Completed:
-                metrics.Completed(job.Request?.Model ?? "");
+                metrics.Completed(job.Request?.Model ?? "", job.Tenant);
                 WorkerLog.Completed(logger, job.JobId, ending.Completed.Heatmaps, endToEnd);
                 break;
             case JobEvent.KindOneofCase.Cancelled:
-                metrics.Cancelled();
+                metrics.Cancelled(job.Tenant);
                 WorkerLog.Cancelled(logger, job.JobId, ending.Cancelled.Reason);
                 break;
             default:
                 string code = ((ErrorKind)ending.Failed.Status.Code).ToString();
-                metrics.Failed(code);
+                metrics.Failed(code, job.Tenant);
                 WorkerLog.Failed(logger, job.JobId, code, ending.Failed.Status.Message);
                 break;
         }

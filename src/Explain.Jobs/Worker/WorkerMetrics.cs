@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Explain.Jobs.Worker;
 
 /// <summary>
-/// Meter "Explain.Worker": jobs completed / failed (by status code) / cancelled, queue wait, compute
+/// Meter "Explain.Worker": jobs completed / failed (by status code) / cancelled, each by tenant, queue wait, compute
 /// time by stage, end-to-end time (submit → terminal event), jobs in flight, model cache hits,
 /// misses and loads (with load time).
 /// </summary>
@@ -23,8 +23,11 @@ public sealed class WorkerMetrics
     private readonly Histogram<double> _modelLoad;
     private readonly Counter<long> _modelLoads;
 
-    public WorkerMetrics(IMeterFactory meterFactory)
+    private readonly TenantLabels _tenants;
+
+    public WorkerMetrics(IMeterFactory meterFactory, TenantLabels tenants)
     {
+        _tenants = tenants;
         var meter = meterFactory.Create(MeterName);
         _completed = meter.CreateCounter<long>("explain.jobs.completed", "{job}", "Jobs that ended COMPLETED.");
         _failed = meter.CreateCounter<long>("explain.jobs.failed", "{job}", "Jobs that ended FAILED, by status code.");
@@ -39,11 +42,13 @@ public sealed class WorkerMetrics
         _modelLoad = meter.CreateHistogram<double>("explain.model_cache.load_duration", "s", "Model loads (parse, explainer build); the count is the number of loads.");
     }
 
-    public void Completed(string model) => _completed.Add(1, new KeyValuePair<string, object?>("model", model));
+    public void Completed(string model, string tenant) => _completed.Add(1, new KeyValuePair<string, object?>("model", model), Tenant(tenant));
 
-    public void Failed(string code) => _failed.Add(1, new KeyValuePair<string, object?>("code", code));
+    public void Failed(string code, string tenant) => _failed.Add(1, new KeyValuePair<string, object?>("code", code), Tenant(tenant));
 
-    public void Cancelled() => _cancelled.Add(1);
+    public void Cancelled(string tenant) => _cancelled.Add(1, Tenant(tenant));
+
+    private KeyValuePair<string, object?> Tenant(string tenant) => new("tenant", _tenants.For(tenant));
 
     public void QueueWait(double milliseconds) => _queueWait.Record(milliseconds / 1000);
 

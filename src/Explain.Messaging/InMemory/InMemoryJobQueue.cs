@@ -13,13 +13,16 @@ public sealed class InMemoryJobQueue : IJobQueue
     private readonly LinkedList<QueuedJob> _ready = new();
     private readonly InMemoryJobQueue? _deadLetterQueue;
     private readonly int _capacity;
+    private readonly long _maxBytes;
     private readonly int _deliveryLimit;
+    private long _readyBytes;
     private TaskCompletionSource _changed = NewSignal();
     private bool _closed;
 
-    internal InMemoryJobQueue(int capacity, int deliveryLimit, InMemoryJobQueue? deadLetterQueue)
+    internal InMemoryJobQueue(int capacity, long maxBytes, int deliveryLimit, InMemoryJobQueue? deadLetterQueue)
     {
         _capacity = capacity;
+        _maxBytes = maxBytes;
         _deliveryLimit = deliveryLimit;
         _deadLetterQueue = deadLetterQueue;
     }
@@ -28,6 +31,12 @@ public sealed class InMemoryJobQueue : IJobQueue
     public int ReadyCount
     {
         get { lock (_gate) return _ready.Count; }
+    }
+
+    /// <summary>Body bytes of the jobs waiting (the byte bound counts these, as RabbitMQ's x-max-length-bytes does).</summary>
+    public long ReadyBytes
+    {
+        get { lock (_gate) return _readyBytes; }
     }
 
     /// <summary>Dead-lettered jobs not yet consumed from the dead-letter queue, oldest first.</summary>
@@ -42,7 +51,9 @@ public sealed class InMemoryJobQueue : IJobQueue
             ObjectDisposedException.ThrowIf(_closed, this);
             if (_ready.Count >= _capacity)
                 throw new QueueFullException($"The job queue is full ({_capacity} jobs waiting); job {job.JobId} was rejected.");
-            _ready.AddLast(new QueuedJob(job with { Headers = TraceContext.Inject(job.Headers) }, 0));
+            if (_readyBytes + job.Body.Length > _maxBytes)
+                throw new QueueFullException($"The job queue is full ({_readyBytes} of {_maxBytes} bytes waiting, the job has {job.Body.Length}); job {job.JobId} was rejected.");
+            AddLocked(new QueuedJob(job with { Headers = TraceContext.Inject(job.Headers) }, 0), last: true);
             PulseLocked();
         }
         return Task.CompletedTask;
@@ -121,7 +132,7 @@ public sealed class InMemoryJobQueue : IJobQueue
     {
         lock (_gate)
         {
-            _ready.AddLast(new QueuedJob(job, 0));
+            AddLocked(new QueuedJob(job, 0), last: true);
             PulseLocked();
         }
     }
@@ -141,6 +152,7 @@ public sealed class InMemoryJobQueue : IJobQueue
         if (_ready.First is not { } first)
             return null;
         _ready.RemoveFirst();
+        _readyBytes -= first.Value.Job.Body.Length;
         var delivery = new InMemoryDelivery(this, held, first.Value);
         held.Add(delivery);
         return delivery;
@@ -152,7 +164,16 @@ public sealed class InMemoryJobQueue : IJobQueue
         if (failed >= _deliveryLimit)
             DeadLetterLocked(queued.Job);
         else
-            _ready.AddFirst(new QueuedJob(queued.Job, failed)); // NOTE: returned jobs skip the capacity check, as on the broker.
+            AddLocked(new QueuedJob(queued.Job, failed), last: false); // NOTE: returned jobs skip the capacity checks, as on the broker.
+    }
+
+    private void AddLocked(QueuedJob queued, bool last)
+    {
+        if (last)
+            _ready.AddLast(queued);
+        else
+            _ready.AddFirst(queued);
+        _readyBytes += queued.Job.Body.Length;
     }
 
     private void PulseLocked()

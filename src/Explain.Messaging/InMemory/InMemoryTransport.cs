@@ -13,7 +13,8 @@ public sealed class InMemoryTransport : IMessageTransport
         options ??= new InMemoryTransportOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DeliveryLimit, 1);
-        Jobs = new InMemoryJobQueue(options.Capacity, options.DeliveryLimit, new InMemoryJobQueue(int.MaxValue, int.MaxValue, deadLetterQueue: null));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBytes, 1);
+        Jobs = new InMemoryJobQueue(options.Capacity, options.MaxBytes, options.DeliveryLimit, new InMemoryJobQueue(int.MaxValue, long.MaxValue, int.MaxValue, deadLetterQueue: null));
         Events = new InMemoryEventStream(options.EventRetention, options.Time);
         Control = new InMemoryEventStream(options.EventRetention, options.Time);
     }

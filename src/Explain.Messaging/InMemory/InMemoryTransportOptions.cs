@@ -6,6 +6,9 @@ public sealed class InMemoryTransportOptions
     /// <summary>Jobs waiting (not yet delivered) before <see cref="IJobQueue.PublishAsync"/> throws <see cref="QueueFullException"/>.</summary>
     public int Capacity { get; init; } = 10_000;
 
+    /// <summary>Body bytes of the jobs waiting; a publish that would go over them throws <see cref="QueueFullException"/> (RabbitMQ's x-max-length-bytes).</summary>
+    public long MaxBytes { get; init; } = 256L << 20;
+
     /// <summary>How many times a job is delivered at most; when that many deliveries failed, it is dead-lettered.</summary>
     public int DeliveryLimit { get; init; } = 5;
 

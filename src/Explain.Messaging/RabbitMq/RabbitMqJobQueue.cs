@@ -34,7 +34,7 @@ public sealed class RabbitMqJobQueue : IJobQueue
         catch (PublishException ex) when (!ex.IsReturn)
         {
             // With x-overflow reject-publish the broker nacks a publish to a full queue.
-            throw new QueueFullException($"The job queue {_options.JobQueue} is full ({_options.Capacity} jobs); job {job.JobId} was rejected.");
+            throw new QueueFullException($"The job queue {_options.JobQueue} is full ({_options.Capacity} jobs or {_options.MaxBytes} bytes); job {job.JobId} was rejected.");
         }
         catch (PublishException ex) when (ex.IsReturn)
         {

@@ -22,6 +22,7 @@ internal static class RabbitMqTopology
             // so the limit is the number of redeliveries: deliveries - 1.
             ["x-delivery-limit"] = options.DeliveryLimit - 1,
             ["x-max-length"] = options.Capacity,
+            ["x-max-length-bytes"] = options.MaxBytes,
             ["x-overflow"] = "reject-publish",
             ["x-dead-letter-exchange"] = options.DeadLetterExchange,
             // at-least-once dead-lettering (RabbitMQ 3.10+) needs reject-publish; a dead job is never lost on the way.

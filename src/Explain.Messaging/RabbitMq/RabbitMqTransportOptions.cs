@@ -23,6 +23,10 @@ public sealed record RabbitMqTransportOptions
     /// <remarks>Approximate: a quorum queue switches to rejecting once it is over the limit, so a publish or a few concurrent ones get past it.</remarks>
     public int Capacity { get; init; } = 10_000;
 
+    /// <summary>Body bytes of the jobs in the queue (x-max-length-bytes) before publishes are nacked, as approximate as <see cref="Capacity"/>.</summary>
+    /// <remarks>RabbitMQ refuses to redeclare a queue with other arguments: a queue declared without this limit (an earlier version) must be deleted first, or the limit set by a policy.</remarks>
+    public long MaxBytes { get; init; } = 256L << 20;
+
     /// <summary>How many times a job is delivered at most; when that many deliveries failed, it is dead-lettered.</summary>
     public int DeliveryLimit { get; init; } = 5;
 

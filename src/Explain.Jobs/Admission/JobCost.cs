@@ -1,0 +1,66 @@
+using Explain.Cam;
+using Explain.Cam.Perturbation;
+using Explain.V1;
+
+namespace Explain.Jobs.Admission;
+
+/// <summary>
+/// The estimated cost of a request in GFLOP: the passes its methods, targets, layers and metrics
+/// make, each weighed by what it runs of the model (<see cref="ModelCost"/>). With F the FLOPs of
+/// one forward pass, K the targets (distinct classes, else top_k, at least 1), for each target
+/// layer l its channels C_l and S_l the FLOPs of the graph after it, and pad(n) = n rounded up to
+/// the probe's batch of 16 (perturbation batches run padded):
+/// <list type="bullet">
+/// <item>the shared forward pass: F; the shared backward pass (any gradient method, Group-CAM,
+/// guided Grad-CAM): K × max_l S_l; guided backpropagation (to the input): K × F;</item>
+/// <item>per layer: Score-CAM pad(C_l) × F; Ablation-CAM (pad(1) + pad(C_l)) × S_l; Integrated
+/// Grad-CAM 16 × F + 16 K × S_l; Group-CAM pad(1) × F + K × pad(min(32, C_l)) × F;</item>
+/// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K.</item>
+/// </list>
+/// Decoding, rendering and encoding are not counted: they are bounded by the image limits and the
+/// number of maps.
+/// </summary>
+public static class JobCost
+{
+    /// <summary>Rows per perturbation batch (<see cref="ModelProbe"/>'s default chunk).</summary>
+    internal const int Batch = 16;
+
+    /// <summary>Points of the deletion and insertion curves (Faithfulness: 16 steps, 17 points).</summary>
+    private const int CurvePoints = 17;
+
+    /// <summary>Estimated GFLOP of <paramref name="request"/> on the model.</summary>
+    /// <param name="layers">The target layers the job will use (the model's default when the request names none).</param>
+    public static double Gflop(ExplainRequest request, IReadOnlyList<string> layers, ModelCost model)
+    {
+        var methods = request.Methods.Count > 0 ? request.Methods.ToList() : ["gradcam"];
+        var targets = request.Targets;
+        int k = targets is { Classes.Count: > 0 } ? targets.Classes.Count : Math.Max(1, targets?.TopK ?? 0);
+        double f = model.ForwardFlops;
+        double deepest = layers.Max(model.SuffixFlops);
+        bool guided = methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);
+        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
+
+        double flops = f + (gradients ? k * deepest : 0) + (guided ? k * f : 0);
+        foreach (var layer in layers)
+        {
+            int c = model.Channels(layer);
+            double suffix = model.SuffixFlops(layer);
+            foreach (var method in methods)
+            {
+                flops += method switch
+                {
+                    "scorecam" => Pad(c) * f,
+                    "ablationcam" => (Pad(1) + Pad(c)) * suffix,
+                    "integrated-gradcam" => IntegratedGradCam.Steps * (f + k * suffix),
+                    "groupcam" => Pad(1) * f + k * Pad(Math.Min(GroupCam.Groups, c)) * f,
+                    _ => 0,
+                };
+            }
+        }
+        if (request.Options?.Metrics == true)
+            flops += Pad(1) * f + methods.Count * k * (Pad(1) + 2 * Pad(CurvePoints)) * f;
+        return flops / 1e9;
+    }
+
+    private static double Pad(int rows) => (rows + Batch - 1) / Batch * Batch;
+}

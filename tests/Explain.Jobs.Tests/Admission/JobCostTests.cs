@@ -1,0 +1,80 @@
+using Explain.Jobs.Admission;
+using Explain.Jobs.Ingestion;
+using Explain.Jobs.Models;
+using Explain.Jobs.Tests.Support;
+using Explain.V1;
+
+namespace Explain.Jobs.Tests.Admission;
+
+/// <summary>The cost formula (Admission/JobCost.cs) on the shared models, and the default limits against it.</summary>
+public sealed class JobCostTests
+{
+    private static readonly ModelCatalog Catalog = new(new JobsOptions { ModelStore = RepoPaths.ModelStore });
+
+    private readonly AdmissionControl _admission = new(JobLimits.Default, new ActiveJobs());
+
+    [Fact]
+    public void Estimate_ScoreCam_OneForwardPerChannelPlusTheSharedOne()
+    {
+        var entry = Catalog.Get(RepoPaths.SmallModel);
+        var model = new ModelCost(entry.Model, entry.Layers);
+        int channels = model.Channels(entry.DefaultLayer!);
+        Assert.Equal(256, channels); // MobileNetV1 0.25: 1024 × 0.25
+
+        double gflop = _admission.Estimate(Requests.Image("both.png", RepoPaths.SmallModel, "scorecam"), entry);
+
+        Assert.Equal((1 + channels) * model.ForwardFlops / 1e9, gflop, 9);
+    }
+
+    [Fact]
+    public void Estimate_MoreClassesAndMetrics_CostMore()
+    {
+        var entry = Catalog.Get(RepoPaths.SmallModel);
+        var one = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam", "groupcam");
+        var four = one.Clone();
+        four.Targets = new Targets { TopK = 4 };
+        var metrics = four.Clone();
+        metrics.Options = new ExplainOptions { Metrics = true };
+
+        double a = _admission.Estimate(one, entry), b = _admission.Estimate(four, entry), c = _admission.Estimate(metrics, entry);
+
+        Assert.True(a < b && b < c, $"{a} < {b} < {c}");
+    }
+
+    [Fact]
+    public void Estimate_DuplicateMethodsMerged_CostOfOne()
+    {
+        var entry = Catalog.Get(RepoPaths.SmallModel);
+        var twice = Requests.Image("both.png", RepoPaths.SmallModel, "scorecam", "scorecam");
+
+        double merged = _admission.Estimate(IngestionService.Merged(twice), entry);
+
+        Assert.Equal(_admission.Estimate(Requests.Image("both.png", RepoPaths.SmallModel, "scorecam"), entry), merged);
+        Assert.Equal(["scorecam"], IngestionService.Merged(twice).Methods);
+    }
+
+    [Fact]
+    public void DefaultLimits_CostBombRefusedReadmeRequestAdmitted()
+    {
+        var entry = Catalog.Get("mobilenet_v2");
+        var bomb = Requests.Image("both.png", "mobilenet_v2", [.. Cam.CamRegistry.Names]);
+        bomb.Targets = new Targets { Classes = { Enumerable.Range(1, 16) } };
+        var readme = Requests.Image("both.png", "mobilenet_v2", "gradcam", "gradcam++", "layercam", "guided-gradcam");
+        readme.Targets = new Targets { Classes = { 243, 281 } };
+        var scoreCam = Requests.Image("both.png", "mobilenet_v2", "scorecam");
+
+        double b = _admission.Estimate(bomb, entry), r = _admission.Estimate(readme, entry), s = _admission.Estimate(scoreCam, entry);
+        bomb.Options = new ExplainOptions { Metrics = true };
+        double bm = _admission.Estimate(bomb, entry);
+        var small = Catalog.Get(RepoPaths.SmallModel);
+        var smallBomb = bomb.Clone();
+        smallBomb.Model = RepoPaths.SmallModel;
+        double sb = _admission.Estimate(smallBomb, small);
+        smallBomb.Options = null;
+        double sb0 = _admission.Estimate(smallBomb, small);
+        string numbers = $"bomb {b}, bomb+metrics {bm}, readme {r}, scorecam {s}, small bomb {sb0}, +metrics {sb}";
+        Assert.True(b > JobLimits.Default.MaxJobGflop, numbers);
+        Assert.True(r < JobLimits.Default.MaxJobGflop / 100, numbers);
+        Assert.True(s < JobLimits.Default.MaxJobGflop, numbers);
+    }
+}
