@@ -7,7 +7,8 @@ namespace Explain.Jobs.Results;
 /// One job's events as clients see them: accepted once per internal sequence number, nothing after
 /// the terminal event, QUEUED only as the first event (it comes later only when ingestion had to
 /// re-send it), renumbered 1, 2, 3, … in order of arrival (the stream's order, the same for every
-/// replica). Watchers wait on <see cref="Changed"/>, replaced at each append.
+/// replica). Watchers wait on <see cref="Changed"/>, replaced at each append. PROGRESS is not
+/// retained: only the latest one is held, until the next retained event supersedes it.
 /// </summary>
 public sealed class JobRecord(string jobId)
 {
@@ -15,6 +16,8 @@ public sealed class JobRecord(string jobId)
     private readonly List<JobEvent> _events = [];
     private readonly HashSet<long> _seen = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private JobEvent? _progress;
+    private long _progressVersion;
 
     public string JobId { get; } = jobId;
 
@@ -43,9 +46,12 @@ public sealed class JobRecord(string jobId)
     /// <summary>Appends the event unless its sequence was seen or the job already ended; true when appended.</summary>
     public bool TryAppend(long internalSequence, JobEvent jobEvent)
     {
+        if (jobEvent.KindCase == JobEvent.KindOneofCase.Progress)
+            return TrySetProgress(jobEvent);
         TaskCompletionSource changed;
         lock (_gate)
         {
+            _progress = null;
             if (IsTerminal || (internalSequence == EventSequences.Queued && _events.Count > 0) || !_seen.Add(internalSequence))
                 return false;
             var copy = jobEvent.Clone();
@@ -53,6 +59,31 @@ public sealed class JobRecord(string jobId)
             _events.Add(copy);
             IsTerminal = JobEvents.IsTerminal(copy);
             State = JobEvents.StateAfter(copy);
+            changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+        return true;
+    }
+
+    /// <summary>The latest PROGRESS if it is newer than <paramref name="afterVersion"/> and no retained event came after it; its version.</summary>
+    public (JobEvent? Progress, long Version) ProgressAfter(long afterVersion)
+    {
+        lock (_gate)
+            return (_progressVersion > afterVersion ? _progress : null, _progressVersion);
+    }
+
+    private bool TrySetProgress(JobEvent jobEvent)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (IsTerminal || _events.Count == 0)
+                return false; // none before QUEUED (it would have no sequence to carry) or after the end
+            var copy = jobEvent.Clone();
+            copy.Sequence = _events.Count; // the last retained event's: resuming after it skips nothing
+            _progress = copy;
+            _progressVersion++;
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -82,14 +82,23 @@ public sealed class ResultsIndex
     public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(string jobId, string tenant, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var record = await WaitForJobAsync(jobId, tenant, cancellationToken);
-        long position = afterSequence;
+        long position = afterSequence, progressVersion = 0;
         while (true)
         {
             var changed = record.Changed;
             var (events, terminal) = record.After(position);
+            // Only the latest PROGRESS, and only when it follows the last retained event read (one
+            // appended since the read comes round on the next pass, the PROGRESS behind it too).
+            long last = events.Count > 0 ? events[^1].Sequence : position;
+            var (progress, version) = record.ProgressAfter(progressVersion);
+            if (progress is not null && !terminal && progress.Sequence == last)
+            {
+                events = [.. events, progress];
+                progressVersion = version;
+            }
             if (events.Count > 0)
             {
-                position = events[^1].Sequence;
+                position = last;
                 yield return events;
             }
             if (terminal && record.After(position).Events.Count == 0)
