@@ -62,11 +62,18 @@ public sealed class ExplainClient : IDisposable
     public async Task<JobTicket> SubmitAsync(ExplainRequest request, CancellationToken cancellationToken = default) =>
         await Explainer.SubmitAsync(WithKey(request), Unary(cancellationToken));
 
-    /// <summary>Submits and streams the job's events up to its terminal one.</summary>
+    /// <summary>
+    /// Submits and streams the job's events up to its terminal one; with <c>Options.Progress</c> set,
+    /// PROGRESS events too (<see cref="JobEvent.Progress"/>: stage, done of total, elapsed, the stage's ETA) while it computes.
+    /// </summary>
     public IAsyncEnumerable<JobEvent> ExplainAsync(ExplainRequest request, DateTime? deadline = null, CancellationToken cancellationToken = default) =>
         ReadAll(Explainer.Explain(WithKey(request), new CallOptions(deadline: deadline, cancellationToken: cancellationToken)), cancellationToken);
 
-    /// <summary>The job's events after <paramref name="afterSequence"/>, then live ones, up to its terminal event.</summary>
+    /// <summary>
+    /// The job's events after <paramref name="afterSequence"/>, then live ones, up to its terminal
+    /// event. PROGRESS events are transient: a live job's latest one arrives, none are replayed, and
+    /// each carries the sequence of the event before it, so resuming after any event's sequence is safe.
+    /// </summary>
     public IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long afterSequence = 0, DateTime? deadline = null, CancellationToken cancellationToken = default) =>
         ReadAll(Results.Watch(new WatchRequest { JobId = jobId, AfterSequence = afterSequence }, new CallOptions(deadline: deadline, cancellationToken: cancellationToken)), cancellationToken);
 

@@ -18,4 +18,5 @@ var app = builder.Build();
 app.UseExplainEdge();
 app.MapExplainResults();
 app.MapStandardEndpoints();
+app.MapExplainWebUi(); // the web UI at / of --http-port
 await app.RunAsync();

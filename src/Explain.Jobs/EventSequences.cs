@@ -17,4 +17,7 @@ public static class EventSequences
     public const long FirstWorkerEvent = 2;
 
     public const long Terminal = 1L << 40;
+
+    /// <summary>Every PROGRESS event: transient, never deduplicated, only the latest one kept (Results/JobRecord).</summary>
+    public const long Progress = -1;
 }

@@ -54,6 +54,7 @@ public sealed class RemoteExplanation
             JobEvent.KindOneofCase.Completed => "completed",
             JobEvent.KindOneofCase.Failed => $"FAILED: {(global::Grpc.Core.StatusCode)e.Failed.Status.Code}: {e.Failed.Status.Message}",
             JobEvent.KindOneofCase.Cancelled => $"cancelled: {e.Cancelled.Reason}",
+            JobEvent.KindOneofCase.Progress => $"{e.Progress.Stage} {e.Progress.Done}/{e.Progress.Total}",
             _ => "?",
         };
         return $"job {jobId[..8]}… {what} [{elapsed.TotalSeconds:F1} s]";

@@ -15,7 +15,7 @@ namespace Explain.Cli.Commands;
 
 /// <summary>
 /// `explain submit`: sends images (files or folders) to a running service (Explainer.Explain),
-/// shows a progress line while each job runs and writes the same files as `explain run` (maps,
+/// shows the job's PROGRESS events as bars (plain lines when not on a terminal) while each job runs and writes the same files as `explain run` (maps,
 /// overlays drawn locally from the maps, result.json, index.html; several images into DIR/&lt;stem&gt;/).
 /// </summary>
 public static class SubmitCommand
@@ -88,25 +88,13 @@ public static class SubmitCommand
             {
                 IdempotencyKey = Guid.NewGuid().ToString("N"), Model = r.Model, Image = ByteString.CopyFrom(bytes),
                 Targets = new Targets { TopK = r.TopK, Counterfactual = r.Counterfactual },
-                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both },
+                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both, Progress = true },
             };
             request.Methods.AddRange(r.Methods);
             request.Layers.AddRange(r.Layers);
             request.Targets.Classes.AddRange(r.Classes);
             var remote = new RemoteExplanation();
-            JobEvent? last = null;
-            await foreach (var e in client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(r.TimeoutSeconds)))
-            {
-                remote.Add(e);
-                last = e;
-                string line = RemoteExplanation.Progress(e.JobId, e, remote, clock.Elapsed);
-                if (console.Interactive)
-                    console.Error.Write("\r" + line.PadRight(100));
-                else
-                    console.Error.WriteLine(line);
-            }
-            if (console.Interactive)
-                console.Error.WriteLine();
+            var last = await ProgressView.RunAsync(console, view => Follow(console, view, client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(r.TimeoutSeconds)), remote, clock));
             if (last?.KindCase != JobEvent.KindOneofCase.Completed)
                 return null;
             using var json = JsonDocument.Parse(card.CardJson);
@@ -123,6 +111,36 @@ public static class SubmitCommand
             console.Error.WriteLine($"explain submit: {e.StatusCode}: {e.Status.Detail} (server {client.Address})");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Reads the job's events into <paramref name="remote"/>: PROGRESS drives the bars (plain lines
+    /// off a terminal, as `explain run` prints them), every other event gets a line; returns the last one.
+    /// </summary>
+    private static async Task<JobEvent?> Follow(CliConsole console, ProgressView view, IAsyncEnumerable<JobEvent> events, RemoteExplanation remote, Stopwatch clock)
+    {
+        JobEvent? last = null;
+        await foreach (var e in events)
+        {
+            remote.Add(e);
+            last = e;
+            if (e.KindCase == JobEvent.KindOneofCase.Progress)
+            {
+                view.Report(new Explain.Cam.ExplainProgress(e.Progress.Stage, e.Progress.Done, e.Progress.Total));
+                continue;
+            }
+            if (e.KindCase == JobEvent.KindOneofCase.Heatmap && view.Live)
+            {
+                view.Report(new Explain.Cam.ExplainProgress("heatmaps", remote.MapsReceived, e.Heatmap.Count));
+                continue;
+            }
+            string line = RemoteExplanation.Progress(e.JobId, e, remote, clock.Elapsed);
+            if (view.Live)
+                view.Line(line);
+            else
+                console.Error.WriteLine(line);
+        }
+        return last;
     }
 
     private static Uri ParseServer(System.CommandLine.Parsing.ArgumentResult r)

@@ -39,6 +39,21 @@ internal sealed class ProgressView : IProgress<ExplainProgress>
             .Start(context => work(new ProgressView(console, context)));
     }
 
+    /// <summary>As <see cref="Run{T}"/> for asynchronous work (`explain submit` reading a job's events).</summary>
+    public static async Task<T> RunAsync<T>(CliConsole console, Func<ProgressView, Task<T>> work)
+    {
+        if (!console.Interactive)
+            return await work(new ProgressView(console, null));
+        return await AnsiConsole.Progress()
+            .AutoClear(false).HideCompleted(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new RateColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(context => work(new ProgressView(console, context)));
+    }
+
+    /// <summary>True when this view draws bars (a terminal), false when it prints plain lines.</summary>
+    public bool Live => _context is not null;
+
     /// <summary>Stage names that follow are about this input (several inputs in one run).</summary>
     public void Input(string name) => _prefix = name + ": ";
 

@@ -54,6 +54,7 @@ public sealed class ServeHost : IAsyncDisposable
         app.UseExplainEdge();
         if (roles.HasFlag(ServeRoles.Ingestion)) app.MapExplainIngestion();
         if (roles.HasFlag(ServeRoles.Results)) app.MapExplainResults();
+        if ((roles & (ServeRoles.Ingestion | ServeRoles.Results)) != 0) app.MapExplainWebUi();
         app.MapStandardEndpoints();
         await app.StartAsync();
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

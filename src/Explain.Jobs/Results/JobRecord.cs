@@ -9,7 +9,8 @@ namespace Explain.Jobs.Results;
 /// re-send it), renumbered 1, 2, 3, … in order of arrival (the stream's order, the same for every
 /// replica). Events whose body is over <see cref="InlineBytes"/> and whose stream offset is known
 /// are kept as that offset only (<see cref="StoredEvent"/>): the payloads stay in the stream.
-/// Watchers wait on <see cref="Changed"/>, replaced at each append.
+/// Watchers wait on <see cref="Changed"/>, replaced at each append. PROGRESS is not retained:
+/// only the latest one is held, until the next retained event supersedes it.
 /// </summary>
 public sealed class JobRecord(string jobId, long createdUnixMs)
 {
@@ -20,6 +21,8 @@ public sealed class JobRecord(string jobId, long createdUnixMs)
     private readonly List<StoredEvent> _events = [];
     private readonly HashSet<long> _seen = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private JobEvent? _progress;
+    private long _progressVersion;
 
     public JobRecord(string jobId)
         : this(jobId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
@@ -70,9 +73,12 @@ public sealed class JobRecord(string jobId, long createdUnixMs)
     /// </summary>
     public bool TryAppend(long internalSequence, JobEvent jobEvent, long offset = -1, int bytes = 0)
     {
+        if (jobEvent.KindCase == JobEvent.KindOneofCase.Progress)
+            return TrySetProgress(jobEvent);
         TaskCompletionSource changed;
         lock (_gate)
         {
+            _progress = null;
             if (IsTerminal || (internalSequence == EventSequences.Queued && _events.Count > 0) || !_seen.Add(internalSequence))
                 return false;
             long sequence = _events.Count + 1;
@@ -87,6 +93,31 @@ public sealed class JobRecord(string jobId, long createdUnixMs)
             _events.Add(new StoredEvent(sequence, kept, offset, bytes));
             IsTerminal = JobEvents.IsTerminal(jobEvent);
             State = JobEvents.StateAfter(jobEvent);
+            changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+        return true;
+    }
+
+    /// <summary>The latest PROGRESS if it is newer than <paramref name="afterVersion"/> and no retained event came after it; its version.</summary>
+    public (JobEvent? Progress, long Version) ProgressAfter(long afterVersion)
+    {
+        lock (_gate)
+            return (_progressVersion > afterVersion ? _progress : null, _progressVersion);
+    }
+
+    private bool TrySetProgress(JobEvent jobEvent)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (IsTerminal || _events.Count == 0)
+                return false; // none before QUEUED (it would have no sequence to carry) or after the end
+            var copy = jobEvent.Clone();
+            copy.Sequence = _events.Count; // the last retained event's: resuming after it skips nothing
+            _progress = copy;
+            _progressVersion++;
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

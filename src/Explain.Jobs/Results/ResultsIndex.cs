@@ -131,19 +131,30 @@ public sealed class ResultsIndex
     public async IAsyncEnumerable<IReadOnlyList<JobEvent>> WatchBatchesAsync(string jobId, string tenant, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var record = await WaitForJobAsync(jobId, tenant, cancellationToken);
-        long position = afterSequence;
+        long position = afterSequence, progressVersion = 0;
         while (true)
         {
             var changed = record.Changed;
             var (stored, terminal) = record.After(position, _options.WatchBufferBytes);
-            if (stored.Count > 0)
+            // Only the latest PROGRESS, and only when it follows the last retained event read (one
+            // appended since the read comes round on the next pass, the PROGRESS behind it too).
+            long last = stored.Count > 0 ? stored[^1].Sequence : position;
+            var (progress, version) = record.ProgressAfter(progressVersion);
+            bool withProgress = progress is not null && !terminal && progress.Sequence == last;
+            if (stored.Count > 0 || withProgress)
             {
-                position = stored[^1].Sequence;
-                yield return await ResolveAsync(record, stored, cancellationToken);
+                position = last;
+                IReadOnlyList<JobEvent> events = stored.Count > 0 ? await ResolveAsync(record, stored, cancellationToken) : [];
+                if (withProgress)
+                {
+                    events = [.. events, progress!];
+                    progressVersion = version;
+                }
+                yield return events;
             }
             if (terminal)
                 yield break;
-            if (stored.Count == 0)
+            if (stored.Count == 0 && !withProgress)
                 await changed.WaitAsync(cancellationToken);
         }
     }

@@ -14,7 +14,8 @@ namespace Explain.Jobs.Worker;
 
 /// <summary>
 /// Runs one job: rents an explainer, makes ONE explanation (one forward pass, every method and
-/// target from it) and publishes STARTED, PREDICTIONS, the HEATMAPs, METRICS and COMPLETED.
+/// target from it) and publishes STARTED, PROGRESS while it computes when asked (<see cref="ProgressPublisher"/>),
+/// PREDICTIONS, the HEATMAPs, METRICS and COMPLETED.
 /// The CPU work (explaining, then rendering and encoding the heatmap events) runs on the compute
 /// threads, never on the thread pool that sends and receives messages; publishes are pipelined:
 /// STARTED is confirmed while the model runs, PREDICTIONS goes out while the heatmaps render,
@@ -48,12 +49,13 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         metrics.QueueWait(queueWait);
         // The model starts first; STARTED is sent while it runs.
         var computeStart = DateTime.UtcNow;
+        var progress = new ProgressPublisher(id, envelope => transport.Events.PublishAsync(envelope, CancellationToken.None), cancellationToken);
         var compute = threads.RunAsync(() =>
         {
             var rented = cache.Rent(job.Request.Model);
             try
             {
-                return (Explainer: rented, Result: Compute(rented, job.Request, cancellationToken));
+                return (Explainer: rented, Result: Compute(rented, job.Request, job.Request.Options?.Progress == true ? progress : null, cancellationToken));
             }
             catch (OperationCanceledException)
             {
@@ -62,8 +64,10 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             }
         });
         inFlight.Add(compute); // however the job ends, it ends after its computation stopped
+        inFlight.Add(compute.ContinueWith(_ => progress.Confirmed(), TaskScheduler.Default).Unwrap());
         var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
         inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
+        progress.Open(); // PROGRESS goes out behind STARTED
         _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
         // No WaitAsync: a cancel or the deadline stops the computation itself within one operator,
         // and the job ends only then, so its compute thread is free for the next job (issue 12, part 4).
@@ -107,7 +111,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         return transport.Events.PublishAsync(envelope, CancellationToken.None);
     }
 
-    private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request, CancellationToken cancellationToken)
+    private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
@@ -122,6 +126,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Layers = request.Layers.ToList(),
             Targets = new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual),
             Metrics = request.Options?.Metrics ?? false,
+            Progress = progress,
         };
         var explanation = explainer.Explain(input.Tensor, camOptions, cancellationToken);
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
