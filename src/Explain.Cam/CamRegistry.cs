@@ -40,6 +40,17 @@ public static class CamRegistry
     {
         [GuidedBackprop] = () => new GuidedBackprop(),
         [GuidedGradCam] = () => new GuidedGradCam(),
+        ["saliency"] = () => new Saliency(),
+        ["inputxgradient"] = () => new InputXGradient(),
+        ["integrated-gradients"] = () => new IntegratedGradients(),
+        ["smoothgrad"] = () => new SmoothGrad(SmoothGradVariant.Mean),
+        ["smoothgrad-squared"] = () => new SmoothGrad(SmoothGradVariant.Squared),
+        ["vargrad"] = () => new SmoothGrad(SmoothGradVariant.Variance),
+        ["fullgrad"] = () => new FullGrad(),
+        ["shapleycam"] = () => new ShapleyCam(),
+        ["cam"] = () => new ClassActivationMap(),
+        ["randomcam"] = () => new RandomCam(),
+        ["sobel"] = () => new Sobel(),
     };
 
     public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat(Attributions.Keys);

@@ -29,6 +29,9 @@ public sealed record ExplainOptions
     /// <summary>Seed of the noise- and mask-based methods: the same seed gives identical maps.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>Parameters of the gradient and input-attribution methods (Integrated Gradients, SmoothGrad, ShapleyCAM).</summary>
+    public Attribution.AttributionParameters Attribution { get; init; } = Explain.Cam.Attribution.AttributionParameters.Default;
+
     /// <summary>Whose conventions to follow where a reference library departs from the papers.</summary>
     public CompatMode Compat { get; init; } = CompatMode.Papers;
 

@@ -77,6 +77,7 @@ public sealed partial class Explainer : IDisposable
                 throw new ArgumentException($"unknown method '{LogText.Of(m)}' (known: {string.Join(", ", CamRegistry.Names)})");
         if (options.Methods.Count == 0)
             throw new ArgumentException("no method requested");
+        options.Attribution.Validate();
         if (input.Rank != 4 || input.Shape[0] != 1)
             throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(input.Shape)}");
         var explanation = options.AugSmooth ? AugmentationSmoothing.Explain(this, input, options) : ExplainOnce(input, options);
@@ -154,7 +155,8 @@ public sealed partial class Explainer : IDisposable
             var (target, raw) = (passes.Targets[t], raws[t]);
             yield return method.Rendering == MapRendering.Picture
                 ? new CamMap(method.WireName, target.Name, target.ClassIndex, layer, raw.Values, raw.Shape, Attribution.InputMaps.Deprocess(raw.Values), raw.Shape)
-                : new CamMap(method.WireName, target.Name, target.ClassIndex, layer, raw.Values, raw.Shape, CamScaling.Normalize(raw.Values, raw.Shape[0], raw.Shape[1], height, width), [height, width]);
+                : new CamMap(method.WireName, target.Name, target.ClassIndex, layer, raw.Values, raw.Shape,
+                    CamScaling.Aggregate((raw.PerLayer ?? [raw]).Select(r => (r.Values, r.Shape[0], r.Shape[1])).ToList(), height, width), [height, width]);
         }
     }
 

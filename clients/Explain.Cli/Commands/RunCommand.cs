@@ -34,6 +34,9 @@ public static class RunCommand
         var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
         var augSmooth = CliOptions.Flag("--aug-smooth", "average maps over flips and brightness changes (6 runs)");
         var scoreCamChannels = CliOptions.Positive("--scorecam-channels", "Faster Score-CAM: score only the N channels of largest variance (0 = all)", 0, allowZero: true);
+        var igSteps = CliOptions.Positive("--ig-steps", "integrated-gradients: Gauss-Legendre nodes on the path, 1-256", 50);
+        var smoothGradSamples = CliOptions.Positive("--smoothgrad-samples", "smoothgrad, smoothgrad-squared, vargrad: noisy samples, 1-256", 25);
+        var seed = CliOptions.Positive("--seed", "seed of the noise-based methods (same seed: identical maps)", 0, allowZero: true);
         var colormap = CliOptions.Colormap();
         var threads = CliOptions.Threads();
         var outDir = CliOptions.Out("output folder: <method>-c<class>.{npy,raw.npy,png}, result.json, index.html");
@@ -46,7 +49,7 @@ public static class RunCommand
               explain run --model mobilenet_v2 --input-npy x.npy --method layercam --out out/tensor
             """)
         {
-            model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, colormap, threads, outDir,
+            model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, outDir,
         };
         command.Validators.Add(r =>
         {
@@ -66,6 +69,8 @@ public static class RunCommand
             {
                 Methods = p.GetValue(methods)!, Layers = p.GetValue(layers) ?? [], Targets = new TargetSelection(classList, p.GetValue(topK), p.GetValue(counterfactual)),
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
+                Seed = (ulong)p.GetValue(seed),
+                Attribution = Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) },
             };
             string output = p.GetValue(outDir)!;
             var palette = Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!);

@@ -127,6 +127,8 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Targets = new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual),
             Metrics = request.Options?.Metrics ?? false,
             Progress = progress,
+            Seed = request.Options?.Seed ?? 0,
+            Attribution = AttributionParametersMapper.From(request.Options?.Parameters),
         };
         var explanation = explainer.Explain(input.Tensor, camOptions, cancellationToken);
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };

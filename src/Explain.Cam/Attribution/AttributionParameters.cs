@@ -1,0 +1,43 @@
+namespace Explain.Cam.Attribution;
+
+/// <summary>
+/// Parameters of the gradient and input-attribution methods (proto MethodParameters fields 1–19).
+/// Every limit is checked by <see cref="Validate"/> before any pass runs; docs/methods.md lists them.
+/// </summary>
+public sealed record AttributionParameters
+{
+    public const int MaxSteps = 256;
+    public const int MaxSamples = 256;
+
+    /// <summary>Integrated Gradients: Gauss–Legendre nodes on the path (Captum's default rule and count, 50), 1–256.</summary>
+    public int IntegratedGradientsSteps { get; init; } = 50;
+
+    /// <summary>Integrated Gradients: the baseline x′ the path starts from.</summary>
+    public IntegratedGradientsBaseline IntegratedGradientsBaseline { get; init; } = IntegratedGradientsBaseline.Zero;
+
+    /// <summary>SmoothGrad and its variants: noisy samples, 1–256 (default 25).</summary>
+    public int SmoothGradSamples { get; init; } = 25;
+
+    /// <summary>SmoothGrad: noise σ as a fraction of the input's range max(x) − min(x), in (0, 1] (Smilkov et al. §3: 10–20 % works; default 0.15).</summary>
+    public float SmoothGradNoise { get; init; } = 0.15f;
+
+    /// <summary>ShapleyCAM: the score explained (the paper's ReST by default).</summary>
+    public ShapleyScore ShapleyScore { get; init; } = ShapleyScore.Rest;
+
+    public static AttributionParameters Default { get; } = new();
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter outside its documented range.</summary>
+    public void Validate()
+    {
+        if (IntegratedGradientsSteps is < 1 or > MaxSteps)
+            throw new ArgumentException($"integrated_gradients_steps {IntegratedGradientsSteps} is outside 1..{MaxSteps}");
+        if (SmoothGradSamples is < 1 or > MaxSamples)
+            throw new ArgumentException($"smoothgrad_samples {SmoothGradSamples} is outside 1..{MaxSamples}");
+        if (!(SmoothGradNoise > 0f && SmoothGradNoise <= 1f))
+            throw new ArgumentException($"smoothgrad_noise {SmoothGradNoise} is outside (0, 1] (a fraction of the input's range)");
+        if (!Enum.IsDefined(IntegratedGradientsBaseline))
+            throw new ArgumentException($"integrated_gradients_baseline {IntegratedGradientsBaseline} is not one of zero, blur, uniform");
+        if (!Enum.IsDefined(ShapleyScore))
+            throw new ArgumentException($"shapley_score {ShapleyScore} is not one of rest, logit");
+    }
+}
