@@ -73,8 +73,20 @@ public sealed partial class Explainer : IDisposable
             throw new ArgumentException("no method requested");
         if (input.Rank != 4 || input.Shape[0] != 1)
             throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(input.Shape)}");
-        var explanation = options.AugSmooth ? AugmentationSmoothing.Explain(this, input, options) : ExplainOnce(input, options);
-        return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation) } : explanation;
+        options.Evaluation.Validate();
+        var explanation = ExplainSmoothed(input, options);
+        return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options)) } : explanation;
+    }
+
+    private Explanation ExplainSmoothed(Tensor input, ExplainOptions options) =>
+        options.AugSmooth ? AugmentationSmoothing.Explain(this, input, options) : ExplainOnce(input, options);
+
+    /// <summary>The same method and target on another input (ARCC's coherency).</summary>
+    private float[] Reexplain(Tensor input, CamMap map, ExplainOptions options)
+    {
+        var targets = new TargetSelection([map.Class!.Value], 0, map.Target.EndsWith("-counterfactual", StringComparison.Ordinal));
+        var again = ExplainSmoothed(input, options with { Methods = [map.Method], Targets = targets, Metrics = false, Progress = null });
+        return again.Maps.First(m => m.Method == map.Method && m.Class == map.Class && m.MapShape.Length == 2).Map;
     }
 
     internal Explanation ExplainOnce(Tensor input, ExplainOptions options)
@@ -122,7 +134,7 @@ public sealed partial class Explainer : IDisposable
                 perLayer = views.Select((v, l) =>
                 {
                     layerIndex = l;
-                    return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = options.ScoreCamChannels }, options.EigenSmooth);
+                    return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = options.ScoreCamChannels, Compat = options.Compat }, options.EigenSmooth);
                 }).ToList();
             }
             finally
@@ -140,7 +152,8 @@ public sealed partial class Explainer : IDisposable
                 ? targets.Select((target, t) => Assemble("gradcam", target, layers, views.Select(v => (new GradCam().RawMap(v.PerTarget[t]), v.Layer.Height, v.Layer.Width)).ToList(), height, width).Map).ToList()
                 : null;
             string inputName = Backend.InputNames[0];
-            var guidedGrad = forward.Gradients(ScoresOutput, seeds, GradientMode.Guided, [inputName])[inputName];
+            var guidedMode = options.Compat == CompatMode.PytorchGradCam ? GradientMode.GuidedReluOnly : GradientMode.Guided;
+            var guidedGrad = forward.Gradients(ScoresOutput, seeds, guidedMode, [inputName])[inputName];
             maps.AddRange(GuidedMaps.Build(options.Methods, targets, guidedGrad, gradCams, layers[0]));
             timings["guided"] = Lap(clock);
             progress?.Report(new ExplainProgress("guided", 1, 1));

@@ -22,4 +22,18 @@ public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnl
 /// (Chattopadhyay et al., §5.1; explanation image = map ∘ image, confidences are softmax
 /// probabilities); deletion and insertion AUC as in RISE (Petsiuk et al., 2018).
 /// </summary>
-public sealed record FaithfulnessScores(string Method, string Target, float AverageDropPercent, float IncreaseInConfidencePercent, float DeletionAuc, float InsertionAuc);
+public sealed record FaithfulnessScores(string Method, string Target, float AverageDropPercent, float IncreaseInConfidencePercent, float DeletionAuc, float InsertionAuc)
+{
+    /// <summary>pytorch-grad-cam's convention: logit on map ∘ input minus logit on the input (absolute, not relative).</summary>
+    public float? ConfidenceChange { get; init; }
+
+    /// <summary>pytorch-grad-cam DropInConfidence: max(0, −change).</summary>
+    public float? DropInConfidence { get; init; }
+
+    /// <summary>pytorch-grad-cam IncreaseInConfidence: 1 if the logit rose, else 0.</summary>
+    public float? IncreaseInConfidence { get; init; }
+
+    public Evaluation.RoadScores? Road { get; init; }
+
+    public Evaluation.ArccScores? Arcc { get; init; }
+}
