@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Explain.Cam.Backends;
+using Explain.Cam.Evaluation;
 using Explain.Cam.Methods;
 using Explain.Cam.Models;
 using Explain.Cam.Perturbation;
@@ -74,12 +75,20 @@ public sealed partial class Explainer : IDisposable
         if (input.Rank != 4 || input.Shape[0] != 1)
             throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(input.Shape)}");
         options.Evaluation.Validate();
-        var explanation = ExplainSmoothed(input, options);
+        var explanation = Localize(ExplainSmoothed(input, options), options.Evaluation);
         return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options)) } : explanation;
     }
 
     private Explanation ExplainSmoothed(Tensor input, ExplainOptions options) =>
         options.AugSmooth ? AugmentationSmoothing.Explain(this, input, options) : ExplainOnce(input, options);
+
+    private static Explanation Localize(Explanation explanation, EvaluationOptions evaluation) => explanation with
+    {
+        Maps = explanation.Maps.Select(m => m.MapShape.Length != 2 ? m : m with
+        {
+            Localization = Localizer.Locate(m.Map, m.MapShape[0], m.MapShape[1], evaluation.LocalizationThreshold, evaluation.GroundTruth, evaluation.PointingTolerance),
+        }).ToList(),
+    };
 
     /// <summary>The same method and target on another input (ARCC's coherency).</summary>
     private float[] Reexplain(Tensor input, CamMap map, ExplainOptions options)
@@ -158,7 +167,10 @@ public sealed partial class Explainer : IDisposable
             timings["guided"] = Lap(clock);
             progress?.Report(new ExplainProgress("guided", 1, 1));
         }
-        return new Explanation(Predictions(scores, options.TopPredictions), maps, layers, timings);
+        // Grad-CAM paper §7: text from the first layer's channel weights, whenever gradients were made.
+        var texts = gradients is null ? null : targets.Select((target, t) => ChannelText.Describe(target.Name, target.ClassIndex,
+            target.ClassIndex is int c ? Card.Label(c) : target.Name, layers[0], views[0].PerTarget[t], options.Evaluation.TextChannels, Card.ChannelLabelsFor(layers[0]))).ToList();
+        return new Explanation(Predictions(scores, options.TopPredictions), maps, layers, timings) { Texts = texts };
     }
 
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>

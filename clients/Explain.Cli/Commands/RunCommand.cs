@@ -30,7 +30,7 @@ public static class RunCommand
         var classes = CliOptions.Classes().CheckedAgainst(model);
         var topK = CliOptions.TopK();
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class (negated gradients, Grad-CAM paper §5)");
-        var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop, Increase in Confidence, deletion/insertion AUC)");
+        var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop / Increase in Confidence in both conventions, deletion/insertion AUC, ROAD, ARCC)");
         var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
         var augSmooth = CliOptions.Flag("--aug-smooth", "average maps over flips and brightness changes (6 runs)");
         var scoreCamChannels = CliOptions.Positive("--scorecam-channels", "Faster Score-CAM: score only the N channels of largest variance (0 = all)", 0, allowZero: true);
@@ -48,6 +48,8 @@ public static class RunCommand
         {
             model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, colormap, threads, outDir,
         };
+        var evaluation = new EvaluationCliOptions();
+        evaluation.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetResult(images) is null && r.GetResult(tensors) is null)
@@ -66,6 +68,7 @@ public static class RunCommand
             {
                 Methods = p.GetValue(methods)!, Layers = p.GetValue(layers) ?? [], Targets = new TargetSelection(classList, p.GetValue(topK), p.GetValue(counterfactual)),
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
+                Compat = evaluation.Compat(p), Evaluation = evaluation.Evaluation(p),
             };
             string output = p.GetValue(outDir)!;
             var palette = Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!);

@@ -28,6 +28,9 @@ public sealed record EvaluationOptions
     /// <summary>A ground-truth box in input pixels: each map then says whether its maximum falls inside (pointing game).</summary>
     public PixelBox? GroundTruth { get; init; }
 
+    /// <summary>Pointing game tolerance in input pixels (Zhang et al., 2016: 15).</summary>
+    public int PointingTolerance { get; init; } = 15;
+
     /// <summary>How many channels a textual explanation names (Grad-CAM paper §7 names the top 5).</summary>
     public int TextChannels { get; init; } = 3;
 
@@ -45,6 +48,8 @@ public sealed record EvaluationOptions
             throw new ArgumentException("road_noise: must be between 0 and 1 (input units)");
         if (!(LocalizationThreshold > 0 && LocalizationThreshold < 1))
             throw new ArgumentException("localization_threshold: must lie strictly between 0 and 1");
+        if (PointingTolerance is < 0 or > 1000)
+            throw new ArgumentException("pointing_tolerance: must be 0 to 1000 pixels");
         if (TextChannels is < 1 or > 20)
             throw new ArgumentException("text_channels: must be 1 to 20");
         if (GroundTruth is { } box && (box.Width <= 0 || box.Height <= 0 || box.X < 0 || box.Y < 0))

@@ -93,7 +93,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
         JobTracing.Stages(computeStart, timings.OrderBy(t => t.Key == "decode_preprocess" ? 0 : t.Key == "render" ? 2 : 1));
-        var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count);
+        var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count, explanation.Texts);
         inFlight.Add(Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken));
         await Task.WhenAll(inFlight);
         return completed;
@@ -121,6 +121,9 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Layers = request.Layers.ToList(),
             Targets = new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual),
             Metrics = request.Options?.Metrics ?? false,
+            Compat = EvaluationParameters.Compat(request.Options),
+            Evaluation = EvaluationParameters.From(request.Options?.Parameters),
+            Seed = request.Options?.Seed ?? 0,
         };
         var explanation = explainer.Explain(input.Tensor, camOptions, cancellationToken);
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
