@@ -11,4 +11,10 @@ public enum GradientMode
     /// pass only positive gradients through positive inputs, as the managed engine's guided mode.
     /// </summary>
     Guided,
+
+    /// <summary>
+    /// pytorch-grad-cam's GuidedBackpropReLUModel: only Relu follows the guided rule; Clip (ReLU6
+    /// exports as Clip(0, 6)) keeps its exact gradient, as the library replaces only torch.nn.ReLU modules.
+    /// </summary>
+    GuidedReluOnly,
 }

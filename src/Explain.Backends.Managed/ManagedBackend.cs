@@ -111,7 +111,7 @@ public sealed class ManagedBackend : IModelBackend
         {
             if (_state.Generation != _generation)
                 _state.Run(_input, _backend.Cancellation);
-            var backwardMode = mode == GradientMode.Guided ? BackwardMode.Guided : BackwardMode.Standard;
+            var backwardMode = mode switch { GradientMode.Guided => BackwardMode.Guided, GradientMode.GuidedReluOnly => BackwardMode.GuidedReluOnly, _ => BackwardMode.Standard };
             return _state.Session.Backward(new Dictionary<string, Tensor> { [output] = seeds }, backwardMode, at.ToList(), _backend.Cancellation);
         }
     }

@@ -23,7 +23,7 @@ internal sealed class OrtGradients(OrtBackend backend)
             throw new ArgumentException($"seeds of shape {TensorShape.Format(seeds.Shape)} do not stack K seeds per input row of a batch of {batch}");
         int k = seeds.Shape[0] / batch;
         var inputs = at.Where(backend.InputNames.Contains).ToList();
-        var request = new GradientRequest(at.Except(inputs).ToList(), output, mode == CamGradientMode.Guided ? GradientMode.Guided : GradientMode.Standard, inputs.Count > 0);
+        var request = new GradientRequest(at.Except(inputs).ToList(), output, mode switch { CamGradientMode.Guided => GradientMode.Guided, CamGradientMode.GuidedReluOnly => GradientMode.GuidedReluOnly, _ => GradientMode.Standard }, inputs.Count > 0);
         string key = $"gradients:{mode}\n{string.Join('\n', at)}";
         if (!_compiled.TryGetValue(key, out var graph))
         {

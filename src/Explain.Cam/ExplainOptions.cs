@@ -35,6 +35,9 @@ public sealed record ExplainOptions
     /// <summary>Whose conventions to follow where a reference library departs from the papers.</summary>
     public CompatMode Compat { get; init; } = CompatMode.Papers;
 
+    /// <summary>Parameters of the metrics, localization and textual explanations.</summary>
+    public Evaluation.EvaluationOptions Evaluation { get; init; } = new();
+
     /// <summary>Told between stages and between perturbation batches (synchronously, on the explaining thread); null = silent.</summary>
     public IProgress<ExplainProgress>? Progress { get; init; }
 }

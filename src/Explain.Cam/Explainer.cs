@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Explain.Cam.Backends;
+using Explain.Cam.Evaluation;
 using Explain.Cam.Methods;
 using Explain.Cam.Models;
 using Explain.Cam.Perturbation;
@@ -80,8 +81,28 @@ public sealed partial class Explainer : IDisposable
         options.Attribution.Validate();
         if (input.Rank != 4 || input.Shape[0] != 1)
             throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(input.Shape)}");
-        var explanation = options.AugSmooth ? AugmentationSmoothing.Explain(this, input, options) : ExplainOnce(input, options);
-        return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation) } : explanation;
+        options.Evaluation.Validate();
+        var explanation = Localize(ExplainSmoothed(input, options), options.Evaluation);
+        return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options)) } : explanation;
+    }
+
+    private Explanation ExplainSmoothed(Tensor input, ExplainOptions options) =>
+        options.AugSmooth ? AugmentationSmoothing.Explain(this, input, options) : ExplainOnce(input, options);
+
+    private static Explanation Localize(Explanation explanation, EvaluationOptions evaluation) => explanation with
+    {
+        Maps = explanation.Maps.Select(m => m.MapShape.Length != 2 ? m : m with
+        {
+            Localization = Localizer.Locate(m.Map, m.MapShape[0], m.MapShape[1], evaluation.LocalizationThreshold, evaluation.GroundTruth, evaluation.PointingTolerance),
+        }).ToList(),
+    };
+
+    /// <summary>The same method and target on another input (ARCC's coherency).</summary>
+    private float[] Reexplain(Tensor input, CamMap map, ExplainOptions options)
+    {
+        var targets = new TargetSelection([map.Class!.Value], 0, map.Target.EndsWith("-counterfactual", StringComparison.Ordinal));
+        var again = ExplainSmoothed(input, options with { Methods = [map.Method], Targets = targets, Metrics = false, Progress = null });
+        return again.Maps.First(m => m.Method == map.Method && m.Class == map.Class && m.MapShape.Length == 2).Map;
     }
 
     internal Explanation ExplainOnce(Tensor input, ExplainOptions options)
@@ -109,7 +130,17 @@ public sealed partial class Explainer : IDisposable
                 maps.AddRange(AttributionMaps(CamRegistry.CreateAttribution(name), passes));
             StageDone(name);
         }
-        return new Explanation(Predictions(passes.Scores, options.TopPredictions), maps, layers, timings);
+        return new Explanation(Predictions(passes.Scores, options.TopPredictions), maps, layers, timings) { Texts = Texts(passes, options) };
+    }
+
+    /// <summary>Grad-CAM paper §7: text from the first layer's channel weights, whenever the layer gradients were made.</summary>
+    private List<TextExplanation>? Texts(SharedPasses passes, ExplainOptions options)
+    {
+        if (!passes.Needs.HasFlag(MethodNeeds.Gradients) || passes.LayerViews.Count == 0)
+            return null;
+        string layer = passes.Layers[0];
+        return passes.Targets.Select((target, t) => ChannelText.Describe(target.Name, target.ClassIndex, target.ClassIndex is int c ? Card.Label(c) : target.Name,
+            layer, passes.LayerViews[0].PerTarget[t], options.Evaluation.TextChannels, Card.ChannelLabelsFor(layer))).ToList();
     }
 
     private static IEnumerable<CamMap> CamMaps(CamMethod method, SharedPasses passes)
@@ -134,7 +165,7 @@ public sealed partial class Explainer : IDisposable
             perLayer = views.Select((v, l) =>
             {
                 layerIndex = l;
-                return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = passes.Options.ScoreCamChannels }, passes.Options.EigenSmooth);
+                return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = passes.Options.ScoreCamChannels, Compat = passes.Options.Compat }, passes.Options.EigenSmooth);
             }).ToList();
         }
         finally

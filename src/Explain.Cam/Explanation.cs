@@ -8,13 +8,20 @@ public sealed record Prediction(int Class, string Label, float Score, float Prob
 /// (H×W in [0,1]; 3×H×W for guided maps); <see cref="Raw"/> the map at the target layer's resolution
 /// before ReLU and normalization (the first layer's, when several were aggregated).
 /// </summary>
-public sealed record CamMap(string Method, string Target, int? Class, string Layer, float[] Raw, int[] RawShape, float[] Map, int[] MapShape);
+public sealed record CamMap(string Method, string Target, int? Class, string Layer, float[] Raw, int[] RawShape, float[] Map, int[] MapShape)
+{
+    /// <summary>Weakly-supervised localization of an H×W map (null for guided maps).</summary>
+    public Evaluation.MapLocalization? Localization { get; init; }
+}
 
 /// <summary>Everything one explanation produced, with wall-clock timings per stage in milliseconds.</summary>
 public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnlyList<CamMap> Maps, IReadOnlyList<string> Layers, IReadOnlyDictionary<string, double> TimingsMs)
 {
     /// <summary>Faithfulness scores per map, when asked for.</summary>
     public IReadOnlyList<FaithfulnessScores>? Metrics { get; init; }
+
+    /// <summary>Textual explanations per target (Grad-CAM paper §7), when a gradient pass was made.</summary>
+    public IReadOnlyList<Evaluation.TextExplanation>? Texts { get; init; }
 }
 
 /// <summary>
@@ -22,4 +29,18 @@ public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnl
 /// (Chattopadhyay et al., §5.1; explanation image = map ∘ image, confidences are softmax
 /// probabilities); deletion and insertion AUC as in RISE (Petsiuk et al., 2018).
 /// </summary>
-public sealed record FaithfulnessScores(string Method, string Target, float AverageDropPercent, float IncreaseInConfidencePercent, float DeletionAuc, float InsertionAuc);
+public sealed record FaithfulnessScores(string Method, string Target, float AverageDropPercent, float IncreaseInConfidencePercent, float DeletionAuc, float InsertionAuc)
+{
+    /// <summary>pytorch-grad-cam's convention: logit on map ∘ input minus logit on the input (absolute, not relative).</summary>
+    public float? ConfidenceChange { get; init; }
+
+    /// <summary>pytorch-grad-cam DropInConfidence: max(0, −change).</summary>
+    public float? DropInConfidence { get; init; }
+
+    /// <summary>pytorch-grad-cam IncreaseInConfidence: 1 if the logit rose, else 0.</summary>
+    public float? IncreaseInConfidence { get; init; }
+
+    public Evaluation.RoadScores? Road { get; init; }
+
+    public Evaluation.ArccScores? Arcc { get; init; }
+}

@@ -1,4 +1,5 @@
 using Explain.Cam;
+using Explain.Cam.Evaluation;
 using Explain.V1;
 using CamPrediction = Explain.Cam.Prediction;
 
@@ -12,6 +13,7 @@ public sealed class RemoteExplanation
     private IReadOnlyList<string> _layers = [];
     private IReadOnlyList<FaithfulnessScores>? _metrics;
     private Dictionary<string, double> _timings = [];
+    private IReadOnlyList<Cam.Evaluation.TextExplanation>? _texts;
 
     public int HeatmapCount { get; private set; }
 
@@ -26,20 +28,33 @@ public sealed class RemoteExplanation
             case JobEvent.KindOneofCase.Heatmap:
                 var h = e.Heatmap;
                 HeatmapCount = h.Count;
-                _maps.Add(new CamMap(h.Method, h.Target, h.ClassIndex >= 0 ? h.ClassIndex : null, h.Layer, h.Raw.ToArray(), h.RawShape.ToArray(), h.Map.ToArray(), h.Shape.ToArray()));
+                _maps.Add(new CamMap(h.Method, h.Target, h.ClassIndex >= 0 ? h.ClassIndex : null, h.Layer, h.Raw.ToArray(), h.RawShape.ToArray(), h.Map.ToArray(), h.Shape.ToArray())
+                {
+                    Localization = h.Shape.Count != 2 ? null : new MapLocalization(h.Box is { } b ? new PixelBox(b.X, b.Y, b.Width, b.Height) : null, h.BoxThreshold, h.PeakX, h.PeakY)
+                    {
+                        PointingHit = h.Pointing?.Hit, PointingTolerance = h.Pointing?.Tolerance ?? 0, IoU = h.Pointing?.Iou,
+                    },
+                });
                 break;
             case JobEvent.KindOneofCase.Metrics:
-                _metrics = e.Metrics.Scores.Select(s => new FaithfulnessScores(s.Method, s.Target, s.AverageDropPercent, s.IncreaseInConfidencePercent, s.DeletionAuc, s.InsertionAuc)).ToList();
+                _metrics = e.Metrics.Scores.Select(s => new FaithfulnessScores(s.Method, s.Target, s.AverageDropPercent, s.IncreaseInConfidencePercent, s.DeletionAuc, s.InsertionAuc)
+                {
+                    ConfidenceChange = s.ConfidenceChange, DropInConfidence = s.DropInConfidence, IncreaseInConfidence = s.IncreaseInConfidence,
+                    Road = s.Road is { } r ? new RoadScores(r.Percentiles.ToList(), r.MorfPerPercentile.ToList(), r.LerfPerPercentile.ToList(), r.Morf, r.Lerf, r.Combined) : null,
+                    Arcc = s.Arcc is { } a ? new ArccScores(a.Complexity, a.Coherency, a.RoadCombined, a.Arcc) : null,
+                }).ToList();
                 break;
             case JobEvent.KindOneofCase.Completed:
                 _timings = new Dictionary<string, double>(e.Completed.TimingsMs);
+                _texts = e.Completed.Texts.Count == 0 ? null : e.Completed.Texts.Select(t => new Cam.Evaluation.TextExplanation(t.Target, t.ClassIndex >= 0 ? t.ClassIndex : null, t.Label, t.Layer,
+                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence)).ToList();
                 break;
         }
     }
 
     public int MapsReceived => _maps.Count;
 
-    public Explanation ToExplanation() => new(_predictions, _maps, _layers, _timings) { Metrics = _metrics };
+    public Explanation ToExplanation() => new(_predictions, _maps, _layers, _timings) { Metrics = _metrics, Texts = _texts };
 
     /// <summary>One progress line: the job's state and how many heatmaps have arrived.</summary>
     public static string Progress(string jobId, JobEvent e, RemoteExplanation so, TimeSpan elapsed)

@@ -30,7 +30,7 @@ public static class RunCommand
         var classes = CliOptions.Classes().CheckedAgainst(model);
         var topK = CliOptions.TopK();
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class (negated gradients, Grad-CAM paper §5)");
-        var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop, Increase in Confidence, deletion/insertion AUC)");
+        var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop / Increase in Confidence in both conventions, deletion/insertion AUC, ROAD, ARCC)");
         var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
         var augSmooth = CliOptions.Flag("--aug-smooth", "average maps over flips and brightness changes (6 runs)");
         var scoreCamChannels = CliOptions.Positive("--scorecam-channels", "Faster Score-CAM: score only the N channels of largest variance (0 = all)", 0, allowZero: true);
@@ -51,6 +51,8 @@ public static class RunCommand
         {
             model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, outDir,
         };
+        var evaluation = new EvaluationCliOptions();
+        evaluation.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetResult(images) is null && r.GetResult(tensors) is null)
@@ -71,6 +73,7 @@ public static class RunCommand
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
                 Seed = (ulong)p.GetValue(seed),
                 Attribution = Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) },
+                Compat = evaluation.Compat(p), Evaluation = evaluation.Evaluation(p),
             };
             string output = p.GetValue(outDir)!;
             var palette = Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!);

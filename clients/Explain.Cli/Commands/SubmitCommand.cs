@@ -51,6 +51,8 @@ public static class SubmitCommand
               explain submit --server http://127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam --out out/remote
               explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images --method gradcam,layercam --out out/remote-folder
             """) { server, model, images, methods, layers, classes, topK, counterfactual, metrics, colormap, timeout, outDir };
+        var evaluation = new EvaluationCliOptions();
+        evaluation.AddTo(command);
         command.SetAction(async (p, cancellationToken) =>
         {
             var files = p.GetValue(images)!;
@@ -62,7 +64,10 @@ public static class SubmitCommand
             {
                 string dir = files.Count == 1 ? output : Path.Combine(output, folders[file]);
                 var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
-                    p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout)));
+                    p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout))
+                {
+                    Compat = evaluation.ApiCompat(p), Parameters = evaluation.Parameters(p),
+                });
                 if (result is null)
                     return ExplainApp.RuntimeError;
                 entries.Add(new RunIndexEntry(files.Count == 1 ? "." : folders[file], result));
@@ -75,7 +80,12 @@ public static class SubmitCommand
     }
 
     private sealed record Request(string Model, List<string> Methods, List<string> Layers, List<int> Classes, int TopK, bool Counterfactual, bool Metrics,
-        Imaging.Rendering.Colormap Colormap, int TimeoutSeconds);
+        Imaging.Rendering.Colormap Colormap, int TimeoutSeconds)
+    {
+        public Compat Compat { get; init; }
+
+        public MethodParameters? Parameters { get; init; }
+    }
 
     private static async Task<ResultDocument?> SubmitOne(CliConsole console, ExplainClient client, string image, string outDir, Request r)
     {
@@ -88,7 +98,7 @@ public static class SubmitCommand
             {
                 IdempotencyKey = Guid.NewGuid().ToString("N"), Model = r.Model, Image = ByteString.CopyFrom(bytes),
                 Targets = new Targets { TopK = r.TopK, Counterfactual = r.Counterfactual },
-                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both, Progress = true },
+                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both, Compat = r.Compat, Parameters = r.Parameters, Progress = true },
             };
             request.Methods.AddRange(r.Methods);
             request.Layers.AddRange(r.Layers);

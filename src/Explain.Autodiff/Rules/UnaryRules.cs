@@ -59,13 +59,14 @@ internal static class UnaryRules
     private static string?[] Relu(RuleContext c, string?[] g)
     {
         c.OnlyThrough(0);
-        var pass = c.Mode == GradientMode.Guided ? c.E.Node("Relu", [g[0]!]) : g[0]!;
+        var pass = c.Mode is GradientMode.Guided or GradientMode.GuidedReluOnly ? c.E.Node("Relu", [g[0]!]) : g[0]!;
         return [c.E.Where(c.E.Node("Greater", [c.Out(0), c.E.Scalar(0f)]), pass, c.E.Scalar(0f))];
     }
 
     /// <summary>
     /// Clip: g where min &lt; x &lt; max, strict at both bounds like the engine's ClipGradient and
-    /// PyTorch's hardtanh_backward. A Clip with floor 0 is a rectifier (ReLU6) and follows guided mode.
+    /// PyTorch's hardtanh_backward. A Clip with floor 0 is a rectifier (ReLU6) and follows guided mode
+    /// (not GuidedReluOnly: pytorch-grad-cam leaves ReLU6 unguided).
     /// </summary>
     private static string?[] Clip(RuleContext c, string?[] g)
     {

@@ -39,6 +39,14 @@ public sealed record ModelCard
     /// <summary>The device the model runs on unless the host names one (model.json "device": cpu, cuda[:N], tensorrt[:N]).</summary>
     public string? Device { get; init; }
 
+    /// <summary>
+    /// Concept names of a layer's channels (model.json "channel_labels": {"layer": "file.txt"}, one
+    /// name per line, line k for channel k, empty lines unnamed), e.g. from Network Dissection.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ChannelLabels { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public IReadOnlyList<string>? ChannelLabelsFor(string layer) => ChannelLabels.TryGetValue(layer, out var names) ? names : null;
+
     public string Label(int index) => index >= 0 && index < Labels.Count ? Labels[index] : $"class {index}";
 
     /// <summary>Reads NAME/model.json (or the model.json beside an .onnx file); a missing file yields a bare card.</summary>
@@ -74,6 +82,7 @@ public sealed record ModelCard
             Labels = ReadLabels(labelsPath),
             DefaultTargetLayer = Str(root, "default_target_layer"),
             Device = Str(root, "device"),
+            ChannelLabels = ReadChannelLabels(root, dir),
         };
     }
 
@@ -84,6 +93,21 @@ public sealed record ModelCard
     private static string Inside(string dir, string relative, string field) =>
         Engine.Onnx.ModelFolder.Resolve(dir, relative)
             ?? throw new FormatException($"model.json: {field} '{Engine.Errors.LogText.Of(relative)}' is not a file inside the model's folder (symbolic links followed)");
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadChannelLabels(JsonElement root, string dir)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("channel_labels", out var labels) || labels.ValueKind != JsonValueKind.Object)
+            return result;
+        foreach (var layer in labels.EnumerateObject())
+        {
+            if (layer.Value.ValueKind != JsonValueKind.String)
+                throw new FormatException($"model.json: channel_labels '{Engine.Errors.LogText.Of(layer.Name)}' must name a file");
+            string path = Inside(dir, layer.Value.GetString()!, "channel_labels");
+            result[layer.Name] = File.Exists(path) ? ReadLabels(path) : throw new FormatException($"model.json: channel_labels file '{Engine.Errors.LogText.Of(layer.Value.GetString()!)}' does not exist");
+        }
+        return result;
+    }
 
     private static List<string> ReadLabels(string path)
     {

@@ -28,7 +28,7 @@ public static class ExplanationWriter
             Npy.Write(Path.Combine(directory, stem + ".npy"), Tensor.FromArray(map.Map, map.MapShape));
             Npy.Write(Path.Combine(directory, stem + ".raw.npy"), Tensor.FromArray(map.Raw, map.RawShape));
             File.WriteAllBytes(Path.Combine(directory, stem + ".png"), PngEncoder.Encode(Render(input, map, colormap)));
-            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Class is int c ? model.Label(c) : null, stem + ".npy", stem + ".raw.npy", stem + ".png"));
+            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Class is int c ? model.Label(c) : null, stem + ".npy", stem + ".raw.npy", stem + ".png") { Localization = map.Localization });
         }
         string original = "input.png";
         if (input.Original is { } image)
@@ -37,7 +37,7 @@ public static class ExplanationWriter
         foreach (var (k, v) in explanation.TimingsMs) timings[k] = v;
         timings["render"] = clock.Elapsed.TotalMilliseconds;
         var result = new ResultDocument(model.Name, input.Name, input.Source, explanation.Layers, explanation.Predictions, files,
-            explanation.Metrics, timings, Versions.Current(model));
+            explanation.Metrics, timings, Versions.Current(model)) { Texts = explanation.Texts };
         File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
         int inputHeight = input.Tensor.Shape[2], inputWidth = input.Tensor.Shape[3];
         var context = new ReportContext(explanation.Maps, colormap, input.Footprint, input.Original?.Width ?? inputWidth, input.Original?.Height ?? inputHeight, inputWidth, inputHeight);
@@ -64,7 +64,10 @@ public static class ExplanationWriter
             return new RgbImage(w, h, pixels);
         }
         var original = input.Original ?? RgbImage.Blank(map.MapShape[1], map.MapShape[0]);
-        return HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
+        var overlay = HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
+        if (map.Localization?.Box is { } box)
+            BoxOutline.Draw(overlay, box, input.Footprint, map.MapShape[1], map.MapShape[0]);
+        return overlay;
     }
 
     private static (float Low, float High) Percentiles(float[] values, double low, double high)

@@ -43,6 +43,7 @@ internal static class ReportPage
         Legend(html, context);
         Predictions(html, result);
         Compare(html, result, original, context);
+        Texts(html, result);
         Files(html, result, original);
         Glossary(html, result);
         html.Append("<h2>Timings</h2><table>");
@@ -154,9 +155,27 @@ internal static class ReportPage
             if (metric is not null)
                 html.Append("<br>avg drop ").Append(F(metric.AverageDropPercent, "F1")).Append(" %, deletion AUC ").Append(F(metric.DeletionAuc, "F3"))
                     .Append(", insertion AUC ").Append(F(metric.InsertionAuc, "F3"));
+            if (metric?.Road is { } road)
+                html.Append("<br>ROAD MoRF ").Append(F(road.Morf, "F3")).Append(", LeRF ").Append(F(road.Lerf, "F3")).Append(", combined ").Append(F(road.Combined, "F3"))
+                    .Append(metric.Arcc is { } arcc ? $", ARCC {F(arcc.Arcc, "F3")}" : "");
+            if (m.Localization?.Box is { } b)
+                html.Append("<br><span class=\"loc\">box x ").Append(b.X).Append(", y ").Append(b.Y).Append(", ").Append(b.Width).Append("×").Append(b.Height)
+                    .Append(" (≥ ").Append(F(m.Localization.Threshold * 100, "F0")).Append(" % of max)")
+                    .Append(m.Localization.PointingHit is bool hit ? $", pointing game {(hit ? "hit" : "miss")}, IoU {F(m.Localization.IoU ?? 0, "F2")}" : "").Append("</span>");
             html.Append("</figcaption></figure>");
         }
         html.Append("</div>");
+    }
+
+    /// <summary>The Grad-CAM paper's §7 textual explanations: which channels make each class's map.</summary>
+    private static void Texts(StringBuilder html, ResultDocument result)
+    {
+        if (result.Texts is not { Count: > 0 } texts)
+            return;
+        html.Append("<h2>In words</h2><ul id=\"texts\">");
+        foreach (var t in texts)
+            html.Append("<li>").Append(E(t.Sentence)).Append(" <span class=\"muted\">(share of the Grad-CAM map at ").Append(E(t.Layer)).Append(")</span></li>");
+        html.Append("</ul>");
     }
 
     private static void Glossary(StringBuilder html, ResultDocument result)

@@ -1,7 +1,11 @@
 namespace Explain.Cam.Output;
 
 /// <summary>The files of one method × target.</summary>
-public sealed record MapFiles(string Method, string Target, int? Class, string? Label, string Map, string Raw, string Overlay);
+public sealed record MapFiles(string Method, string Target, int? Class, string? Label, string Map, string Raw, string Overlay)
+{
+    /// <summary>The map's weakly-supervised localization box (drawn on the overlay) and pointing game, in model-input pixels.</summary>
+    public Evaluation.MapLocalization? Localization { get; init; }
+}
 
 /// <summary>result.json: what was explained, predictions, files, faithfulness metrics, timings per stage, versions.</summary>
 public sealed record ResultDocument(
@@ -13,4 +17,8 @@ public sealed record ResultDocument(
     IReadOnlyList<MapFiles> Maps,
     IReadOnlyList<FaithfulnessScores>? Metrics,
     IReadOnlyDictionary<string, double> TimingsMs,
-    IReadOnlyDictionary<string, string> Versions);
+    IReadOnlyDictionary<string, string> Versions)
+{
+    /// <summary>Textual explanations per target (Grad-CAM paper §7).</summary>
+    public IReadOnlyList<Evaluation.TextExplanation>? Texts { get; init; }
+}

@@ -10,4 +10,7 @@ public sealed record PerturbationContext(Tensor Input, string LayerName, LayerMa
 {
     /// <summary>Score-CAM's opt-in Faster Score-CAM: only the N channels of largest activation variance (0 = all).</summary>
     public int ChannelLimit { get; init; }
+
+    /// <summary>Whose conventions to follow (Ablation-CAM's ablation value differs in pytorch-grad-cam).</summary>
+    public CompatMode Compat { get; init; }
 }

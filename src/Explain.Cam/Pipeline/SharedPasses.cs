@@ -57,7 +57,9 @@ public sealed class SharedPasses
         LayerViews = !needsLayers ? [] : layers.Select(layer => View(layer, Forward, layerGradients ? _gradients : null, Targets.Count)).ToList();
         if (needs.HasFlag(MethodNeeds.GuidedInputGradients))
         {
-            _guided = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Guided, [InputName])[InputName];
+            // Compat: pytorch-grad-cam guides ReLU only (its GuidedBackpropReLUModel swaps torch.nn.ReLU modules, not ReLU6).
+            var guidedMode = options.Compat == CompatMode.PytorchGradCam ? GradientMode.GuidedReluOnly : GradientMode.Guided;
+            _guided = Forward.Gradients(ScoresOutput, Seeds, guidedMode, [InputName])[InputName];
             stageDone("guided");
         }
     }

@@ -11,4 +11,10 @@ public enum BackwardMode
     /// its forward input was positive AND the incoming gradient is positive.
     /// </summary>
     Guided,
+
+    /// <summary>
+    /// pytorch-grad-cam's guided backpropagation: the guided rule on Relu only; Clip (ReLU6) keeps
+    /// its exact gradient, as the library swaps only torch.nn.ReLU modules.
+    /// </summary>
+    GuidedReluOnly,
 }

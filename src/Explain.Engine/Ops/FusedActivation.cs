@@ -25,14 +25,15 @@ public readonly record struct FusedActivation(FusedActivationKind Kind, float Mi
     /// <remarks>
     /// NOTE: the gradient is 0 where the output sits on a bound (ReLU at exactly 0, ReLU6 at 6), as in
     /// PyTorch's hardtanh_backward. Guided mode (Springenberg et al., 2015) additionally drops
-    /// negative gradients, for Relu and for Clip whose floor is 0 (ReLU6).
+    /// negative gradients, for Relu and for Clip whose floor is 0 (ReLU6); GuidedReluOnly for Relu only.
     /// </remarks>
     internal Tensor Backward(Tensor? output, Tensor gradient, BackwardMode mode)
     {
         if (Kind == FusedActivationKind.None)
             return gradient;
         ArgumentNullException.ThrowIfNull(output);
-        bool guided = mode == BackwardMode.Guided && Min == 0f;
+        // A fused Relu is guided in both guided modes, a fused Clip(0, max) (ReLU6) only in Guided.
+        bool guided = Min == 0f && (mode == BackwardMode.Guided || (mode == BackwardMode.GuidedReluOnly && Kind == FusedActivationKind.Relu));
         var result = Tensor.Create(gradient.Shape);
         int block = output.Length;
         for (int start = 0; start < gradient.Length; start += block)

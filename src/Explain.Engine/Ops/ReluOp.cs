@@ -26,7 +26,7 @@ public sealed class ReluOp : Op
     {
         if (!NeedsGradient(0))
             return [null];
-        var rule = new ReluGradientOperator(context.Mode == BackwardMode.Guided);
+        var rule = new ReluGradientOperator(context.Mode is BackwardMode.Guided or BackwardMode.GuidedReluOnly);
         return [Elementwise.Gradient(context, Elementwise.Saved(this, _output), outputGradients[0], rule)];
     }
 }

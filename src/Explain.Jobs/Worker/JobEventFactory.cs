@@ -58,6 +58,15 @@ public static class JobEventFactory
             heatmap.RawShape.AddRange(map.RawShape);
             heatmap.Raw.AddRange(map.Raw);
         }
+        if (map.Localization is { } place)
+        {
+            heatmap.BoxThreshold = place.Threshold;
+            (heatmap.PeakX, heatmap.PeakY) = (place.PeakX, place.PeakY);
+            if (place.Box is { } b)
+                heatmap.Box = new Box { X = b.X, Y = b.Y, Width = b.Width, Height = b.Height };
+            if (place.PointingHit is bool hit)
+                heatmap.Pointing = new PointingGame { Hit = hit, Tolerance = place.PointingTolerance, Iou = place.IoU ?? 0 };
+        }
         if (!options.OmitOverlay)
             heatmap.OverlayPng = ByteString.CopyFrom(PngEncoder.Encode(ExplanationWriter.Render(input, map, options.Colormap == V1.Colormap.Turbo ? Colormap.Turbo : Colormap.Jet)));
         return new JobEvent { JobId = jobId, Heatmap = heatmap };
@@ -70,13 +79,31 @@ public static class JobEventFactory
         {
             Method = s.Method, Target = s.Target, AverageDropPercent = s.AverageDropPercent,
             IncreaseInConfidencePercent = s.IncreaseInConfidencePercent, DeletionAuc = s.DeletionAuc, InsertionAuc = s.InsertionAuc,
+            ConfidenceChange = s.ConfidenceChange ?? 0, DropInConfidence = s.DropInConfidence ?? 0, IncreaseInConfidence = s.IncreaseInConfidence ?? 0,
+            Road = s.Road is { } r ? Road(r) : null,
+            Arcc = s.Arcc is { } a ? new ArccScore { Complexity = a.Complexity, Coherency = a.Coherency, RoadCombined = a.RoadCombined, Arcc = a.Arcc } : null,
         }));
         return new JobEvent { JobId = jobId, Metrics = metrics };
     }
 
-    public static JobEvent CompletedEvent(string jobId, IReadOnlyDictionary<string, double> timings, int heatmaps)
+    private static RoadScore Road(Cam.Evaluation.RoadScores r)
+    {
+        var road = new RoadScore { Morf = r.Morf, Lerf = r.Lerf, Combined = r.Combined };
+        road.Percentiles.AddRange(r.Percentiles);
+        road.MorfPerPercentile.AddRange(r.MorfPerPercentile);
+        road.LerfPerPercentile.AddRange(r.LerfPerPercentile);
+        return road;
+    }
+
+    public static JobEvent CompletedEvent(string jobId, IReadOnlyDictionary<string, double> timings, int heatmaps, IReadOnlyList<Cam.Evaluation.TextExplanation>? texts = null)
     {
         var completed = new Completed { Heatmaps = heatmaps };
+        foreach (var t in texts ?? [])
+        {
+            var text = new V1.TextExplanation { Target = t.Target, ClassIndex = t.Class ?? -1, Label = t.Label, Layer = t.Layer, Sentence = t.Sentence };
+            text.Channels.AddRange(t.Channels.Select(c => new V1.ChannelShare { Channel = c.Channel, Weight = c.Weight, Share = c.Share, Name = c.Name ?? "" }));
+            completed.Texts.Add(text);
+        }
         foreach (var (stage, ms) in timings)
             completed.TimingsMs[stage] = ms;
         return new JobEvent { JobId = jobId, Completed = completed };

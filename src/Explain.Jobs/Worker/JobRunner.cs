@@ -98,7 +98,7 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
         JobTracing.Stages(computeStart, timings.OrderBy(t => t.Key == "decode_preprocess" ? 0 : t.Key == "render" ? 2 : 1));
-        var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count);
+        var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count, explanation.Texts);
         inFlight.Add(Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken));
         await Task.WhenAll(inFlight);
         return completed;
@@ -129,6 +129,8 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Progress = progress,
             Seed = request.Options?.Seed ?? 0,
             Attribution = AttributionParametersMapper.From(request.Options?.Parameters),
+            Compat = EvaluationParameters.Compat(request.Options),
+            Evaluation = EvaluationParameters.From(request.Options?.Parameters),
         };
         var explanation = explainer.Explain(input.Tensor, camOptions, cancellationToken);
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
