@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Explain.Cam.Backends;
+using Explain.Cam.Layers;
 using Explain.Cam.Methods;
 using Explain.Cam.Models;
 using Explain.Cam.Perturbation;
@@ -100,7 +101,8 @@ public sealed partial class Explainer : IDisposable
         if (gradients is not null)
             progress?.Report(new ExplainProgress("backward", 1, 1));
 
-        var views = layers.Select(layer => LayerViews(layer, forward, gradients, targets.Count)).ToList();
+        var transform = options.Reshape ?? Card.Reshape ?? ReshapeTransform.Auto;
+        var views = layers.Select(layer => LayerViews(layer, forward, gradients, targets.Count, transform)).ToList();
         var maps = new List<CamMap>();
         int height = input.Shape[2], width = input.Shape[3];
         foreach (var method in methods)
@@ -122,7 +124,10 @@ public sealed partial class Explainer : IDisposable
                 perLayer = views.Select((v, l) =>
                 {
                     layerIndex = l;
-                    return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = options.ScoreCamChannels }, options.EigenSmooth);
+                    return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe)
+                    {
+                        ChannelLimit = options.ScoreCamChannels, Grid = v.Grid, RawActivations = forward.Observed[layers[l]].Floats,
+                    }, options.EigenSmooth);
                 }).ToList();
             }
             finally
@@ -151,17 +156,18 @@ public sealed partial class Explainer : IDisposable
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>
         new(method, target.Name, target.ClassIndex, layers[0], raws[0].Raw, [raws[0].Height, raws[0].Width], CamScaling.Aggregate(raws, height, width), [height, width]);
 
-    private static (LayerMaps Layer, LayerMaps[] PerTarget) LayerViews(string layer, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets)
+    /// <summary>The layer as [C, h, w] grids (activations, and per target its gradients), through the reshape transform.</summary>
+    private static (LayerMaps Layer, LayerMaps[] PerTarget, LayerGrid Grid) LayerViews(string layer, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets, ReshapeTransform transform)
     {
         var a = forward.Observed[layer];
-        if (a.Rank != 4)
-            throw new ArgumentException($"layer '{LogText.Of(layer)}' has shape {TensorShape.Format(a.Shape)}; CAM methods need a 4-D [1, C, h, w] activation");
-        int c = a.Shape[1], h = a.Shape[2], w = a.Shape[3], size = c * h * w;
-        var plain = new LayerMaps(a.Floats, new float[size], c, h, w);
+        var grid = LayerGrid.For(a.Shape, transform, LogText.Of(layer));
+        int c = grid.Channels, h = grid.Height, w = grid.Width, size = grid.RawSize;
+        var activations = grid.ToGrid(a.Floats);
+        var plain = new LayerMaps(activations, new float[activations.Length], c, h, w);
         var perTarget = Enumerable.Range(0, targets).Select(t => gradients is null
             ? plain
-            : new LayerMaps(a.Floats, gradients[layer].Floats.AsSpan(t * size, size).ToArray(), c, h, w)).ToArray();
-        return (plain, perTarget);
+            : new LayerMaps(activations, grid.ToGrid(gradients[layer].Floats.AsSpan(t * size, size)), c, h, w)).ToArray();
+        return (plain, perTarget, grid);
     }
 
     private IReadOnlyList<Prediction> Predictions(float[] scores, int k)

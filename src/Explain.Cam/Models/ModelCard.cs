@@ -39,6 +39,9 @@ public sealed record ModelCard
     /// <summary>The device the model runs on unless the host names one (model.json "device": cpu, cuda[:N], tensorrt[:N]).</summary>
     public string? Device { get; init; }
 
+    /// <summary>model.json "reshape" (auto, vit, swin): how the model's target layers become grids unless the caller names one.</summary>
+    public Layers.ReshapeTransform? Reshape { get; init; }
+
     public string Label(int index) => index >= 0 && index < Labels.Count ? Labels[index] : $"class {index}";
 
     /// <summary>Reads NAME/model.json (or the model.json beside an .onnx file); a missing file yields a bare card.</summary>
@@ -74,6 +77,7 @@ public sealed record ModelCard
             Labels = ReadLabels(labelsPath),
             DefaultTargetLayer = Str(root, "default_target_layer"),
             Device = Str(root, "device"),
+            Reshape = Str(root, "reshape") is { } reshape ? Layers.ReshapeTransforms.Parse(reshape) : null,
         };
     }
 

@@ -1,3 +1,4 @@
+using Explain.Cam.Layers;
 using Explain.Cam.Methods;
 using Explain.Cam.Targets;
 using Explain.Engine.Tensors;
@@ -10,4 +11,10 @@ public sealed record PerturbationContext(Tensor Input, string LayerName, LayerMa
 {
     /// <summary>Score-CAM's opt-in Faster Score-CAM: only the N channels of largest activation variance (0 = all).</summary>
     public int ChannelLimit { get; init; }
+
+    /// <summary>How the layer's own layout maps to <see cref="Layer"/>'s [C, h, w] grid (null: NCHW, the layout is the grid).</summary>
+    public LayerGrid? Grid { get; init; }
+
+    /// <summary>The layer's activations in its own layout (null: <see cref="Layer"/>'s, NCHW).</summary>
+    public float[]? RawActivations { get; init; }
 }
