@@ -48,7 +48,7 @@ internal static class LayersCommand
             ModelChecks.ValidateCard(card);
             using var backend = Backend.Open(card, Backend.Options(p.GetValue(backendOption), p.GetValue(device), p.GetValue(threads)));
             var dims = p.GetValue(shape);
-            var shapes = dims is null ? null : backend.InputNames.Take(1).ToDictionary(i => i, _ => dims);
+            var shapes = dims is null or { Length: 0 } ? null : backend.InputNames.Take(1).ToDictionary(i => i, _ => dims);
             var tensors = backend.DescribeTensors(shapes);
             var transform = p.GetValue(reshape) is { } r ? ReshapeTransforms.Parse(r) : card.Reshape ?? ReshapeTransform.Auto;
             int width = Math.Min(90, tensors.Max(t => t.Name.Length));
