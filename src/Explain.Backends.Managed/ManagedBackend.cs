@@ -25,6 +25,8 @@ public sealed class ManagedBackend : IModelBackend
 
     public OnnxModel Model { get; }
 
+    public OnnxModel Graph => Model;
+
     public string Name => "managed";
 
     public int Opset => Model.Opset;

@@ -25,6 +25,7 @@ public sealed class OrtBackend : IModelBackend
     private readonly Dictionary<string, IReadOnlyList<TensorInfo>> _descriptions = new(StringComparer.Ordinal);
     private (Tensor Input, Dictionary<string, Tensor> Values)? _crossing;
     private bool _rowsOnly;
+    private Explain.Engine.Onnx.OnnxModel? _graph;
 
     private OrtBackend(byte[] bytes, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization)
     {
@@ -52,6 +53,9 @@ public sealed class OrtBackend : IModelBackend
     public IReadOnlyList<string> OutputNames { get; }
 
     internal string? ModelDirectory { get; }
+
+    /// <summary>The managed importer's view of the same bytes, parsed on first use (only methods that read parameters ask).</summary>
+    public Explain.Engine.Onnx.OnnxModel Graph => _graph ??= Explain.Engine.Onnx.OnnxModel.Load(_bytes, ModelDirectory);
 
     internal byte[] Bytes => _bytes;
 

@@ -1,10 +1,16 @@
+using Explain.Cam.Attribution;
 using Explain.Cam.Methods;
 using Explain.Cam.Perturbation;
+using Explain.Cam.Pipeline;
 using Explain.Engine.Errors;
 
 namespace Explain.Cam;
 
-/// <summary>Wire names (ARCHITECTURE.md) to methods. Guided backpropagation is handled by the explainer itself.</summary>
+/// <summary>
+/// Wire names (docs/methods.md) to methods, in three kinds the explainer runs through one pipeline:
+/// CAM methods (one layer's activations and gradients), perturbation methods (re-runs through the
+/// probe) and attribution methods (input-space maps and whole-pass readers, guided ones included).
+/// </summary>
 public static class CamRegistry
 {
     public const string GuidedBackprop = "guided-backprop";
@@ -30,7 +36,13 @@ public static class CamRegistry
         ["groupcam"] = () => new GroupCam(),
     };
 
-    public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat([GuidedBackprop, GuidedGradCam]);
+    private static readonly Dictionary<string, Func<AttributionMethod>> Attributions = new(StringComparer.Ordinal)
+    {
+        [GuidedBackprop] = () => new GuidedBackprop(),
+        [GuidedGradCam] = () => new GuidedGradCam(),
+    };
+
+    public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat(Attributions.Keys);
 
     /// <summary>A method computed from the shared forward/backward pass alone.</summary>
     public static bool IsKnownCam(string name) => Methods.ContainsKey(name);
@@ -38,11 +50,23 @@ public static class CamRegistry
     /// <summary>A method that re-runs the model.</summary>
     public static bool IsPerturbation(string name) => Perturbations.ContainsKey(name);
 
+    /// <summary>An input-space or whole-pass method (saliency, Integrated Gradients, FullGrad, guided backpropagation, …).</summary>
+    public static bool IsAttribution(string name) => Attributions.ContainsKey(name);
+
     public static PerturbationMethod CreatePerturbation(string name) => Perturbations[name]();
 
-    public static bool IsKnown(string name) => Methods.ContainsKey(name) || Perturbations.ContainsKey(name) || name is GuidedBackprop or GuidedGradCam;
+    public static AttributionMethod CreateAttribution(string name) => Attributions[name]();
+
+    public static bool IsKnown(string name) => Methods.ContainsKey(name) || Perturbations.ContainsKey(name) || Attributions.ContainsKey(name);
 
     public static CamMethod Create(string name) => Methods.TryGetValue(name, out var create)
         ? create()
+        : throw new ArgumentException($"unknown method '{LogText.Of(name)}' (known: {string.Join(", ", Names)})");
+
+    /// <summary>What <paramref name="name"/> reads from the shared passes.</summary>
+    public static MethodNeeds NeedsOf(string name) =>
+        Methods.TryGetValue(name, out var cam) ? cam().Needs
+        : Perturbations.TryGetValue(name, out var perturbation) ? perturbation().Needs
+        : Attributions.TryGetValue(name, out var attribution) ? attribution().Needs
         : throw new ArgumentException($"unknown method '{LogText.Of(name)}' (known: {string.Join(", ", Names)})");
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Explain.Cam.Backends;
-using Explain.Cam.Layers;
 using Explain.Cam.Methods;
 using Explain.Cam.Models;
 using Explain.Cam.Perturbation;
+using Explain.Cam.Pipeline;
 using Explain.Cam.Targets;
 using Explain.Engine.Tensors;
 using Explain.Engine.Errors;
@@ -11,10 +11,12 @@ using Explain.Engine.Errors;
 namespace Explain.Cam;
 
 /// <summary>
-/// The shared work of every method, done once per image: one forward pass with the target layers
-/// observed, one batched backward pass for all targets (seeds stacked), then each method's raw map
-/// per target and layer, ReLU, upsampling and normalization. Guided backpropagation is one more
-/// batched backward pass in guided mode; perturbation methods re-run the model through a probe.
+/// The shared work of every method, done once per image (<see cref="SharedPasses"/>): each method
+/// declares what it reads (<see cref="MethodNeeds"/>), and for the union of those needs one forward
+/// pass observes every tensor, one batched backward pass serves all targets at every tensor any
+/// method differentiates (target layers, bias points, input), one guided backward pass serves the
+/// guided methods; then each method's raw map per target and layer, ReLU, upsampling and
+/// normalization. Perturbation and noise-based methods re-run the model through a probe in batches.
 /// Every pass goes through one <see cref="IModelBackend"/>, which the explainer owns and disposes.
 /// Not thread-safe (the backend reuses sessions).
 /// </summary>
@@ -37,6 +39,9 @@ public sealed partial class Explainer : IDisposable
     public string ScoresOutput { get; }
 
     internal ModelProbe Probe { get; }
+
+    /// <summary>The imported graph (nodes, initializers) for methods that read parameters: FullGrad's biases, CAM's head.</summary>
+    public Engine.Onnx.OnnxModel Graph => Backend.Graph;
 
     /// <summary>The model card's default target layer, else the engine's choice (the feature map the head pools).</summary>
     public string DefaultLayer() => Card.DefaultTargetLayer ?? Backend.DescribeTensors().FirstOrDefault(t => t.IsDefaultTarget)?.Name
@@ -80,95 +85,84 @@ public sealed partial class Explainer : IDisposable
 
     internal Explanation ExplainOnce(Tensor input, ExplainOptions options)
     {
-        var layers = options.Layers.Count > 0 ? options.Layers : [DefaultLayer()];
-        bool guided = options.Methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);
+        var needs = options.Methods.Select(CamRegistry.NeedsOf).Aggregate(MethodNeeds.None, (a, b) => a | b);
+        var layers = options.Layers.Count > 0 || (needs & (MethodNeeds.Activations | MethodNeeds.Gradients)) == 0 ? options.Layers : [DefaultLayer()];
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
-
         var progress = options.Progress;
-        var forward = Backend.Forward(input, new PassRequest(layers, Gradients: true, InputGradients: guided));
-        timings["forward"] = Lap(clock);
-        progress?.Report(new ExplainProgress("forward", 1, 1));
-        var scores = forward.Outputs[ScoresOutput].Floats;
-        var targets = options.Targets.Resolve(scores);
-        var seeds = CamTarget.Seeds(targets, scores);
-        var methods = options.Methods.Where(CamRegistry.IsKnownCam).Select(CamRegistry.Create).ToList();
-        var perturbations = options.Methods.Where(CamRegistry.IsPerturbation).Select(CamRegistry.CreatePerturbation).ToList();
-        bool needGradCam = options.Methods.Contains(CamRegistry.GuidedGradCam);
-        bool needGradients = methods.Any(m => m.NeedsGradients) || perturbations.Any(p => p.NeedsGradients) || needGradCam;
-        var gradients = needGradients ? forward.Gradients(ScoresOutput, seeds, GradientMode.Standard, layers) : null;
-        timings["backward"] = Lap(clock);
-        if (gradients is not null)
-            progress?.Report(new ExplainProgress("backward", 1, 1));
+        void StageDone(string stage)
+        {
+            timings[stage] = Lap(clock);
+            progress?.Report(new ExplainProgress(stage, 1, 1));
+        }
 
-        var transform = options.Reshape ?? Card.Reshape ?? ReshapeTransform.Auto;
-        var views = layers.Select(layer => LayerViews(layer, forward, gradients, targets.Count, transform)).ToList();
+        var passes = new SharedPasses(this, input, options, layers, needs, StageDone);
         var maps = new List<CamMap>();
+        foreach (var name in options.Methods.Distinct())
+        {
+            if (CamRegistry.IsKnownCam(name))
+                maps.AddRange(CamMaps(CamRegistry.Create(name), passes));
+            else if (CamRegistry.IsPerturbation(name))
+                maps.AddRange(PerturbationMaps(CamRegistry.CreatePerturbation(name), passes));
+            else
+                maps.AddRange(AttributionMaps(CamRegistry.CreateAttribution(name), passes));
+            StageDone(name);
+        }
+        return new Explanation(Predictions(passes.Scores, options.TopPredictions), maps, layers, timings);
+    }
+
+    private static IEnumerable<CamMap> CamMaps(CamMethod method, SharedPasses passes)
+    {
+        int height = passes.Input.Shape[2], width = passes.Input.Shape[3];
+        var views = passes.LayerViews;
+        for (int t = 0; t < passes.Targets.Count; t++)
+            yield return Assemble(method.WireName, passes.Targets[t], passes.Layers, views.Select(v => (method.RawMap(v.PerTarget[t], passes.Options.EigenSmooth), v.Layer.Height, v.Layer.Width)).ToList(), height, width);
+    }
+
+    private List<CamMap> PerturbationMaps(PerturbationMethod method, SharedPasses passes)
+    {
+        var (input, layers, views, targets, progress) = (passes.Input, passes.Layers, passes.LayerViews, passes.Targets, passes.Options.Progress);
         int height = input.Shape[2], width = input.Shape[3];
-        foreach (var method in methods)
+        // Each layer's batches are one run: the report counts rows over all layers.
+        int layerIndex = 0;
+        if (progress is not null)
+            Probe.ChunkDone = (done, total) => progress.Report(new ExplainProgress(method.WireName, layerIndex * total + done, layers.Count * total));
+        List<float[][]> perLayer;
+        try
         {
-            for (int t = 0; t < targets.Count; t++)
-                maps.Add(Assemble(method.WireName, targets[t], layers, views.Select(v => (method.RawMap(v.PerTarget[t], options.EigenSmooth), v.Layer.Height, v.Layer.Width)).ToList(), height, width));
-            timings[method.WireName] = Lap(clock);
-            progress?.Report(new ExplainProgress(method.WireName, 1, 1));
-        }
-        foreach (var method in perturbations)
-        {
-            // Each layer's batches are one run: the report counts rows over all layers.
-            int layerIndex = 0;
-            if (progress is not null)
-                Probe.ChunkDone = (done, total) => progress.Report(new ExplainProgress(method.WireName, layerIndex * total + done, layers.Count * total));
-            List<float[][]> perLayer;
-            try
+            perLayer = views.Select((v, l) =>
             {
-                perLayer = views.Select((v, l) =>
+                layerIndex = l;
+                return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe)
                 {
-                    layerIndex = l;
-                    return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe)
-                    {
-                        ChannelLimit = options.ScoreCamChannels, Grid = v.Grid, RawActivations = forward.Observed[layers[l]].Floats,
-                    }, options.EigenSmooth);
-                }).ToList();
-            }
-            finally
-            {
-                Probe.ChunkDone = null;
-            }
-            for (int t = 0; t < targets.Count; t++)
-                maps.Add(Assemble(method.WireName, targets[t], layers, views.Select((v, l) => method.InputResolution ? (perLayer[l][t], height, width) : (perLayer[l][t], v.Layer.Height, v.Layer.Width)).ToList(), height, width));
-            timings[method.WireName] = Lap(clock);
-            progress?.Report(new ExplainProgress(method.WireName, 1, 1));
+                    ChannelLimit = passes.Options.ScoreCamChannels, Grid = passes.LayerGrids[l], RawActivations = passes.Forward.Observed[layers[l]].Floats,
+                }, passes.Options.EigenSmooth);
+            }).ToList();
         }
-        if (guided)
+        finally
         {
-            var gradCams = needGradCam
-                ? targets.Select((target, t) => Assemble("gradcam", target, layers, views.Select(v => (new GradCam().RawMap(v.PerTarget[t]), v.Layer.Height, v.Layer.Width)).ToList(), height, width).Map).ToList()
-                : null;
-            string inputName = Backend.InputNames[0];
-            var guidedGrad = forward.Gradients(ScoresOutput, seeds, GradientMode.Guided, [inputName])[inputName];
-            maps.AddRange(GuidedMaps.Build(options.Methods, targets, guidedGrad, gradCams, layers[0]));
-            timings["guided"] = Lap(clock);
-            progress?.Report(new ExplainProgress("guided", 1, 1));
+            Probe.ChunkDone = null;
         }
-        return new Explanation(Predictions(scores, options.TopPredictions), maps, layers, timings);
+        return targets.Select((target, t) => Assemble(method.WireName, target, layers, views.Select((v, l) => method.InputResolution ? (perLayer[l][t], height, width) : (perLayer[l][t], v.Layer.Height, v.Layer.Width)).ToList(), height, width)).ToList();
+    }
+
+    private static IEnumerable<CamMap> AttributionMaps(AttributionMethod method, SharedPasses passes)
+    {
+        var raws = method.RawMaps(passes);
+        int height = passes.Input.Shape[2], width = passes.Input.Shape[3];
+        // Guided maps keep the first target layer's name, as before the pipeline; input-space maps name the input.
+        string layer = method.Needs.HasFlag(MethodNeeds.Activations) && passes.Layers.Count > 0 ? passes.Layers[0] : passes.InputName;
+        for (int t = 0; t < passes.Targets.Count; t++)
+        {
+            var (target, raw) = (passes.Targets[t], raws[t]);
+            yield return method.Rendering == MapRendering.Picture
+                ? new CamMap(method.WireName, target.Name, target.ClassIndex, layer, raw.Values, raw.Shape, Attribution.InputMaps.Deprocess(raw.Values), raw.Shape)
+                : new CamMap(method.WireName, target.Name, target.ClassIndex, layer, raw.Values, raw.Shape, CamScaling.Normalize(raw.Values, raw.Shape[0], raw.Shape[1], height, width), [height, width]);
+        }
     }
 
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>
         new(method, target.Name, target.ClassIndex, layers[0], raws[0].Raw, [raws[0].Height, raws[0].Width], CamScaling.Aggregate(raws, height, width), [height, width]);
-
-    /// <summary>The layer as [C, h, w] grids (activations, and per target its gradients), through the reshape transform.</summary>
-    private static (LayerMaps Layer, LayerMaps[] PerTarget, LayerGrid Grid) LayerViews(string layer, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets, ReshapeTransform transform)
-    {
-        var a = forward.Observed[layer];
-        var grid = LayerGrid.For(a.Shape, transform, LogText.Of(layer));
-        int c = grid.Channels, h = grid.Height, w = grid.Width, size = grid.RawSize;
-        var activations = grid.ToGrid(a.Floats);
-        var plain = new LayerMaps(activations, new float[activations.Length], c, h, w);
-        var perTarget = Enumerable.Range(0, targets).Select(t => gradients is null
-            ? plain
-            : new LayerMaps(activations, grid.ToGrid(gradients[layer].Floats.AsSpan(t * size, size)), c, h, w)).ToArray();
-        return (plain, perTarget, grid);
-    }
 
     private IReadOnlyList<Prediction> Predictions(float[] scores, int k)
     {

@@ -24,6 +24,12 @@ public interface IModelBackend : IDisposable
 
     IReadOnlyList<string> OutputNames { get; }
 
+    /// <summary>
+    /// The graph as imported (nodes and initializers, before any backend optimization folds or fuses
+    /// them), for methods that read parameters: FullGrad's biases, CAM's classifier head. Loaded on first use.
+    /// </summary>
+    Explain.Engine.Onnx.OnnxModel Graph { get; }
+
     /// <summary>Every tensor computed at run time, in execution order, with shapes for <paramref name="inputShapes"/> (default: the declared shapes, batch 1); the default Grad-CAM target marked.</summary>
     IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null);
 

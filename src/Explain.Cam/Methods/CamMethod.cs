@@ -19,6 +19,9 @@ public abstract class CamMethod
     /// <summary>Whether the method reads ∂y/∂A (one shared backward pass serves all such methods).</summary>
     public virtual bool NeedsGradients => true;
 
+    /// <summary>The shared passes the method reads (default: activations, and gradients when <see cref="NeedsGradients"/>).</summary>
+    public virtual Pipeline.MethodNeeds Needs => Pipeline.MethodNeeds.Activations | (NeedsGradients ? Pipeline.MethodNeeds.Gradients : Pipeline.MethodNeeds.None);
+
     /// <summary>The raw map for one sample, layer and target.</summary>
     public virtual float[] RawMap(LayerMaps layer, bool eigenSmooth = false)
     {

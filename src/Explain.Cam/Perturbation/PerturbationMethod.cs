@@ -13,6 +13,9 @@ public abstract class PerturbationMethod
     /// <summary>Whether the method also reads the shared backward pass's gradients.</summary>
     public virtual bool NeedsGradients => false;
 
+    /// <summary>The shared passes the method reads (default: activations and the probe, and gradients when <see cref="NeedsGradients"/>).</summary>
+    public virtual Pipeline.MethodNeeds Needs => Pipeline.MethodNeeds.Activations | Pipeline.MethodNeeds.Perturbations | (NeedsGradients ? Pipeline.MethodNeeds.Gradients : Pipeline.MethodNeeds.None);
+
     /// <summary>True when raw maps come at the input's resolution rather than the target layer's.</summary>
     public virtual bool InputResolution => false;
 

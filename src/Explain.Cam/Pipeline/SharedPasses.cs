@@ -1,0 +1,153 @@
+using Explain.Cam.Backends;
+using Explain.Cam.Layers;
+using Explain.Cam.Methods;
+using Explain.Cam.Perturbation;
+using Explain.Cam.Targets;
+using Explain.Engine.Errors;
+using Explain.Engine.Onnx;
+using Explain.Engine.Tensors;
+
+namespace Explain.Cam.Pipeline;
+
+/// <summary>
+/// The passes one explanation shares between all its methods, targets and layers, made once
+/// according to the union of the methods' <see cref="MethodNeeds"/>: the forward pass observing
+/// every tensor any method reads, ONE standard backward pass for all targets at every tensor any
+/// method differentiates (target layers, bias points, the input), the guided backward pass, and a
+/// cache for the methods' own extra passes so methods that share them (SmoothGrad and its
+/// variants) run them once.
+/// </summary>
+public sealed class SharedPasses
+{
+    private readonly Dictionary<string, object> _shared = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, Tensor>? _gradients;
+    private readonly Func<OnnxModel> _graph;
+    private Tensor? _guided;
+    private readonly Dictionary<int, float[]> _gradCams = [];
+
+    internal SharedPasses(Explainer explainer, Tensor input, ExplainOptions options, IReadOnlyList<string> layers, MethodNeeds needs, Action<string> stageDone)
+    {
+        Input = input;
+        Options = options;
+        Layers = layers;
+        Backend = explainer.Backend;
+        Probe = explainer.Probe;
+        ScoresOutput = explainer.ScoresOutput;
+        InputName = Backend.InputNames[0];
+        _graph = () => explainer.Graph;
+        Needs = needs;
+        BiasPoints = needs.HasFlag(MethodNeeds.BiasGradients) ? Attribution.BiasPoint.Find(explainer.Graph) : [];
+        bool layerGradients = needs.HasFlag(MethodNeeds.Gradients);
+        bool inputGradients = needs.HasFlag(MethodNeeds.InputGradients);
+        bool needsLayers = (needs & (MethodNeeds.Activations | MethodNeeds.Gradients)) != 0;
+        var observe = (needsLayers ? layers : []).Concat(BiasPoints.Select(b => b.Tensor)).Distinct().ToList();
+
+        Forward = Backend.Forward(input, new PassRequest(observe, Gradients: layerGradients || BiasPoints.Count > 0,
+            InputGradients: inputGradients || needs.HasFlag(MethodNeeds.GuidedInputGradients)));
+        stageDone("forward");
+        Scores = Forward.Outputs[ScoresOutput].Floats;
+        Targets = options.Targets.Resolve(Scores);
+        Seeds = CamTarget.Seeds(Targets, Scores);
+
+        var at = (layerGradients ? layers : []).Concat(BiasPoints.Select(b => b.Tensor)).Concat(inputGradients ? [InputName] : []).Distinct().ToList();
+        if (at.Count > 0)
+        {
+            _gradients = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Standard, at);
+            stageDone("backward");
+        }
+        var transform = options.Reshape ?? explainer.Card.Reshape ?? ReshapeTransform.Auto;
+        LayerGrids = !needsLayers ? [] : layers.Select(layer => LayerGrid.For(Forward.Observed[layer].Shape, transform, LogText.Of(layer))).ToList();
+        LayerViews = !needsLayers ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, layerGradients ? _gradients : null, Targets.Count)).ToList();
+        if (needs.HasFlag(MethodNeeds.GuidedInputGradients))
+        {
+            _guided = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Guided, [InputName])[InputName];
+            stageDone("guided");
+        }
+    }
+
+    /// <summary>The preprocessed input [1, C, H, W].</summary>
+    public Tensor Input { get; }
+
+    public ExplainOptions Options { get; }
+
+    public IReadOnlyList<string> Layers { get; }
+
+    public MethodNeeds Needs { get; }
+
+    public IModelBackend Backend { get; }
+
+    public ModelProbe Probe { get; }
+
+    public string ScoresOutput { get; }
+
+    /// <summary>The model input's name (where input gradients are taken).</summary>
+    public string InputName { get; }
+
+    public ForwardPass Forward { get; }
+
+    /// <summary>The scores of the input (one row).</summary>
+    public float[] Scores { get; }
+
+    public IReadOnlyList<CamTarget> Targets { get; }
+
+    /// <summary>The targets' seeds stacked, [K, classes]: row t seeds target t.</summary>
+    public Tensor Seeds { get; }
+
+    /// <summary>Per target layer: the activations alone, and per target the activations with that target's gradients.</summary>
+    public IReadOnlyList<(LayerMaps Layer, LayerMaps[] PerTarget)> LayerViews { get; }
+
+    /// <summary>How each layer's own layout maps to its [C, h, w] view (the reshape transform: ViT tokens, Swin NHWC).</summary>
+    public IReadOnlyList<LayerGrid> LayerGrids { get; }
+
+    /// <summary>Conv/BatchNormalization outputs with their (effective) biases, when a method needs bias gradients.</summary>
+    public IReadOnlyList<Attribution.BiasPoint> BiasPoints { get; }
+
+    /// <summary>The imported graph (initializers, nodes), for methods that read parameters.</summary>
+    public OnnxModel Graph => _graph();
+
+    /// <summary>∂y_t/∂x for every target, [K, C, H, W], from the shared backward pass.</summary>
+    public Tensor InputGradients => Gradient(InputName);
+
+    /// <summary>The guided-backpropagation input gradient for every target, [K, C, H, W].</summary>
+    public Tensor GuidedInputGradients => _guided ?? throw new InvalidOperationException("no method declared GuidedInputGradients");
+
+    /// <summary>The shared backward pass's gradient at <paramref name="tensor"/>, [K, ...].</summary>
+    public Tensor Gradient(string tensor) => _gradients is not null && _gradients.TryGetValue(tensor, out var g)
+        ? g
+        : throw new InvalidOperationException($"no method declared the gradient at '{LogText.Of(tensor)}'");
+
+    /// <summary>
+    /// A pass several methods share (e.g. SmoothGrad's noisy gradients for smoothgrad, smoothgrad-squared
+    /// and vargrad), computed once per <paramref name="key"/>; the key names everything the pass depends on.
+    /// </summary>
+    public T Shared<T>(string key, Func<T> compute) where T : class
+    {
+        if (!_shared.TryGetValue(key, out var value))
+            _shared[key] = value = compute();
+        return (T)value;
+    }
+
+    /// <summary>Target <paramref name="t"/>'s normalized Grad-CAM map at input resolution (all layers aggregated), made once.</summary>
+    public float[] GradCamMap(int t)
+    {
+        if (!_gradCams.TryGetValue(t, out var map))
+        {
+            var gradcam = new GradCam();
+            _gradCams[t] = map = CamScaling.Aggregate(LayerViews.Select(v => (gradcam.RawMap(v.PerTarget[t]), v.Layer.Height, v.Layer.Width)).ToList(), Input.Shape[2], Input.Shape[3]);
+        }
+        return map;
+    }
+
+    /// <summary>The layer as [C, h, w] grids (activations, and per target its gradients), through the reshape transform.</summary>
+    private static (LayerMaps Layer, LayerMaps[] PerTarget) View(string layer, LayerGrid grid, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets)
+    {
+        var a = forward.Observed[layer];
+        int c = grid.Channels, h = grid.Height, w = grid.Width, size = grid.RawSize;
+        var activations = grid.ToGrid(a.Floats);
+        var plain = new LayerMaps(activations, new float[activations.Length], c, h, w);
+        var perTarget = Enumerable.Range(0, targets).Select(t => gradients is null
+            ? plain
+            : new LayerMaps(activations, grid.ToGrid(gradients[layer].Floats.AsSpan(t * size, size)), c, h, w)).ToArray();
+        return (plain, perTarget);
+    }
+}
