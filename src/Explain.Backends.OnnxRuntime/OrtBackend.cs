@@ -110,6 +110,15 @@ public sealed class OrtBackend : IModelBackend
 
     public void Dispose() => _sessions.Dispose();
 
+    /// <summary>The shape of every tensor ONNX Runtime computes for <paramref name="inputShapes"/> (the gradient compiler's <see cref="Autodiff.TensorShapeProbe"/>).</summary>
+    internal IReadOnlyDictionary<string, int[]> TensorShapes(IReadOnlyDictionary<string, int[]> inputShapes)
+    {
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var tensor in DescribeTensors(inputShapes))
+            shapes.TryAdd(tensor.Name, tensor.Shape);
+        return shapes;
+    }
+
     /// <summary>Runs <paramref name="session"/>; a batch the graph cannot take whole (batch 1 baked in) runs row by row.</summary>
     internal Dictionary<string, Tensor> Run(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs)
     {

@@ -30,7 +30,8 @@ internal sealed class OrtGradients(OrtBackend backend)
             GradientGraph full;
             try
             {
-                full = GradientCompiler.Compile(backend.Bytes, request, backend.ModelDirectory);
+                // Static shapes from ONNX Runtime itself (one run on zeros), so any model it runs can be compiled.
+                full = GradientCompiler.Compile(backend.Bytes, request, backend.ModelDirectory, backend.TensorShapes);
             }
             catch (GradientCompileException e)
             {

@@ -1,3 +1,4 @@
+using Explain.Cam.Layers;
 using Explain.Cam.Targets;
 
 namespace Explain.Cam;
@@ -8,6 +9,9 @@ public sealed record ExplainOptions
     public required IReadOnlyList<string> Methods { get; init; }
 
     public IReadOnlyList<string> Layers { get; init; } = [];
+
+    /// <summary>How target layers become [C, h, w] grids (ViT tokens, Swin NHWC); null = the model card's, else <see cref="ReshapeTransform.Auto"/>.</summary>
+    public ReshapeTransform? Reshape { get; init; }
 
     public TargetSelection Targets { get; init; } = TargetSelection.Predicted;
 

@@ -165,7 +165,10 @@ public sealed partial class Explainer : IDisposable
             perLayer = views.Select((v, l) =>
             {
                 layerIndex = l;
-                return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe) { ChannelLimit = passes.Options.ScoreCamChannels, Compat = passes.Options.Compat }, passes.Options.EigenSmooth);
+                return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe)
+                {
+                    ChannelLimit = passes.Options.ScoreCamChannels, Compat = passes.Options.Compat, Grid = passes.LayerGrids[l], RawActivations = passes.Forward.Observed[layers[l]].Floats,
+                }, passes.Options.EigenSmooth);
             }).ToList();
         }
         finally

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Explain.Cam.Backends;
 using Explain.Cam.Inputs;
 using Explain.Cli.Parsing;
 using Explain.Cli.Terminal;
-using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cli.Commands;
@@ -20,13 +19,16 @@ internal static class InferCommand
         var outDir = new Option<string>("--out", "-o") { Description = "write every output as DIR/<output>.npy [default: print the top-5 only]", HelpName = "DIR" };
         var top = CliOptions.Positive("--top", "how many classes to print", 5);
         var threads = CliOptions.Threads();
+        var backendOption = CliOptions.Backend();
+        var device = CliOptions.Device();
         var command = new Command("infer", """
             Run the model once and print its top classes (with probabilities); optionally write every output as .npy.
 
             Examples:
               explain infer --model mobilenet_v2 --image ../shared/data/images/both.png
               explain infer --model mobilenet_v2 --input-npy x.npy --out out/infer
-            """) { model, image, tensor, outDir, top, threads };
+              explain infer --model mobilenet_v2 --image photo.png --backend managed --threads 1
+            """) { model, image, tensor, outDir, top, threads, backendOption, device };
         command.Validators.Add(r =>
         {
             int count = (CliOptions.Value(r, image)?.Count ?? 0) + (CliOptions.Value(r, tensor)?.Count ?? 0);
@@ -42,12 +44,11 @@ internal static class InferCommand
             var input = imageFile is null ? Npy.Read(p.GetValue(tensor)![0]) : ExplainInput.FromImage(Path.GetFileName(imageFile), File.ReadAllBytes(imageFile), spec!).Tensor;
             int threadCount = p.GetValue(threads);
             var clock = Stopwatch.StartNew();
-            var onnx = OnnxModel.Load(card.OnnxPath);
+            using var backend = Backend.Open(card, Backend.Options(p.GetValue(backendOption), p.GetValue(device), threadCount));
             double loadMs = clock.Elapsed.TotalMilliseconds;
-            var session = new Session(onnx, new SessionOptions { Threads = threadCount });
-            session.Run(input); // the first run plans buffers and compiles kernels; the timed one is the steady state
+            backend.Forward(input, PassRequest.Outputs); // the first run plans buffers and compiles kernels; the timed one is the steady state
             clock.Restart();
-            var result = session.Run(input);
+            var result = backend.Forward(input, PassRequest.Outputs);
             double runMs = clock.Elapsed.TotalMilliseconds;
             string? dir = p.GetValue(outDir);
             if (dir is not null)
@@ -57,7 +58,7 @@ internal static class InferCommand
                     Npy.Write(Path.Combine(dir, OutputFiles.SafeName(name) + ".npy"), value);
             }
             string scoresName = card.ScoresOutput ?? result.Outputs.Keys.First();
-            console.Out.WriteLine($"model {card.Name}: loaded in {loadMs:F0} ms, forward {runMs:F1} ms ({threadCount} threads){(dir is null ? "" : $"; outputs written to {dir}")}");
+            console.Out.WriteLine($"model {card.Name}: loaded in {loadMs:F0} ms, forward {runMs:F1} ms ({backend.Name}, {threadCount} threads){(dir is null ? "" : $"; outputs written to {dir}")}");
             TopK.Print(console.Out, card, result.Outputs[scoresName], p.GetValue(top));
             return ExplainApp.Ok;
         });

@@ -1,6 +1,6 @@
 using Explain.Cam.Models;
 using Explain.Cli.Schema;
-using Explain.Engine.Onnx;
+using Explain.Cam.Backends;
 using Explain.Imaging.Preprocessing;
 
 namespace Explain.Cli.Commands;
@@ -17,12 +17,13 @@ internal static class ModelChecks
     }
 
     /// <summary>--class indices within the model's classes: from labels.txt before loading, from the scores output's shape after.</summary>
-    public static void Classes(ModelCard card, IReadOnlyList<int> classes, OnnxModel? model)
+    public static void Classes(ModelCard card, IReadOnlyList<int> classes, IModelBackend? model)
     {
         int count = card.Labels.Count;
-        if (count == 0 && model is not null)
+        if (count == 0 && model is not null && classes.Count > 0)
         {
-            var scores = model.Outputs.FirstOrDefault(o => o.Name == (card.ScoresOutput ?? model.Outputs[0].Name));
+            string scoresName = card.ScoresOutput ?? model.OutputNames[0];
+            var scores = model.DescribeTensors().FirstOrDefault(t => t.Name == scoresName);
             count = scores?.Shape is { Length: > 0 } shape && shape[^1] > 0 ? shape[^1] : 0;
         }
         if (count == 0)

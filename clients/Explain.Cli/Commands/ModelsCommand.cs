@@ -4,7 +4,6 @@ using Explain.Cam;
 using Explain.Cam.Models;
 using Explain.Cli.Schema;
 using Explain.Cli.Terminal;
-using Explain.Engine.Onnx;
 
 namespace Explain.Cli.Commands;
 
@@ -59,15 +58,16 @@ internal static class ModelsCommand
             modelJson = "INVALID: " + e.Errors.FirstOrDefault();
         }
         // model.json's layer needs no graph; otherwise the engine's choice, which needs the graph loaded.
-        string layer = card.DefaultTargetLayer ?? EngineChoice(card) + " (engine's choice)";
+        string layer = card.DefaultTargetLayer ?? BackendChoice(card) + " (backend's choice)";
         var (backend, device) = Backend.For(card);
         string input = card.InputHeight is int h && card.InputWidth is int w ? $"{h}x{w}" : "?";
         return new Row(card.Name, input, card.Labels.Count, layer, backend, device, modelJson, card.Description ?? "");
     }
 
-    private static string EngineChoice(ModelCard card)
+    /// <summary>The default target as the configured backend describes the graph (EXPLAIN_BACKEND; ONNX Runtime by default), on the CPU with one thread.</summary>
+    private static string BackendChoice(ModelCard card)
     {
-        using var explainer = new Explainer(new Backends.Managed.ManagedBackend(OnnxModel.Load(card.OnnxPath)), card);
+        using var explainer = new Explainer(Backend.Open(card, Backend.Options(device: "cpu", threads: 1)), card);
         return explainer.DefaultLayer();
     }
 }

@@ -6,7 +6,6 @@ using Explain.Cam.Output;
 using Explain.Cam.Targets;
 using Explain.Cli.Parsing;
 using Explain.Cli.Terminal;
-using Explain.Engine.Onnx;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cli.Commands;
@@ -39,6 +38,9 @@ public static class RunCommand
         var seed = CliOptions.Positive("--seed", "seed of the noise-based methods (same seed: identical maps)", 0, allowZero: true);
         var colormap = CliOptions.Colormap();
         var threads = CliOptions.Threads();
+        var backendOption = CliOptions.Backend();
+        var device = CliOptions.Device();
+        var reshape = CliOptions.Reshape();
         var outDir = CliOptions.Out("output folder: <method>-c<class>.{npy,raw.npy,png}, result.json, index.html");
         var command = new Command("run", """
             Explain images in process: heatmaps, overlays, result.json and an index.html report.
@@ -47,9 +49,11 @@ public static class RunCommand
               explain run --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam,gradcam++ --class 243,281 --out out/demo
               explain run --model mobilenet_v2 --image ../shared/data/images --method scorecam --top-k 3 --out out/folder
               explain run --model mobilenet_v2 --input-npy x.npy --method layercam --out out/tensor
+              explain run --model vit.onnx --input-npy x.npy --reshape vit --layer TOKENS --method gradcam --out out/vit
+              explain run --model mobilenet_v2 --image photo.png --backend managed --threads 1 --out out/managed
             """)
         {
-            model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, outDir,
+            model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, backendOption, device, reshape, outDir,
         };
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
@@ -74,14 +78,16 @@ public static class RunCommand
                 Seed = (ulong)p.GetValue(seed),
                 Attribution = Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) },
                 Compat = evaluation.Compat(p), Evaluation = evaluation.Evaluation(p),
+                Reshape = p.GetValue(reshape) is { } transform ? Cam.Layers.ReshapeTransforms.Parse(transform) : null,
             };
+            var backendChoice = Backend.Options(p.GetValue(backendOption), p.GetValue(device), p.GetValue(threads));
             string output = p.GetValue(outDir)!;
             var palette = Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!);
             return ProgressView.Run(console, view =>
             {
                 var clock = Stopwatch.StartNew();
-                var backend = view.Step($"loading {card.Name}", () => Backend.Open(card, p.GetValue(threads)));
-                ModelChecks.Classes(card, classList, OnnxModel.Load(card.OnnxPath));
+                var backend = view.Step($"loading {card.Name}", () => Backend.Open(card, backendChoice));
+                ModelChecks.Classes(card, classList, backend);
                 using var explainer = new Explainer(backend, card);
                 var info = ModelInfo.From(card, backend);
                 view.Line($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", options.Methods)}");

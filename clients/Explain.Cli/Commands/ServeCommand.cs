@@ -45,6 +45,9 @@ internal static class ServeCommand
         var tenantClaim = new Option<string>("--tenant-claim") { Description = "the JWT claim naming the tenant", HelpName = "NAME", DefaultValueFactory = _ => "tenant" };
         var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "serve TLS with this PEM certificate (with --tls-key)", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo>("--tls-key") { Description = "the PEM private key of --tls-cert", HelpName = "FILE" };
+        var backendOption = CliOptions.Backend();
+        var device = CliOptions.Device();
+        var threads = CliOptions.Positive("--threads", "compute threads of each worker's sessions (0: all cores)", 0, allowZero: true);
         var insecure = new Option<bool>("--insecure") { Description = "allow listening beyond loopback without authentication" };
         var retentionAge = new Option<string>("--retention-age") { Description = "results forget jobs older than this (30s, 90m, 24h, 7d)", HelpName = "AGE", DefaultValueFactory = _ => "24h" };
         var retentionMb = CliOptions.Positive("--retention-mb", "MiB of events kept (in-memory log, or the RabbitMQ stream's x-max-length-bytes)", 0, allowZero: true);
@@ -59,7 +62,7 @@ internal static class ServeCommand
               explain serve
               explain serve --port 50051 --http-port 8080 --rabbitmq amqp://guest:guest@127.0.0.1:5672
               explain serve --bind 0.0.0.0 --api-keys keys.txt --tls-cert cert.pem --tls-key key.pem
-            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure, retentionAge, retentionMb, retentionJobs };
+            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure, retentionAge, retentionMb, retentionJobs, backendOption, device, threads };
         command.SetAction(async (p, cancellationToken) =>
         {
             if (!System.Net.IPAddress.TryParse(p.GetValue(bind), out var address))
@@ -90,7 +93,7 @@ internal static class ServeCommand
             }
             var host = new HostArguments(p.GetValue(port), p.GetValue(httpPort), p.GetValue(rabbitMq), p.GetValue(models)!.FullName, p.GetValue(concurrency))
             {
-                Bind = address, Security = security, RetentionAge = age,
+                Bind = address, Security = security, RetentionAge = age, Backend = Backend.Options(p.GetValue(backendOption), p.GetValue(device), p.GetValue(threads)),
                 RetentionBytes = p.GetValue(retentionMb) is > 0 and var mb ? (long)mb << 20 : null, RetentionJobs = p.GetValue(retentionJobs),
             };
             await using var server = await ServeHost.StartAsync(host);

@@ -67,7 +67,63 @@ internal static class CliOptions
 
     public static Option<string> Out(string description) => new("--out", "-o") { Description = description, Required = true, HelpName = "DIR" };
 
-    public static Option<int> Threads() => Positive("--threads", "compute threads", Environment.ProcessorCount);
+    public static Option<int> Threads() => Positive("--threads", "compute threads (intra-op threads of each ONNX Runtime session)", Environment.ProcessorCount);
+
+    public static readonly string[] BackendNames = ["ort", "managed"];
+
+    /// <summary>--backend: ort (ONNX Runtime) or managed; absent = EXPLAIN_BACKEND, else ort.</summary>
+    public static Option<string?> Backend() =>
+        new("--backend")
+        {
+            Description = "execution backend: ort (ONNX Runtime, compiled gradient graphs) or managed (the dependency-free C# engine) [default: $EXPLAIN_BACKEND, else ort]",
+            HelpName = "ort|managed",
+            CustomParser = r =>
+            {
+                string value = r.Tokens[^1].Value.Trim().ToLowerInvariant();
+                if (value is not ("ort" or "onnxruntime" or "managed"))
+                    r.AddError($"--backend: unknown backend '{r.Tokens[^1].Value}'.{Suggestions.DidYouMean(value, BackendNames)} Known: {string.Join(", ", BackendNames)}.");
+                return value;
+            },
+            CompletionSources = { _ => BackendNames },
+        };
+
+    /// <summary>--device: cpu, cuda[:N], tensorrt[:N]; absent = EXPLAIN_DEVICE, else model.json's "device", else cpu.</summary>
+    public static Option<string?> Device() =>
+        new("--device")
+        {
+            Description = "where ONNX Runtime runs: cpu, cuda[:N] or tensorrt[:N] [default: $EXPLAIN_DEVICE, else model.json's \"device\", else cpu]",
+            HelpName = "cpu|cuda[:N]|tensorrt[:N]",
+            CustomParser = r =>
+            {
+                string value = r.Tokens[^1].Value;
+                try
+                {
+                    Cam.Backends.ExecutionDevice.Parse(value);
+                }
+                catch (ArgumentException e)
+                {
+                    r.AddError($"--device: {e.Message}.");
+                }
+                return value;
+            },
+            CompletionSources = { _ => ["cpu", "cuda", "cuda:0", "tensorrt"] },
+        };
+
+    /// <summary>--reshape: how token or NHWC target layers become [C, h, w] grids; absent = model.json's "reshape", else auto.</summary>
+    public static Option<string?> Reshape() =>
+        new("--reshape")
+        {
+            Description = "target layers to [C, h, w] grids: vit (tokens [1, 1+h*w, C], class token dropped), swin (NHWC stages [1, h, w, C]) or auto (NCHW as is, square token grids) [default: model.json's \"reshape\", else auto]",
+            HelpName = "auto|vit|swin",
+            CustomParser = r =>
+            {
+                string value = r.Tokens[^1].Value.Trim().ToLowerInvariant();
+                if (!Cam.Layers.ReshapeTransforms.Names.Contains(value))
+                    r.AddError($"--reshape: unknown transform '{r.Tokens[^1].Value}'.{Suggestions.DidYouMean(value, Cam.Layers.ReshapeTransforms.Names)} Known: {string.Join(", ", Cam.Layers.ReshapeTransforms.Names)}.");
+                return value;
+            },
+            CompletionSources = { _ => Cam.Layers.ReshapeTransforms.Names },
+        };
 
     public static Option<int> Positive(string name, string description, int defaultValue, bool allowZero = false) =>
         new(name)

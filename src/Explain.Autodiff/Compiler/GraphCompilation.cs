@@ -14,7 +14,7 @@ internal static class GraphCompilation
     public const string SeedName = "explain.seed";
     private const int LowestOpset = 11;
 
-    public static GradientGraph Run(byte[] bytes, GradientRequest request, string? modelDirectory)
+    public static GradientGraph Run(byte[] bytes, GradientRequest request, string? modelDirectory, TensorShapeProbe? probe)
     {
         var model = ModelProto.Parser.ParseFrom(bytes);
         int opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0);
@@ -22,9 +22,9 @@ internal static class GraphCompilation
             throw new ArgumentException($"the model's opset {opset} is below {LowestOpset}, the lowest the gradient compiler emits");
         var graph = model.Graph;
         ExternalData.Inline(graph, modelDirectory);
-        var runtime = StaticShapes.Plan(model);
+        var (runtime, planned) = StaticShapes.Plan(model, probe);
         var types = ElementTypes.Infer(graph);
-        var shapes = ConstantShapes.With(graph, runtime);
+        var shapes = ConstantShapes.With(graph, planned);
 
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();

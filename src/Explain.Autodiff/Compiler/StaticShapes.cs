@@ -7,14 +7,45 @@ using Google.Protobuf;
 namespace Explain.Autodiff.Compiler;
 
 /// <summary>
-/// Static shapes of every tensor computed at run time, from the managed engine's planner
-/// (Session.DescribeTensors, with optimizations off so no tensor is fused away). The planner runs
-/// the graph once on zeros of the declared input shapes (a symbolic batch becomes 1) and folds
-/// every constant subgraph, so tensors missing from the result are constants.
+/// Static shapes of every tensor computed at run time. From a <see cref="TensorShapeProbe"/> (the
+/// backend that runs the graph: ONNX Runtime runs the model once on zeros of the declared input
+/// shapes, a symbolic batch as 1) the tensors computed at run time are those that depend on a fed
+/// input; shapes of the others (folded constants) are kept for the rules that read them. Without a
+/// probe, the managed engine's planner (Session.DescribeTensors, optimizations off so no tensor is
+/// fused away) folds every constant subgraph, so tensors missing from its result are constants.
 /// </summary>
 internal static class StaticShapes
 {
-    public static Dictionary<string, int[]> Plan(ModelProto model)
+    public static (Dictionary<string, int[]> Runtime, Dictionary<string, int[]> All) Plan(ModelProto model, TensorShapeProbe? probe)
+    {
+        if (probe is null)
+        {
+            var planned = PlanWithEngine(model);
+            return (planned, new Dictionary<string, int[]>(planned, StringComparer.Ordinal));
+        }
+        var graph = model.Graph;
+        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var fed = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+        var all = new Dictionary<string, int[]>(probe(fed.ToDictionary(i => i.Name, DeclaredShape)), StringComparer.Ordinal);
+        var dependent = fed.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+            if (node.Input.Any(dependent.Contains))
+                dependent.UnionWith(node.Output.Where(o => o.Length > 0));
+        return (all.Where(s => dependent.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal), all);
+    }
+
+    /// <summary>The declared shape of a fed input; a symbolic leading (batch) dimension is 1, any other symbolic one an error.</summary>
+    private static int[] DeclaredShape(ValueInfoProto input)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1).ToArray() ?? [];
+        if (dims.Length > 0 && dims[0] < 0)
+            dims[0] = 1;
+        if (dims.Any(d => d < 0))
+            throw new ArgumentException($"input '{input.Name}' has symbolic dimensions beyond the batch; the gradient graph needs static shapes");
+        return dims;
+    }
+
+    private static Dictionary<string, int[]> PlanWithEngine(ModelProto model)
     {
         try
         {

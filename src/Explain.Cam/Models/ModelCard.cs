@@ -47,6 +47,9 @@ public sealed record ModelCard
 
     public IReadOnlyList<string>? ChannelLabelsFor(string layer) => ChannelLabels.TryGetValue(layer, out var names) ? names : null;
 
+    /// <summary>model.json "reshape" (auto, vit, swin): how the model's target layers become grids unless the caller names one.</summary>
+    public Layers.ReshapeTransform? Reshape { get; init; }
+
     public string Label(int index) => index >= 0 && index < Labels.Count ? Labels[index] : $"class {index}";
 
     /// <summary>Reads NAME/model.json (or the model.json beside an .onnx file); a missing file yields a bare card.</summary>
@@ -83,6 +86,7 @@ public sealed record ModelCard
             DefaultTargetLayer = Str(root, "default_target_layer"),
             Device = Str(root, "device"),
             ChannelLabels = ReadChannelLabels(root, dir),
+            Reshape = Str(root, "reshape") is { } reshape ? Layers.ReshapeTransforms.Parse(reshape) : null,
         };
     }
 

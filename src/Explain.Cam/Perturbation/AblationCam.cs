@@ -3,7 +3,8 @@ namespace Explain.Cam.Perturbation;
 /// <summary>
 /// Ablation-CAM (Desai &amp; Ramaswamy, WACV 2020, eq. 3): w_k = (y^c − y^c_k) / y^c, where y^c_k is
 /// the score with activation map k set to 0. Only the layers after the target layer are re-run,
-/// in batches, from the forward pass already made.
+/// in batches, from the forward pass already made. A token or NHWC layer is ablated in its grid and
+/// written back in its own layout (ViT's class token is left as it was).
 /// </summary>
 /// <remarks>
 /// NOTE compat pytorch-grad-cam (1.5.5, ablation_layer.py AblationLayer): where min(A) != 0 the
@@ -18,13 +19,22 @@ public sealed class AblationCam : PerturbationMethod
     public override float[][] RawMaps(PerturbationContext context, bool eigenSmooth)
     {
         var layer = context.Layer;
-        int[] shape = [1, layer.Channels, layer.Height, layer.Width];
+        var raw = context.RawActivations ?? layer.Activations;
+        int[] shape = context.Grid?.RawShape ?? [1, layer.Channels, layer.Height, layer.Width];
         float minimum = System.Numerics.Tensors.TensorPrimitives.Min(layer.Activations);
-        var baseline = context.Probe.ScoresFromLayer(context.Input, context.LayerName, 1, shape, (_, row) => layer.Activations.CopyTo(row));
+        var baseline = context.Probe.ScoresFromLayer(context.Input, context.LayerName, 1, shape, (_, row) => raw.CopyTo(row));
         var ablated = context.Probe.ScoresFromLayer(context.Input, context.LayerName, layer.Channels, shape, (k, row) =>
         {
-            layer.Activations.CopyTo(row);
-            row.Slice(k * layer.Positions, layer.Positions).Fill(AblationValue(k, minimum, context.Compat));
+            float value = AblationValue(k, minimum, context.Compat);
+            if (context.Grid is not { } grid)
+            {
+                layer.Activations.CopyTo(row);
+                row.Slice(k * layer.Positions, layer.Positions).Fill(value);
+                return;
+            }
+            var cut = layer.Activations.ToArray();
+            cut.AsSpan(k * layer.Positions, layer.Positions).Fill(value);
+            grid.FromGrid(cut, raw, row);
         });
         int classes = baseline.Length;
         var weights = context.Targets.Select(target =>

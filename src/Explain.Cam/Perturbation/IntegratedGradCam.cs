@@ -32,14 +32,15 @@ public sealed class IntegratedGradCam : PerturbationMethod
         var grads = forward.Gradients(scoresName, seed, GradientMode.Standard, [context.LayerName])[context.LayerName];
         var activations = forward.Observed[context.LayerName];
         var layer = context.Layer;
-        int size = layer.Activations.Length;
+        int size = layer.Activations.Length, rawSize = context.Grid?.RawSize ?? size;
+        float[] Grid(Tensor t, int row) => context.Grid is { } g ? g.ToGrid(t.Floats.AsSpan(row * rawSize, rawSize)) : t.Floats.AsSpan(row * size, size).ToArray();
         return context.Targets.Select((_, t) =>
         {
             var sum = new float[size];
             for (int m = 0; m < Steps; m++)
             {
-                var a = activations.Floats.AsSpan(m * size, size);
-                var g = grads.Floats.AsSpan((t * Steps + m) * size, size);
+                var a = Grid(activations, m).AsSpan();
+                var g = Grid(grads, t * Steps + m).AsSpan();
                 for (int k = 0; k < layer.Channels; k++)
                 {
                     float w = System.Numerics.Tensors.TensorPrimitives.Sum(g.Slice(k * layer.Positions, layer.Positions)) / layer.Positions / Steps;

@@ -1,3 +1,4 @@
+using Explain.Cam.Layers;
 using Explain.Cam.Methods;
 using Explain.Cam.Targets;
 using Explain.Engine.Tensors;
@@ -13,4 +14,10 @@ public sealed record PerturbationContext(Tensor Input, string LayerName, LayerMa
 
     /// <summary>Whose conventions to follow (Ablation-CAM's ablation value differs in pytorch-grad-cam).</summary>
     public CompatMode Compat { get; init; }
+
+    /// <summary>How the layer's own layout maps to <see cref="Layer"/>'s [C, h, w] grid (null: NCHW, the layout is the grid).</summary>
+    public LayerGrid? Grid { get; init; }
+
+    /// <summary>The layer's activations in its own layout (null: <see cref="Layer"/>'s, NCHW).</summary>
+    public float[]? RawActivations { get; init; }
 }

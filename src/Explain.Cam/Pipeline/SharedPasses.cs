@@ -1,4 +1,5 @@
 using Explain.Cam.Backends;
+using Explain.Cam.Layers;
 using Explain.Cam.Methods;
 using Explain.Cam.Perturbation;
 using Explain.Cam.Targets;
@@ -54,7 +55,9 @@ public sealed class SharedPasses
             _gradients = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Standard, at);
             stageDone("backward");
         }
-        LayerViews = !needsLayers ? [] : layers.Select(layer => View(layer, Forward, layerGradients ? _gradients : null, Targets.Count)).ToList();
+        var transform = options.Reshape ?? explainer.Card.Reshape ?? ReshapeTransform.Auto;
+        LayerGrids = !needsLayers ? [] : layers.Select(layer => LayerGrid.For(Forward.Observed[layer].Shape, transform, LogText.Of(layer))).ToList();
+        LayerViews = !needsLayers ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, layerGradients ? _gradients : null, Targets.Count)).ToList();
         if (needs.HasFlag(MethodNeeds.GuidedInputGradients))
         {
             // Compat: pytorch-grad-cam guides ReLU only (its GuidedBackpropReLUModel swaps torch.nn.ReLU modules, not ReLU6).
@@ -95,6 +98,9 @@ public sealed class SharedPasses
     /// <summary>Per target layer: the activations alone, and per target the activations with that target's gradients.</summary>
     public IReadOnlyList<(LayerMaps Layer, LayerMaps[] PerTarget)> LayerViews { get; }
 
+    /// <summary>How each layer's own layout maps to its [C, h, w] view (the reshape transform: ViT tokens, Swin NHWC).</summary>
+    public IReadOnlyList<LayerGrid> LayerGrids { get; }
+
     /// <summary>Conv/BatchNormalization outputs with their (effective) biases, when a method needs bias gradients.</summary>
     public IReadOnlyList<Attribution.BiasPoint> BiasPoints { get; }
 
@@ -134,16 +140,16 @@ public sealed class SharedPasses
         return map;
     }
 
-    private static (LayerMaps Layer, LayerMaps[] PerTarget) View(string layer, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets)
+    /// <summary>The layer as [C, h, w] grids (activations, and per target its gradients), through the reshape transform.</summary>
+    private static (LayerMaps Layer, LayerMaps[] PerTarget) View(string layer, LayerGrid grid, ForwardPass forward, IReadOnlyDictionary<string, Tensor>? gradients, int targets)
     {
         var a = forward.Observed[layer];
-        if (a.Rank != 4)
-            throw new ArgumentException($"layer '{LogText.Of(layer)}' has shape {TensorShape.Format(a.Shape)}; CAM methods need a 4-D [1, C, h, w] activation");
-        int c = a.Shape[1], h = a.Shape[2], w = a.Shape[3], size = c * h * w;
-        var plain = new LayerMaps(a.Floats, new float[size], c, h, w);
+        int c = grid.Channels, h = grid.Height, w = grid.Width, size = grid.RawSize;
+        var activations = grid.ToGrid(a.Floats);
+        var plain = new LayerMaps(activations, new float[activations.Length], c, h, w);
         var perTarget = Enumerable.Range(0, targets).Select(t => gradients is null
             ? plain
-            : new LayerMaps(a.Floats, gradients[layer].Floats.AsSpan(t * size, size).ToArray(), c, h, w)).ToArray();
+            : new LayerMaps(activations, grid.ToGrid(gradients[layer].Floats.AsSpan(t * size, size)), c, h, w)).ToArray();
         return (plain, perTarget);
     }
 }

@@ -27,11 +27,11 @@ public sealed class ModelsGrpcService(ModelCatalog catalog) : Explain.V1.Models.
         var description = new ModelDescription
         {
             Name = card.Name, Description = card.Description ?? "", LabelsCount = card.Labels.Count, DefaultTargetLayer = entry.DefaultLayer ?? "",
-            CardJson = card.Json?.GetRawText() ?? "", Opset = entry.Model.Opset, Producer = entry.Model.Producer,
+            CardJson = card.Json?.GetRawText() ?? "", Opset = entry.Opset, Producer = entry.Producer,
         };
         description.Labels.AddRange(card.Labels);
         description.Methods.AddRange(CamRegistry.Names);
-        foreach (var input in entry.Model.Inputs.Where(i => !entry.Model.Initializers.ContainsKey(i.Name)))
+        foreach (var input in entry.Inputs)
             description.Inputs.Add(Tensor(input.Name, input.Shape, ""));
         foreach (var layer in entry.Layers)
             description.ObservableLayers.Add(Tensor(layer.Name, layer.Shape, layer.Producer));

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using Explain.Backends;
 using Explain.Cam.Models;
 using Explain.Engine.Errors;
-using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -72,12 +70,14 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
         try
         {
             var card = _store.Resolve(name);
-            var model = OnnxModel.Load(card.OnnxPath);
-            // Layers as the configured backend sees them (the tensors a worker on it can observe), on the CPU:
+            // The graph as the configured backend reads it (ONNX Runtime by default; the managed engine's parser
+            // only with --backend managed), and the tensors a worker on it can observe, on the CPU:
             // describing a graph needs no GPU, and ingestion hosts have none.
             using var backend = ExecutionBackends.Open(options.Backend with { Device = Cam.Backends.ExecutionDevice.Cpu, Threads = 1 }, card);
             var layers = backend.DescribeTensors();
-            return new Loaded(new ModelEntry(card, model, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name), null, stamp);
+            var inputs = backend.InputNames.Select(i => layers.First(l => l.Name == i)).ToList();
+            var entry = new ModelEntry(card, backend.Opset, backend.Producer, inputs, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name);
+            return new Loaded(entry, null, stamp);
         }
         catch (Exception e) when (IsLoadFailure(e))
         {
@@ -87,7 +87,7 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
         }
     }
 
-    /// <summary>What a broken model raises: engine errors (format, cycle, unsupported op), bad JSON, unreadable files.</summary>
+    /// <summary>What a broken model raises: backend errors (ONNX Runtime's as ArgumentException; the managed engine's format, cycle, unsupported op), bad JSON, unreadable files.</summary>
     internal static bool IsLoadFailure(Exception e) =>
         e is EngineException or FormatException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException;
 

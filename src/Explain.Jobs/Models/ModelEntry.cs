@@ -1,12 +1,14 @@
 using Explain.Cam.Models;
 using Explain.Engine.Graph;
-using Explain.Engine.Onnx;
 using Explain.Imaging.Preprocessing;
 
 namespace Explain.Jobs.Models;
 
-/// <summary>What ingestion and the Models service know about one model: its card, graph and observable layers.</summary>
-public sealed record ModelEntry(ModelCard Card, OnnxModel Model, IReadOnlyList<TensorInfo> Layers, string? DefaultLayer)
+/// <summary>
+/// What ingestion and the Models service know about one model: its card, what the backend read from
+/// the graph (opset, producer, the fed inputs with their shapes at batch 1) and its observable layers.
+/// </summary>
+public sealed record ModelEntry(ModelCard Card, int Opset, string Producer, IReadOnlyList<TensorInfo> Inputs, IReadOnlyList<TensorInfo> Layers, string? DefaultLayer)
 {
     private readonly HashSet<string> _layerNames = Layers.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
 

@@ -18,6 +18,11 @@ public static class RepoPaths
         ? dir
         : Path.Combine(Root, ".fixtures", "engine");
 
+    /// <summary>$EXPLAIN_TRANSFORMER_FIXTURES, else &lt;repo&gt;/.fixtures/transformer (make_transformer_fixtures.py --out).</summary>
+    public static string TransformerFixtures => Environment.GetEnvironmentVariable("EXPLAIN_TRANSFORMER_FIXTURES") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(Root, ".fixtures", "transformer");
+
     /// <summary>The shared data folder: $EXPLAIN_SHARED (./test.sh sets it), else ../shared beside the repository.</summary>
     public static string Shared => Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } dir
         ? dir
