@@ -28,7 +28,7 @@ public sealed class AdmissionControl(JobLimits limits, ActiveJobs active, TimePr
     /// <summary>The request's estimated cost in GFLOP on the model (the graph is counted once per loaded model).</summary>
     public double Estimate(ExplainRequest request, ModelEntry entry)
     {
-        var cost = _models.AddOrUpdate(entry.Card.Name, _ => new ModelCost(entry.Model, entry.Layers), (_, known) => ReferenceEquals(known.Model, entry.Model) ? known : new ModelCost(entry.Model, entry.Layers));
+        var cost = _models.AddOrUpdate(entry.Card.Name, _ => new ModelCost(entry.Graph, entry.Layers), (_, known) => ReferenceEquals(known.Model, entry.Graph) ? known : new ModelCost(entry.Graph, entry.Layers));
         var layers = request.Layers.Count > 0 ? request.Layers.ToList() : [entry.DefaultLayer!];
         return JobCost.Gflop(request, layers, cost);
     }

@@ -76,7 +76,10 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
             using var backend = ExecutionBackends.Open(options.Backend with { Device = Cam.Backends.ExecutionDevice.Cpu, Threads = 1 }, card);
             var layers = backend.DescribeTensors();
             var inputs = backend.InputNames.Select(i => layers.First(l => l.Name == i)).ToList();
-            var entry = new ModelEntry(card, backend.Opset, backend.Producer, inputs, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name);
+            var entry = new ModelEntry(card, backend.Opset, backend.Producer, inputs, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name)
+            {
+                Graph = backend.Graph,
+            };
             return new Loaded(entry, null, stamp);
         }
         catch (Exception e) when (IsLoadFailure(e))

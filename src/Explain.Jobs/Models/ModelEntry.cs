@@ -15,5 +15,8 @@ public sealed record ModelEntry(ModelCard Card, int Opset, string Producer, IRea
     /// <summary>Preprocessing for pictures; null when the model has no model.json (tensors only).</summary>
     public PreprocessSpec? Spec { get; } = Card.Json is { } json ? PreprocessSpec.FromModelJson(json) : null;
 
+    /// <summary>The graph as imported (node list, initializer shapes): what admission counts a pass's FLOPs from.</summary>
+    public required Explain.Engine.Onnx.OnnxModel Graph { get; init; }
+
     public bool HasLayer(string name) => _layerNames.Contains(name);
 }

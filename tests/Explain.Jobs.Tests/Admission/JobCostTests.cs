@@ -17,7 +17,7 @@ public sealed class JobCostTests
     public void Estimate_ScoreCam_OneForwardPerChannelPlusTheSharedOne()
     {
         var entry = Catalog.Get(RepoPaths.SmallModel);
-        var model = new ModelCost(entry.Model, entry.Layers);
+        var model = new ModelCost(entry.Graph, entry.Layers);
         int channels = model.Channels(entry.DefaultLayer!);
         Assert.Equal(256, channels); // MobileNetV1 0.25: 1024 × 0.25
 
