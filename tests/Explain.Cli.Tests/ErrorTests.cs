@@ -178,6 +178,22 @@ public sealed class ErrorTests
         Assert.Contains("bash", result.Stderr);
     }
 
+    [Fact]
+    public void Serve_AdmissionBoundNotANumber_IsAUsageErrorNamingTheOption()
+    {
+        var result = ExplainCli.Run("serve", "--port", "0", "--max-job-gflop", "lots");
+
+        AssertUsage(result, "explain serve: --max-job-gflop takes a positive number, not 'lots'", "explain serve");
+    }
+
+    [Fact]
+    public void Serve_BurstBelowTheJobMaximum_IsAUsageError()
+    {
+        var result = ExplainCli.Run("serve", "--port", "0", "--max-job-gflop", "50", "--tenant-burst-gflop", "10");
+
+        AssertUsage(result, "explain serve: the tenant burst (10 GFLOP) must be at least the per-job maximum (50 GFLOP)", "explain serve");
+    }
+
     private static void AssertUsage(CliResult result, string expectedLine, string command)
     {
         Assert.True(result.ExitCode == 2, result.ToString());

@@ -53,6 +53,23 @@ internal static class ServeCommand
         var retentionMb = CliOptions.Positive("--retention-mb", "MiB of events kept (in-memory log, or the RabbitMQ stream's x-max-length-bytes)", 0, allowZero: true);
         retentionMb.Description += " [0: 256 in memory, 1024 on RabbitMQ]";
         var retentionJobs = CliOptions.Positive("--retention-jobs", "jobs results keep", 10_000);
+        // Admission and queue bounds: the hosts' options (HostArguments parses them, EXPLAIN_<OPTION> as defaults).
+        var admission = new (string Name, string Help)[]
+        {
+            ("max-job-gflop", "largest estimated cost of one job in GFLOP [default: 1000]"),
+            ("tenant-gflop-per-second", "each tenant's token bucket refill rate, GFLOP/s [default: 100]"),
+            ("tenant-burst-gflop", "each tenant's token bucket size, GFLOP [default: 5000]"),
+            ("tenant-max-jobs", "jobs of one tenant between QUEUED and their end [default: 256]"),
+            ("default-deadline", "deadline in seconds of a job submitted without one [default: 600]"),
+            ("queue-max-jobs", "jobs the queue holds waiting [default: 10000]"),
+            ("queue-max-bytes", "request bytes the queue holds waiting [default: 268435456]"),
+            ("metrics-tenants", "tenants named in metric labels; later ones are 'other' [default: 20]"),
+        }.Select(o =>
+        {
+            int at = o.Help.IndexOf(" [default:", StringComparison.Ordinal);
+            string env = "EXPLAIN_" + o.Name.ToUpperInvariant().Replace('-', '_');
+            return new Option<string?>("--" + o.Name) { Description = $"{o.Help[..at]} (or {env}){o.Help[at..]}", HelpName = "N" };
+        }).ToList();
         foreach (var file in new[] { apiKeys, jwtKey, tlsCert, tlsKey })
             file.AcceptExistingOnly();
         var command = new Command("serve", """
@@ -63,6 +80,8 @@ internal static class ServeCommand
               explain serve --port 50051 --http-port 8080 --rabbitmq amqp://guest:guest@127.0.0.1:5672
               explain serve --bind 0.0.0.0 --api-keys keys.txt --tls-cert cert.pem --tls-key key.pem
             """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure, retentionAge, retentionMb, retentionJobs, backendOption, device, threads };
+        foreach (var option in admission)
+            command.Options.Add(option);
         command.SetAction(async (p, cancellationToken) =>
         {
             if (!System.Net.IPAddress.TryParse(p.GetValue(bind), out var address))
@@ -91,10 +110,22 @@ internal static class ServeCommand
             {
                 throw new UsageException(e.Message);
             }
+            HostArguments bounds;
+            try
+            {
+                var given = admission.Where(o => p.GetValue(o) is not null).SelectMany(o => new[] { o.Name, p.GetValue(o)! }).ToArray();
+                bounds = HostArguments.Parse(given, 0);
+                bounds.Limits.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
             var host = new HostArguments(p.GetValue(port), p.GetValue(httpPort), p.GetValue(rabbitMq), p.GetValue(models)!.FullName, p.GetValue(concurrency))
             {
                 Bind = address, Security = security, RetentionAge = age, Backend = Backend.Options(p.GetValue(backendOption), p.GetValue(device), p.GetValue(threads)),
                 RetentionBytes = p.GetValue(retentionMb) is > 0 and var mb ? (long)mb << 20 : null, RetentionJobs = p.GetValue(retentionJobs),
+                Limits = bounds.Limits, QueueMaxJobs = bounds.QueueMaxJobs, QueueMaxBytes = bounds.QueueMaxBytes, MetricsTenants = bounds.MetricsTenants,
             };
             await using var server = await ServeHost.StartAsync(host);
             string transport = host.RabbitMq is null ? "in-memory transport" : $"RabbitMQ at {host.RabbitMq.Host}:{host.RabbitMq.Port}";
