@@ -50,7 +50,12 @@ public static class ExplainChannelConfig
 
     /// <param name="caFile">A PEM file of the CA(s) that signed the server's certificate (a private CA
     /// or a self-signed server), trusted in addition to none of the system's: the chain must end there.</param>
-    public static SocketsHttpHandler Handler(string? caFile)
+    public static SocketsHttpHandler Handler(string? caFile) => Handler(caFile, null, null);
+
+    /// <param name="caFile">As in <see cref="Handler(string?)"/>.</param>
+    /// <param name="clientCertificateFile">For mutual TLS: the PEM client certificate this channel presents (with <paramref name="clientKeyFile"/>).</param>
+    /// <param name="clientKeyFile">The PEM private key of <paramref name="clientCertificateFile"/>.</param>
+    public static SocketsHttpHandler Handler(string? caFile, string? clientCertificateFile, string? clientKeyFile)
     {
         var handler = new SocketsHttpHandler
         {
@@ -72,6 +77,8 @@ public static class ExplainChannelConfig
             };
             handler.SslOptions.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }
+        if (clientCertificateFile is not null)
+            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(clientCertificateFile, clientKeyFile)];
         return handler;
     }
 

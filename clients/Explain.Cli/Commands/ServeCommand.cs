@@ -45,6 +45,7 @@ internal static class ServeCommand
         var tenantClaim = new Option<string>("--tenant-claim") { Description = "the JWT claim naming the tenant", HelpName = "NAME", DefaultValueFactory = _ => "tenant" };
         var tlsCert = new Option<FileInfo>("--tls-cert") { Description = "serve TLS with this PEM certificate (with --tls-key)", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo>("--tls-key") { Description = "the PEM private key of --tls-cert", HelpName = "FILE" };
+        var tlsClientCa = new Option<FileInfo>("--tls-client-ca") { Description = "mutual TLS: accept only client certificates signed by these PEM CA(s) (health and /metrics stay open)", HelpName = "FILE" };
         var backendOption = CliOptions.Backend();
         var device = CliOptions.Device();
         var threads = CliOptions.Positive("--threads", "compute threads of each worker's sessions (0: all cores)", 0, allowZero: true);
@@ -70,7 +71,7 @@ internal static class ServeCommand
             string env = "EXPLAIN_" + o.Name.ToUpperInvariant().Replace('-', '_');
             return new Option<string?>("--" + o.Name) { Description = $"{o.Help[..at]} (or {env}){o.Help[at..]}", HelpName = "N" };
         }).ToList();
-        foreach (var file in new[] { apiKeys, jwtKey, tlsCert, tlsKey })
+        foreach (var file in new[] { apiKeys, jwtKey, tlsCert, tlsKey, tlsClientCa })
             file.AcceptExistingOnly();
         var command = new Command("serve", """
             Run the service suite (ingestion, workers, results) in one process until Ctrl+C.
@@ -79,7 +80,7 @@ internal static class ServeCommand
               explain serve
               explain serve --port 50051 --http-port 8080 --rabbitmq amqp://guest:guest@127.0.0.1:5672
               explain serve --bind 0.0.0.0 --api-keys keys.txt --tls-cert cert.pem --tls-key key.pem
-            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, insecure, retentionAge, retentionMb, retentionJobs, backendOption, device, threads };
+            """) { port, httpPort, rabbitMq, models, concurrency, bind, apiKeys, jwtIssuer, jwtAudience, jwtKey, tenantClaim, tlsCert, tlsKey, tlsClientCa, insecure, retentionAge, retentionMb, retentionJobs, backendOption, device, threads };
         foreach (var option in admission)
             command.Options.Add(option);
         command.SetAction(async (p, cancellationToken) =>
@@ -90,7 +91,7 @@ internal static class ServeCommand
             {
                 ApiKeysFile = p.GetValue(apiKeys)?.FullName, JwtIssuer = p.GetValue(jwtIssuer), JwtAudience = p.GetValue(jwtAudience),
                 JwtKeyFile = p.GetValue(jwtKey)?.FullName, TenantClaim = p.GetValue(tenantClaim)!, TlsCertificate = p.GetValue(tlsCert)?.FullName,
-                TlsKey = p.GetValue(tlsKey)?.FullName, Insecure = p.GetValue(insecure),
+                TlsKey = p.GetValue(tlsKey)?.FullName, TlsClientCa = p.GetValue(tlsClientCa)?.FullName, Insecure = p.GetValue(insecure),
             };
             try
             {

@@ -26,7 +26,18 @@ public sealed record EdgeSecurity
 
     public string? TlsKey { get; init; }
 
+    /// <summary>
+    /// Mutual TLS: a PEM file of the CA(s) whose client certificates are accepted. With it, every
+    /// request but the health checks and the metrics scrape must come over a connection whose client
+    /// certificate chains to one of them (HTTP 401 / UNAUTHENTICATED otherwise; a certificate from
+    /// another CA fails the handshake). Needs --tls-cert. Authentication of the caller (tenant) is still
+    /// the bearer token's, when API keys or JWT are configured.
+    /// </summary>
+    public string? TlsClientCa { get; init; }
+
     public bool Insecure { get; init; }
+
+    public bool MutualTls => TlsClientCa is not null;
 
     public bool AuthenticationEnabled => ApiKeysFile is not null || JwtKeyFile is not null;
 
@@ -41,7 +52,9 @@ public sealed record EdgeSecurity
             throw new ArgumentException("--jwt-issuer/--jwt-audience need --jwt-key (the signing key to check tokens with)");
         if (JwtKeyFile is not null && (JwtIssuer is null || JwtAudience is null))
             throw new ArgumentException("--jwt-key needs --jwt-issuer and --jwt-audience");
-        foreach (var file in new[] { ApiKeysFile, JwtKeyFile, TlsCertificate, TlsKey })
+        if (TlsClientCa is not null && TlsCertificate is null)
+            throw new ArgumentException("--tls-client-ca (mutual TLS) needs --tls-cert and --tls-key");
+        foreach (var file in new[] { ApiKeysFile, JwtKeyFile, TlsCertificate, TlsKey, TlsClientCa })
             if (file is not null && !File.Exists(file))
                 throw new ArgumentException($"file '{file}' not found");
     }
@@ -50,7 +63,7 @@ public sealed record EdgeSecurity
     /// <exception cref="ArgumentException">A non-loopback address without authentication or --insecure.</exception>
     public void CheckExposure(IPAddress address)
     {
-        if (!IPAddress.IsLoopback(address) && !AuthenticationEnabled && !Insecure)
-            throw new ArgumentException($"listening on {address} without authentication: give --api-keys FILE or --jwt-key … (or --insecure to expose it anyway)");
+        if (!IPAddress.IsLoopback(address) && !AuthenticationEnabled && !MutualTls && !Insecure)
+            throw new ArgumentException($"listening on {address} without authentication: give --api-keys FILE, --jwt-key … or --tls-client-ca FILE (or --insecure to expose it anyway)");
     }
 }

@@ -35,10 +35,10 @@ public static class ExplainHost
             {
                 l.Protocols = HttpProtocols.Http2;
                 if (tls is not null)
-                    l.UseHttps(tls);
+                    l.UseHttps(MutualTls.HttpsOptions(tls, host.Security));
             });
             if (host.HttpPort is int http)
-                kestrel.ListenMetrics(new IPEndPoint(bind, http), tls);
+                kestrel.ListenMetrics(new IPEndPoint(bind, http), tls is null ? null : MutualTls.HttpsOptions(tls, host.Security));
             kestrel.Limits.MaxRequestBodySize = null; // grpc-dotnet enforces the message limit per message
             // NOTE: Kestrel's HTTP/2 defaults allow 96 KiB per stream before a WINDOW_UPDATE; a 1 MiB
             // window lets an upload (or a heatmap) go out without waiting for round trips.
@@ -64,6 +64,8 @@ public static class ExplainHost
     public static WebApplication UseExplainEdge(this WebApplication app)
     {
         app.UseMetadataLimit(app.Services.GetService<JobLimits>() ?? JobLimits.Default);
+        if (app.Services.GetRequiredService<EdgeSecurity>().MutualTls)
+            app.UseMutualTls();
         app.UseExplainSecurity();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;

@@ -7,7 +7,7 @@ namespace Explain.Jobs.Hosting;
 /// gRPC-Web), --rabbitmq amqp://… (else the in-memory transport), --models (model store folder),
 /// --concurrency (worker jobs at once), and the edge's security: --bind ADDRESS, --api-keys FILE,
 /// --jwt-issuer / --jwt-audience / --jwt-key FILE / --tenant-claim NAME, --tls-cert / --tls-key
-/// (PEM), --insecure (allow a non-loopback bind without authentication), and results' retention:
+/// (PEM), --tls-client-ca (PEM CA bundle: mutual TLS), --insecure (allow a non-loopback bind without authentication), and results' retention:
 /// --retention-age (30s, 90m, 24h, 7d), --retention-mb, --retention-jobs; admission and queue
 /// bounds: --max-job-gflop, --tenant-gflop-per-second, --tenant-burst-gflop, --tenant-max-jobs,
 /// --default-deadline SECONDS, --queue-max-jobs, --queue-max-bytes; --metrics-tenants N (tenants
@@ -16,7 +16,7 @@ namespace Explain.Jobs.Hosting;
 public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, string Models, int Concurrency)
 {
     private static readonly string[] Valued =
-        ["port", "http-port", "rabbitmq", "models", "concurrency", "bind", "api-keys", "jwt-issuer", "jwt-audience", "jwt-key", "tenant-claim", "tls-cert", "tls-key",
+        ["port", "http-port", "rabbitmq", "models", "concurrency", "bind", "api-keys", "jwt-issuer", "jwt-audience", "jwt-key", "tenant-claim", "tls-cert", "tls-key", "tls-client-ca",
         "retention-age", "retention-mb", "retention-jobs",
          "max-job-gflop", "tenant-gflop-per-second", "tenant-burst-gflop", "tenant-max-jobs", "default-deadline", "queue-max-jobs", "queue-max-bytes", "metrics-tenants"];
 
@@ -118,7 +118,7 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
         var security = new EdgeSecurity
         {
             ApiKeysFile = Value("api-keys"), JwtIssuer = Value("jwt-issuer"), JwtAudience = Value("jwt-audience"), JwtKeyFile = Value("jwt-key"),
-            TenantClaim = Value("tenant-claim") ?? "tenant", TlsCertificate = Value("tls-cert"), TlsKey = Value("tls-key"), Insecure = flags.Contains("insecure"),
+            TenantClaim = Value("tenant-claim") ?? "tenant", TlsCertificate = Value("tls-cert"), TlsKey = Value("tls-key"), TlsClientCa = Value("tls-client-ca"), Insecure = flags.Contains("insecure"),
         };
         security.Validate();
         var bind = values.TryGetValue("bind", out var b)

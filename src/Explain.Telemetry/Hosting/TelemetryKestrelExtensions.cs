@@ -10,15 +10,19 @@ namespace Explain.Telemetry.Hosting;
 public static class TelemetryKestrelExtensions
 {
     /// <param name="certificate">Serve it over TLS (https) with this certificate, as the gRPC port does.</param>
-    public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate = null)
+    public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, IPEndPoint endpoint, X509Certificate2? certificate = null) =>
+        kestrel.ListenMetrics(endpoint, certificate is null ? null : new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions { ServerCertificate = certificate });
+
+    /// <summary>As above, with TLS as <paramref name="https"/> says (e.g. client certificates for mutual TLS); null: plaintext.</summary>
+    public static KestrelServerOptions ListenMetrics(this KestrelServerOptions kestrel, IPEndPoint endpoint, Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions? https)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         var port = kestrel.ApplicationServices.GetRequiredService<MetricsPort>();
         kestrel.Listen(endpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
-            if (certificate is not null)
-                listen.UseHttps(certificate);
+            if (https is not null)
+                listen.UseHttps(https);
             port.Add(listen);
         });
         return kestrel;
