@@ -45,6 +45,12 @@ public sealed record JobsOptions
     /// </summary>
     public long WatchBufferBytes { get; init; } = 16L << 20;
 
+    /// <summary>
+    /// Body bytes of the most recent heavy events the results index also keeps in memory (oldest
+    /// dropped first), so live watchers need no read from the stream; 0 turns it off.
+    /// </summary>
+    public long RecentPayloadBytes { get; init; } = 32L << 20;
+
     /// <summary>How long a Watch stream waits for its client to accept a buffered event before it ends the stream.</summary>
     public TimeSpan WatchStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -27,6 +27,7 @@ public sealed class ResultsIndex
     private long _streamBytes;
     private long _inlineBytes;
     private TaskCompletionSource _newJob = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RecentPayloads _recent;
 
     /// <summary>An index that keeps every event whole (no stream to read payloads back from).</summary>
     public ResultsIndex(JobsOptions options, ResultsMetrics metrics)
@@ -44,6 +45,7 @@ public sealed class ResultsIndex
         _options = options;
         _metrics = metrics;
         _stream = stream;
+        _recent = new RecentPayloads(options.RecentPayloadBytes);
         metrics.JobsHeld = () => _jobs.Count;
         metrics.InlineBytesHeld = () => Interlocked.Read(ref _inlineBytes);
     }
@@ -73,6 +75,10 @@ public sealed class ResultsIndex
         record.CountStreamBytes(bytes);
         Interlocked.Add(ref _streamBytes, bytes);
         long inlineBefore = record.InlineBytesHeld;
+        // A heavy event kept only as its offset stays readable from memory while it is recent, so
+        // live watchers get it without a round trip to the stream (before TryAppend wakes them).
+        if (_stream is not null && envelope.Offset >= 0 && bytes > JobRecord.InlineBytes)
+            _recent.Add(envelope.Offset, jobEvent, bytes);
         // Without a stream to read it back from, an event is kept whole.
         if (record.TryAppend(envelope.Sequence, jobEvent, _stream is null ? -1 : envelope.Offset, bytes))
             _metrics.Indexed();
@@ -189,7 +195,10 @@ public sealed class ResultsIndex
         }
     }
 
-    /// <summary>The stored events as the public API's, reading the referenced ones from the stream in one pass.</summary>
+    /// <summary>
+    /// The stored events as the public API's: recent heavy events from memory, older ones read from
+    /// the stream in one pass.
+    /// </summary>
     private async Task<IReadOnlyList<JobEvent>> ResolveAsync(JobRecord record, IReadOnlyList<StoredEvent> stored, CancellationToken cancellationToken)
     {
         var events = new JobEvent[stored.Count];
@@ -197,9 +206,19 @@ public sealed class ResultsIndex
         for (int i = 0; i < stored.Count; i++)
         {
             if (stored[i].Event is { } whole)
+            {
                 events[i] = whole;
+            }
+            else if (_recent.Get(stored[i].Offset) is { } recent)
+            {
+                var copy = recent.Clone();
+                copy.Sequence = stored[i].Sequence;
+                events[i] = copy;
+            }
             else
+            {
                 offsets.Add(stored[i].Offset);
+            }
         }
         if (offsets.Count == 0)
             return events;
@@ -208,7 +227,7 @@ public sealed class ResultsIndex
             await using var read = _stream!.ReadAsync(offsets, cancellationToken).GetAsyncEnumerator(cancellationToken);
             for (int i = 0; i < stored.Count; i++)
             {
-                if (!stored[i].IsReference)
+                if (events[i] is not null)
                     continue;
                 if (!await read.MoveNextAsync() || read.Current.Offset != stored[i].Offset)
                 {

@@ -94,10 +94,44 @@ public sealed class ResultsRetentionTests : IDisposable
         Assert.Null(index.Find(first));
     }
 
+    [Fact]
+    public async Task ReadAll_RecentHeatmapTrimmedFromTheLog_ServedFromTheRecentPayloads()
+    {
+        // As above, but with the recent-payload cache on: the live path reads the heatmap from memory.
+        await using var transport = new InMemoryTransport(new InMemoryTransportOptions { EventRetention = EventRetention.InMemoryDefault with { MaxEvents = 3 } });
+        var index = Index(transport, new JobsOptions { ModelStore = "." }, recentBytes: 1 << 20);
+        string first = JobIds.New(), second = JobIds.New();
+        await PublishAsync(transport, Queued(first), EventSequences.Queued);
+        await PublishAsync(transport, Heatmap(first, 10_000), EventSequences.FirstWorkerEvent);
+        var record = FeedAll(transport, index).Find(first)!;
+        await PublishAsync(transport, Queued(second), EventSequences.Queued);
+        await PublishAsync(transport, Heatmap(second, 10_000), EventSequences.FirstWorkerEvent);
+        await PublishAsync(transport, EventCodec.Cancelled(second, "by test"), EventSequences.Terminal);
+
+        var events = await index.ReadAllAsync(record, CancellationToken.None);
+
+        Assert.Equal([1L, 2], events.Select(e => e.Sequence));
+        Assert.Equal(10_000, events[1].Heatmap.Map.Count);
+        Assert.True(index.Find(first)!.After(0).Events[1].IsReference, "the index itself still holds only the offset");
+    }
+
+    [Fact]
+    public void RecentPayloads_OverItsBound_DropsTheOldestFirst()
+    {
+        var recent = new RecentPayloads(250);
+        for (long offset = 0; offset < 5; offset++)
+            recent.Add(offset, new JobEvent { JobId = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) }, 100);
+        recent.Add(9, new JobEvent(), 1000); // bigger than the whole bound: never held
+
+        Assert.Equal([false, false, false, true, true, false], new long[] { 0, 1, 2, 3, 4, 9 }.Select(o => recent.Get(o) is not null));
+        Assert.Equal(200, recent.Bytes);
+    }
+
     public void Dispose() => _services.Dispose();
 
-    private ResultsIndex Index(InMemoryTransport transport, JobsOptions options) =>
-        new(options with { WatchGrace = TimeSpan.FromMilliseconds(100) }, new ResultsMetrics(_services.GetRequiredService<IMeterFactory>()), transport);
+    /// <summary>The index with its recent-payload cache off (unless <paramref name="recentBytes"/>), so reads go to the stream.</summary>
+    private ResultsIndex Index(InMemoryTransport transport, JobsOptions options, long recentBytes = 0) =>
+        new(options with { WatchGrace = TimeSpan.FromMilliseconds(100), RecentPayloadBytes = recentBytes }, new ResultsMetrics(_services.GetRequiredService<IMeterFactory>()), transport);
 
     /// <summary>What the indexer does: every retained event of the log into the index, with its offset.</summary>
     private static ResultsIndex FeedAll(InMemoryTransport transport, ResultsIndex index)
