@@ -19,11 +19,11 @@ public static class EvaluationParameters
         {
             RoadPercentiles = p.RoadPercentiles.Count > 0 ? p.RoadPercentiles.ToList() : defaults.RoadPercentiles,
             ArccRoadPercentiles = p.ArccRoadPercentiles.Count > 0 ? p.ArccRoadPercentiles.ToList() : defaults.ArccRoadPercentiles,
-            RoadNoise = p.HasRoadNoise ? p.RoadNoise : defaults.RoadNoise,
+            RoadNoise = p.RoadNoise ?? defaults.RoadNoise,
             Arcc = !p.SkipArcc,
             LocalizationThreshold = p.LocalizationThreshold != 0 ? p.LocalizationThreshold : defaults.LocalizationThreshold,
             GroundTruth = p.GroundTruthBox is { } b ? new PixelBox(b.X, b.Y, b.Width, b.Height) : null,
-            PointingTolerance = p.HasPointingTolerance ? p.PointingTolerance : defaults.PointingTolerance,
+            PointingTolerance = p.PointingTolerance ?? defaults.PointingTolerance,
             TextChannels = p.TextChannels != 0 ? p.TextChannels : defaults.TextChannels,
         };
     }
