@@ -27,14 +27,14 @@ public sealed class OrtBackend : IModelBackend
     private bool _rowsOnly;
     private Explain.Engine.Onnx.OnnxModel? _graph;
 
-    private OrtBackend(byte[] bytes, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization)
+    private OrtBackend(byte[] bytes, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
     {
         _bytes = bytes;
         _model = OnnxEdits.Parse(bytes);
         if (_model.Graph is null || _model.Graph.Node.Count == 0 || _model.Graph.Output.Count == 0)
             throw new ArgumentException($"not an ONNX model: no graph, nodes or outputs in {bytes.Length} bytes");
         ModelDirectory = modelDirectory;
-        _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, modelDirectory) { Optimization = optimization };
+        _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, modelDirectory) { Optimization = optimization, SpinWait = spinWait };
         _gradients = new OrtGradients(this);
         InputNames = OnnxEdits.FedInputs(_model.Graph).Select(i => i.Name).ToList();
         OutputNames = _model.Graph.Output.Select(o => o.Name).ToList();
@@ -63,12 +63,15 @@ public sealed class OrtBackend : IModelBackend
 
     internal OrtSessions Sessions => _sessions;
 
-    /// <summary>Loads <paramref name="onnxPath"/> (external data beside it) for <paramref name="device"/> with <paramref name="threads"/> intra-op threads (0: all cores).</summary>
-    public static OrtBackend Load(string onnxPath, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    /// <summary>
+    /// Loads <paramref name="onnxPath"/> (external data beside it) for <paramref name="device"/> with <paramref name="threads"/> intra-op threads (0: all cores).
+    /// <paramref name="spinWait"/> false makes idle intra-op threads sleep instead of spinning (see <see cref="BackendOptions.SpinWait"/>).
+    /// </summary>
+    public static OrtBackend Load(string onnxPath, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, bool spinWait = true)
     {
         if (!File.Exists(onnxPath))
             throw new FileNotFoundException($"model file '{onnxPath}' not found", onnxPath);
-        return new OrtBackend(File.ReadAllBytes(onnxPath), Path.GetDirectoryName(Path.GetFullPath(onnxPath)), device ?? ExecutionDevice.Cpu, threads, optimization);
+        return new OrtBackend(File.ReadAllBytes(onnxPath), Path.GetDirectoryName(Path.GetFullPath(onnxPath)), device ?? ExecutionDevice.Cpu, threads, optimization, spinWait);
     }
 
     public static OrtBackend Load(byte[] model, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>

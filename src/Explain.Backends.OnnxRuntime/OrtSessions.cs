@@ -20,6 +20,9 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
     /// <summary>ONNX Runtime's graph optimization level; tests compare all against none.</summary>
     public GraphOptimizationLevel Optimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
+    /// <summary>Whether idle intra-op threads spin-wait for the next parallel section (ONNX Runtime's default) instead of sleeping.</summary>
+    public bool SpinWait { get; init; } = true;
+
     public int Count => _sessions.Count;
 
     public InferenceSession Get(string key, Func<byte[]> model)
@@ -43,6 +46,8 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         // Sessions load edited copies from memory; external tensor data still resolves against the model's folder.
+        if (!SpinWait)
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (modelDirectory is not null)
             options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", modelDirectory);
         OrtDevice.Configure(options, Device);

@@ -17,7 +17,7 @@ public static class ExecutionBackends
         BackendKind.Managed when options.DeviceFor(card.Device).IsGpu =>
             throw new BackendUnavailableException($"the managed backend runs on the CPU only, not on {options.DeviceFor(card.Device)}; use --backend ort for GPUs"),
         BackendKind.Managed => ManagedBackend.Load(card.OnnxPath, options.EffectiveThreads),
-        _ => OrtBackend.Load(card.OnnxPath, options.DeviceFor(card.Device), options.EffectiveThreads),
+        _ => OrtBackend.Load(card.OnnxPath, options.DeviceFor(card.Device), options.EffectiveThreads, spinWait: options.SpinWait),
     };
 
     /// <summary>Loads a bare .onnx file (its model.json, when beside it, still names the default device).</summary>

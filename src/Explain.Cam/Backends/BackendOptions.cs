@@ -14,7 +14,19 @@ public sealed record BackendOptions
     /// <summary>Intra-op threads per session (0: all cores).</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Whether ONNX Runtime's idle intra-op threads spin-wait for the next parallel section (its
+    /// default: the lowest latency on cores nobody else needs) or sleep. Service workers turn it off
+    /// (<see cref="ForService"/>): their cores are shared with the broker client and the event
+    /// publishing of the same job, and under a Kubernetes CPU limit a spinning thread spends the
+    /// quota and gets the pod throttled. The managed engine never spins.
+    /// </summary>
+    public bool SpinWait { get; init; } = true;
+
     public static BackendOptions Default { get; } = new();
+
+    /// <summary>A service host's options: spinning off unless EXPLAIN_ORT_SPIN=1.</summary>
+    public BackendOptions ForService() => this with { SpinWait = Environment.GetEnvironmentVariable("EXPLAIN_ORT_SPIN") == "1" };
 
     /// <summary>The device to use for a model whose model.json names <paramref name="cardDevice"/> (null: none).</summary>
     public ExecutionDevice DeviceFor(string? cardDevice) => Device ?? (cardDevice is null ? ExecutionDevice.Cpu : ExecutionDevice.Parse(cardDevice));

@@ -165,10 +165,10 @@ public sealed record HostArguments(int Port, int? HttpPort, Uri? RabbitMq, strin
     /// <summary>The workers' execution backend and device (`explain serve --backend/--device/--threads`); null = EXPLAIN_BACKEND / EXPLAIN_DEVICE.</summary>
     public Cam.Backends.BackendOptions? Backend { get; init; }
 
-    /// <summary>The options; the execution backend and device are <see cref="Backend"/>, else EXPLAIN_BACKEND / EXPLAIN_DEVICE (the GPU worker image sets cuda).</summary>
+    /// <summary>The options; the execution backend and device are <see cref="Backend"/>, else EXPLAIN_BACKEND / EXPLAIN_DEVICE (the GPU worker image sets cuda), with ONNX Runtime's spinning off (<see cref="Cam.Backends.BackendOptions.SpinWait"/>).</summary>
     public JobsOptions ToJobsOptions() => new()
     {
-        ModelStore = Models, WorkerConcurrency = Concurrency, Backend = Backend ?? Cam.Backends.BackendOptions.FromEnvironment(), Limits = Limits, MaxTenantLabels = MetricsTenants,
+        ModelStore = Models, WorkerConcurrency = Concurrency, Backend = (Backend ?? Cam.Backends.BackendOptions.FromEnvironment()).ForService(), Limits = Limits, MaxTenantLabels = MetricsTenants,
         Retention = Retention, MaxRetainedJobs = RetentionJobs ?? 10_000,
     };
 }

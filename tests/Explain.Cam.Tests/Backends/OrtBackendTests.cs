@@ -46,6 +46,35 @@ public sealed class OrtBackendTests
         }
     }
 
+    /// <summary>
+    /// Service workers run ONNX Runtime with its intra-op spinning off (BackendOptions.ForService):
+    /// a scheduling knob only, so two threads that sleep between parallel sections give the same
+    /// logits and gradients as two that spin, and the option reaches the sessions the backend opens.
+    /// </summary>
+    [Fact]
+    public void SpinWaitOff_SameScoresAndGradients()
+    {
+        var fixture = EngineReference.Load("resnet18");
+        var input = fixture.Reference("input");
+        var service = BackendOptions.Parse("ort", null, 2).ForService();
+        Assert.False(service.SpinWait);
+        Assert.True(BackendOptions.Default.SpinWait);
+        using var sleeping = ExecutionBackends.Open(service, fixture.ModelPath);
+        using var spinning = OrtBackend.Load(fixture.ModelPath, threads: 2);
+        var request = new PassRequest([], Gradients: true, InputGradients: true);
+        var a = sleeping.Forward(input, request);
+        var b = spinning.Forward(input, request);
+        var seeds = Tensor.Create([1, a.Outputs[fixture.OutputName].Length]);
+        seeds.Floats[3] = 1;
+        Assert.True(EngineReference.RelativeL2(a.Outputs[fixture.OutputName].Floats, b.Outputs[fixture.OutputName].Floats) < Bound);
+        string inputName = sleeping.InputNames[0];
+        var ga = a.Gradients(fixture.OutputName, seeds, GradientMode.Standard, [inputName])[inputName];
+        var gb = b.Gradients(fixture.OutputName, seeds, GradientMode.Standard, [inputName])[inputName];
+        double error = EngineReference.RelativeL2(ga.Floats, gb.Floats);
+        Assert.True(error < Bound, $"input gradient: relative L2 {error:E3} between sleeping and spinning intra-op threads");
+        Assert.True(ga.Floats.Any(v => v != 0), "the gradient is not all zero");
+    }
+
     /// <summary>resnet18 is exported with batch 1 fixed; resnet18_view computes its Reshape from the input's shape.</summary>
     [Theory]
     [InlineData("resnet18")]
