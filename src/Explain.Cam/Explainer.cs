@@ -100,9 +100,11 @@ public sealed partial class Explainer : IDisposable
     /// <summary>The same method and target on another input (ARCC's coherency).</summary>
     private float[] Reexplain(Tensor input, CamMap map, ExplainOptions options)
     {
-        var targets = new TargetSelection([map.Class!.Value], 0, map.Target.EndsWith("-counterfactual", StringComparison.Ordinal));
+        // The map's own target object when the request named targets (softmax, ReST, ...), else its class.
+        var item = options.Targets.Items.FirstOrDefault(t => t.Name == map.Target);
+        var targets = item is not null ? TargetSelection.Of([item]) : new TargetSelection([map.Class!.Value], 0, map.Target.EndsWith("-counterfactual", StringComparison.Ordinal));
         var again = ExplainSmoothed(input, options with { Methods = [map.Method], Targets = targets, Metrics = false, Progress = null });
-        return again.Maps.First(m => m.Method == map.Method && m.Class == map.Class && m.MapShape.Length == 2).Map;
+        return again.Maps.First(m => m.Method == map.Method && m.Target == map.Target && m.MapShape.Length == 2).Map;
     }
 
     internal Explanation ExplainOnce(Tensor input, ExplainOptions options)

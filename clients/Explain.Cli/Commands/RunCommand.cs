@@ -28,6 +28,7 @@ public static class RunCommand
         var layers = CliOptions.Layers();
         var classes = CliOptions.Classes().CheckedAgainst(model);
         var topK = CliOptions.TopK();
+        var targetItems = CliOptions.Targets();
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class (negated gradients, Grad-CAM paper §5)");
         var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop / Increase in Confidence in both conventions, deletion/insertion AUC, ROAD, ARCC)");
         var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
@@ -49,11 +50,12 @@ public static class RunCommand
               explain run --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam,gradcam++ --class 243,281 --out out/demo
               explain run --model mobilenet_v2 --image ../shared/data/images --method scorecam --top-k 3 --out out/folder
               explain run --model mobilenet_v2 --input-npy x.npy --method layercam --out out/tensor
+              explain run --model mobilenet_v2 --image photo.png --target softmax:243 --target labels:243,281 --out out/targets
               explain run --model vit.onnx --input-npy x.npy --reshape vit --layer TOKENS --method gradcam --out out/vit
               explain run --model mobilenet_v2 --image photo.png --backend managed --threads 1 --out out/managed
             """)
         {
-            model, images, tensors, methods, layers, classes, topK, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, backendOption, device, reshape, outDir,
+            model, images, tensors, methods, layers, classes, topK, targetItems, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, backendOption, device, reshape, outDir,
         };
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
@@ -73,7 +75,7 @@ public static class RunCommand
             var inputs = imageFiles.Select(f => (File: f, IsImage: true)).Concat((p.GetValue(tensors) ?? []).Select(f => (File: f, IsImage: false))).ToList();
             var options = new ExplainOptions
             {
-                Methods = p.GetValue(methods)!, Layers = p.GetValue(layers) ?? [], Targets = new TargetSelection(classList, p.GetValue(topK), p.GetValue(counterfactual)),
+                Methods = p.GetValue(methods)!, Layers = p.GetValue(layers) ?? [], Targets = new TargetSelection(classList, p.GetValue(topK), p.GetValue(counterfactual)) { Items = p.GetValue(targetItems) ?? [] },
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
                 Seed = (ulong)p.GetValue(seed),
                 Attribution = Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) },

@@ -39,6 +39,7 @@ public static class SubmitCommand
         var layers = CliOptions.Layers();
         var classes = CliOptions.Classes();
         var topK = CliOptions.TopK();
+        var targetItems = CliOptions.Targets();
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class");
         var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness");
         var colormap = CliOptions.Colormap();
@@ -50,7 +51,7 @@ public static class SubmitCommand
             Examples:
               explain submit --server http://127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam --out out/remote
               explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images --method gradcam,layercam --out out/remote-folder
-            """) { server, model, images, methods, layers, classes, topK, counterfactual, metrics, colormap, timeout, outDir };
+            """) { server, model, images, methods, layers, classes, topK, targetItems, counterfactual, metrics, colormap, timeout, outDir };
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
         command.SetAction(async (p, cancellationToken) =>
@@ -66,7 +67,7 @@ public static class SubmitCommand
                 var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
                     p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout))
                 {
-                    Compat = evaluation.ApiCompat(p), Parameters = evaluation.Parameters(p),
+                    Compat = evaluation.ApiCompat(p), Parameters = evaluation.Parameters(p), Targets = p.GetValue(targetItems) ?? [],
                 });
                 if (result is null)
                     return ExplainApp.RuntimeError;
@@ -85,6 +86,8 @@ public static class SubmitCommand
         public Compat Compat { get; init; }
 
         public MethodParameters? Parameters { get; init; }
+
+        public IReadOnlyList<Cam.Targets.CamTarget> Targets { get; init; } = [];
     }
 
     private static async Task<ResultDocument?> SubmitOne(CliConsole console, ExplainClient client, string image, string outDir, Request r)
@@ -103,6 +106,7 @@ public static class SubmitCommand
             request.Methods.AddRange(r.Methods);
             request.Layers.AddRange(r.Layers);
             request.Targets.Classes.AddRange(r.Classes);
+            request.Targets.Items.AddRange(r.Targets.Select(ProtoTargets.From));
             var remote = new RemoteExplanation();
             var last = await ProgressView.RunAsync(console, view => Follow(console, view, client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(r.TimeoutSeconds)), remote, clock));
             if (last?.KindCase != JobEvent.KindOneofCase.Completed)

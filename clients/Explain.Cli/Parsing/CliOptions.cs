@@ -50,6 +50,16 @@ internal static class CliOptions
             CustomParser = r => ParseClasses(r),
         };
 
+    /// <summary>--target: explicit target objects (softmax, ReST, binary, sum, multi-label, logit), repeated; they replace --class/--top-k.</summary>
+    public static Option<List<Cam.Targets.CamTarget>> Targets() =>
+        new("--target")
+        {
+            Description = "target(s) to explain instead of classes, repeated or ';'-separated: " + Cam.Targets.TargetSpec.Forms,
+            HelpName = "KIND[:ARG]",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = r => ParseTargets(r),
+        };
+
     public static Option<int> TopK() => Positive("--top-k", "explain the n best-scoring classes when --class is not given", 1);
 
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
@@ -202,6 +212,28 @@ internal static class CliOptions
         foreach (var m in methods.Where(m => !CamRegistry.IsKnown(m)))
             r.AddError($"--method: unknown method '{m}'.{Suggestions.DidYouMean(m, CamRegistry.Names)} Known: {string.Join(", ", CamRegistry.Names)}.");
         return methods;
+    }
+
+    private static List<Cam.Targets.CamTarget> ParseTargets(ArgumentResult r)
+    {
+        var targets = new List<Cam.Targets.CamTarget>();
+        foreach (var part in r.Tokens.SelectMany(t => t.Value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            try
+            {
+                targets.Add(Cam.Targets.TargetSpec.Parse(part));
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError("--target: " + e.Message + ".");
+            }
+        }
+        if (targets.Count > 16)
+            r.AddError($"--target: at most 16 targets, not {targets.Count}.");
+        var twice = targets.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            r.AddError($"--target: '{twice.Key}' is named twice.");
+        return targets;
     }
 
     private static List<int> ParseClasses(ArgumentResult r)

@@ -1,13 +1,30 @@
 namespace Explain.Cam.Targets;
 
-/// <summary>How the caller chose targets: explicit classes, the top-k predicted, or the prediction.</summary>
+/// <summary>
+/// How the caller chose targets: explicit target objects (<see cref="Items"/>: softmax, ReST,
+/// binary, sum, multi-label, class logits), else explicit classes, else the top-k predicted.
+/// </summary>
 public sealed record TargetSelection(IReadOnlyList<int> Classes, int TopK, bool Counterfactual)
 {
     public static TargetSelection Predicted { get; } = new([], 1, false);
 
+    /// <summary>Explicit targets, explained in this order; when given, <see cref="Classes"/> and <see cref="TopK"/> are not read.</summary>
+    public IReadOnlyList<CamTarget> Items { get; init; } = [];
+
+    /// <summary>A selection of exactly these targets.</summary>
+    public static TargetSelection Of(IReadOnlyList<CamTarget> items) => new([], 1, false) { Items = items };
+
     /// <summary>Resolves the selection against one sample's scores, in order of the request (or of rank).</summary>
     public IReadOnlyList<CamTarget> Resolve(ReadOnlySpan<float> scores)
     {
+        if (Items.Count > 0)
+        {
+            // Each target checks itself against the scores (class in range, one score for binary) before any backward pass.
+            var scratch = new float[scores.Length];
+            foreach (var item in Items)
+                item.WriteSeed(scores, scratch);
+            return Items;
+        }
         var array = scores.ToArray();
         var classes = Classes.Count > 0
             ? Classes

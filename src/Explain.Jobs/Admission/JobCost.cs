@@ -34,7 +34,7 @@ public static class JobCost
     {
         var methods = request.Methods.Count > 0 ? request.Methods.ToList() : ["gradcam"];
         var targets = request.Targets;
-        int k = targets is { Classes.Count: > 0 } ? targets.Classes.Count : Math.Max(1, targets?.TopK ?? 0);
+        int k = targets is { Items.Count: > 0 } ? targets.Items.Count : targets is { Classes.Count: > 0 } ? targets.Classes.Count : Math.Max(1, targets?.TopK ?? 0);
         double f = model.ForwardFlops;
         double deepest = layers.Max(model.SuffixFlops);
         bool guided = methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);

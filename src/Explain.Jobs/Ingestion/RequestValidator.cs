@@ -65,6 +65,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (request.Layers.Count == 0 && entry.DefaultLayer is null)
             throw JobRejectedException.Invalid("no_default_layer", $"model '{LogText.Of(request.Model)}' has no default target layer; name one", "layers");
         int classes = entry.Card.Labels.Count;
+        Worker.TargetsMapper.From(request.Targets, classes > 0 ? classes : null, limits.MaxClasses);
         if (classes > 0 && request.Targets is { } t)
             for (int i = 0; i < t.Classes.Count; i++)
                 if (t.Classes[i] >= classes)

@@ -119,12 +119,11 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             ? ExplainInput.FromImage("image", request.Image.ToByteArray(), PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json")), options.Limits.Image)
             : ExplainInput.FromTensor("tensor", Tensor.FromArray(request.Tensor.Data.ToArray(), request.Tensor.Shape.ToArray()));
         double decode = clock.Elapsed.TotalMilliseconds;
-        var targets = request.Targets ?? new Targets();
         var camOptions = new CamOptions
         {
             Methods = request.Methods.Count > 0 ? request.Methods.ToList() : ["gradcam"],
             Layers = request.Layers.ToList(),
-            Targets = new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual),
+            Targets = TargetsMapper.From(request.Targets),
             Metrics = request.Options?.Metrics ?? false,
             Progress = progress,
             Seed = request.Options?.Seed ?? 0,

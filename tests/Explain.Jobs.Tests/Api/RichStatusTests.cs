@@ -20,6 +20,57 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
         Assert.Equal("unknown_method", Detail<ErrorInfo>(status).Reason);
     }
 
+    /// <summary>Target objects end to end: each item comes back as its own HEATMAP, named as the library names it.</summary>
+    [Fact]
+    public async Task Explain_TargetItems_OneHeatmapPerTarget()
+    {
+        var request = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam");
+        request.Targets = new Targets
+        {
+            Items =
+            {
+                new Target { Kind = TargetKind.Softmax, Classes = { 3 } },
+                new Target { Kind = TargetKind.Rest, Classes = { 3 } },
+                new Target { Kind = TargetKind.Sum },
+                new Target { Kind = TargetKind.MultiLabel, Classes = { 3, 7 } },
+            },
+        };
+        var heatmaps = new List<Heatmap>();
+        JobEvent? last = null;
+        await foreach (var e in server.Client.ExplainAsync(request, DateTime.UtcNow.AddMinutes(2)))
+        {
+            last = e;
+            if (e.KindCase == JobEvent.KindOneofCase.Heatmap)
+                heatmaps.Add(e.Heatmap);
+        }
+
+        Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
+        Assert.Equal(["c3-softmax", "c3-rest", "sum", "labels-3+7"], heatmaps.Select(h => h.Target));
+        Assert.Equal([3, 3, -1, -1], heatmaps.Select(h => h.ClassIndex));
+        // Raw maps (before ReLU) are each target's own: nonzero, and softmax's differs from ReST's.
+        Assert.All(heatmaps, h => Assert.True(h.Raw.Any(v => v != 0), $"{h.Target}: all-zero raw map"));
+        Assert.NotEqual(heatmaps[0].Raw, heatmaps[1].Raw);
+    }
+
+    /// <summary>Target objects (issue 14): a malformed item is refused before queueing, naming targets.items[i] and its field.</summary>
+    [Theory]
+    [InlineData(TargetKind.Softmax, new[] { 5000 }, false, "targets.items[1].classes[0]")]
+    [InlineData(TargetKind.Rest, new[] { 1, 2 }, false, "targets.items[1].classes")]
+    [InlineData(TargetKind.MultiLabel, new[] { 4, 4 }, false, "targets.items[1].classes[1]")]
+    [InlineData(TargetKind.Sum, new[] { 4 }, false, "targets.items[1].classes")]
+    [InlineData(TargetKind.Binary, new int[0], true, "targets.items[1].kind")]
+    [InlineData((TargetKind)99, new int[0], false, "targets.items[1].kind")]
+    public async Task Submit_MalformedTargetItem_BadRequestNamesTheItem(TargetKind kind, int[] classes, bool positive, string field)
+    {
+        var request = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam");
+        request.Targets = new Targets { Items = { new Target { Kind = TargetKind.Softmax, Classes = { 3 } }, new Target { Kind = kind, Classes = { classes }, Positive = positive } } };
+
+        var status = await RejectedAsync(request);
+
+        Assert.Equal((int)StatusCode.InvalidArgument, status.Code);
+        Assert.Equal(field, Assert.Single(Detail<BadRequest>(status).FieldViolations).Field);
+    }
+
     [Fact]
     public async Task Submit_ClassOutOfRange_BadRequestNamesTheClassIndex()
     {
