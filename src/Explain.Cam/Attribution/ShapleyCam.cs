@@ -36,7 +36,9 @@ public sealed class ShapleyCam : AttributionMethod
         {
             PiecewiseLinearSuffix.Require(passes.Graph, layer, passes.ScoresOutput, WireName);
             var view = passes.LayerViews[l].Layer;
-            var jvp = score == ShapleyScore.Rest ? DirectionalDerivative(passes, layer, view) : null;
+            // J A is needed whenever some target's score is curved in the logits: ReST (the default for class targets), softmax targets.
+            bool curved = passes.Targets.Any(t => t is ClassTarget ? score == ShapleyScore.Rest : t is SoftmaxTarget or RestTarget);
+            var jvp = curved ? DirectionalDerivative(passes, layer, view) : null;
             var seeds = Seeds(passes, jvp, score);
             var g = passes.Forward.Gradients(passes.ScoresOutput, seeds, GradientMode.Standard, [layer])[layer];
             int size = view.Activations.Length;
@@ -65,7 +67,15 @@ public sealed class ShapleyCam : AttributionMethod
             var target = passes.Targets[t];
             if (score == ShapleyScore.Logit || target is not ClassTarget ct)
             {
+                // A target object is its own score T: u = ∇T − ½ ∇²T (J A); linear targets have no second term.
                 target.WriteSeed(y, row);
+                if (jvp is not null && target is not ClassTarget)
+                {
+                    var curvature = new double[classes];
+                    target.WriteHessianProduct(y, jvp, curvature);
+                    for (int j = 0; j < classes; j++)
+                        row[j] = (float)(row[j] - 0.5 * curvature[j]);
+                }
                 continue;
             }
             float sign = ct.Counterfactual ? -1f : 1f;

@@ -31,7 +31,7 @@ public sealed class GroupCam : PerturbationMethod
         int channels = shape[1], height = shape[2], width = shape[3], plane = height * width;
         var x = context.Input.Floats;
         var blurred = GaussianBlur.Apply(x, channels, height, width);
-        var baseline = Softmax(context.Probe.Scores(1, shape, (_, row) => blurred.CopyTo(row)));
+        var baseline = context.Probe.Scores(1, shape, (_, row) => blurred.CopyTo(row));
         return context.Targets.Select((target, t) =>
         {
             var layer = context.PerTarget[t];
@@ -46,16 +46,23 @@ public sealed class GroupCam : PerturbationMethod
                         row[c * plane + p] = x[c * plane + p] * masks[g][p] + blurred[c * plane + p] * (1 - masks[g][p]);
             });
             int classes = scores.Length / groups;
-            float baseScore = target.Score(baseline);
+            float baseScore = Scalar(target, baseline);
             var map = new float[plane];
             for (int g = 0; g < groups; g++)
             {
-                float s = target.Score(Softmax(scores.AsSpan(g * classes, classes).ToArray())) - baseScore;
+                float s = Scalar(target, scores.AsSpan(g * classes, classes).ToArray()) - baseScore;
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(masks[g], s, map, map);
             }
             return map;
         }).ToArray();
     }
+
+    /// <summary>
+    /// The group's score: for a class target the authors' softmax probability p_c; any other target
+    /// (softmax, ReST, sum, ...) is its own scalar of the raw scores, so a softmax target is p_c too.
+    /// </summary>
+    private static float Scalar(Targets.CamTarget target, float[] scores) =>
+        target is Targets.ClassTarget ? target.Score(Softmax(scores)) : target.Score(scores);
 
     private static float[] Mask(float[] weighted, Methods.LayerMaps layer, int from, int to, int height, int width)
     {

@@ -18,6 +18,13 @@ public abstract record CamTarget
     /// <summary>Writes this target's seed row for one sample's scores into <paramref name="seed"/>.</summary>
     public abstract void WriteSeed(ReadOnlySpan<float> scores, Span<float> seed);
 
+    /// <summary>
+    /// Writes ∇²T · <paramref name="direction"/>, the target's Hessian with respect to the scores
+    /// times a direction (ShapleyCAM's second-order term). Zero for targets linear in the scores
+    /// (logits, sums, sets, binary); softmax and ReST override it.
+    /// </summary>
+    public virtual void WriteHessianProduct(ReadOnlySpan<float> scores, ReadOnlySpan<double> direction, Span<double> result) => result.Clear();
+
     /// <summary>The scalar being explained, for faithfulness metrics and perturbation methods.</summary>
     public abstract float Score(ReadOnlySpan<float> scores);
 

@@ -24,6 +24,21 @@ public sealed record SoftmaxTarget(int Class) : CamTarget
         ScoreMath.CheckClass(Class, scores.Length);
         return (float)ScoreMath.Softmax(scores)[Class];
     }
+
+    /// <summary>∂²p_c/∂y_i∂y_j = p_c [(δ_ci − p_i)(δ_cj − p_j) − p_i (δ_ij − p_j)], times v.</summary>
+    public override void WriteHessianProduct(ReadOnlySpan<float> scores, ReadOnlySpan<double> direction, Span<double> result)
+    {
+        ScoreMath.CheckClass(Class, scores.Length);
+        var p = ScoreMath.Softmax(scores);
+        double pv = 0, cv = 0;
+        for (int j = 0; j < p.Length; j++)
+        {
+            pv += p[j] * direction[j];
+            cv += ((j == Class ? 1 : 0) - p[j]) * direction[j];
+        }
+        for (int i = 0; i < p.Length; i++)
+            result[i] = p[Class] * (((i == Class ? 1 : 0) - p[i]) * cv - p[i] * (direction[i] - pv));
+    }
 }
 
 /// <summary>
@@ -48,6 +63,17 @@ public sealed record RestTarget(int Class) : CamTarget
     {
         ScoreMath.CheckClass(Class, scores.Length);
         return (float)(scores[Class] + scores[Class] - ScoreMath.LogSumExp(scores));
+    }
+
+    /// <summary>∇²(y_c + log p_c) = −(diag p − p pᵀ), times v.</summary>
+    public override void WriteHessianProduct(ReadOnlySpan<float> scores, ReadOnlySpan<double> direction, Span<double> result)
+    {
+        var p = ScoreMath.Softmax(scores);
+        double pv = 0;
+        for (int j = 0; j < p.Length; j++)
+            pv += p[j] * direction[j];
+        for (int i = 0; i < p.Length; i++)
+            result[i] = -(p[i] * direction[i] - p[i] * pv);
     }
 }
 

@@ -27,6 +27,9 @@ public sealed class TargetFixtureTests(ITestOutputHelper output)
 {
     private const double Bound = 1e-3;
 
+    /// <summary>ShapleyCAM's J·A is a float32 central difference (AttributionFixtureTests: 2e-3 for the same reason).</summary>
+    private const double ShapleyBound = 2e-3;
+
     private sealed record Case(string Directory, string Model, Tensor Input, string? Layer, string[] Targets, string[] Specs);
 
     private static string Root => Environment.GetEnvironmentVariable("EXPLAIN_TARGET_FIXTURES") is { Length: > 0 } dir
@@ -57,6 +60,9 @@ public sealed class TargetFixtureTests(ITestOutputHelper output)
             Methods = methods,
             Layers = c.Layer is null ? [] : [c.Layer],
             Targets = TargetSelection.Of(targets),
+            // shapley_score applies to class (logit) targets only: logit here, so "logit:K" is explained as y_K as
+            // in the reference; softmax and ReST items bring their own curvature whatever shapley_score says.
+            Attribution = global::Explain.Cam.Attribution.AttributionParameters.Default with { ShapleyScore = global::Explain.Cam.Attribution.ShapleyScore.Logit },
         });
     }
 
@@ -67,8 +73,8 @@ public sealed class TargetFixtureTests(ITestOutputHelper output)
     public void Explain_EveryTargetKind_MatchesPyTorchTargets(BackendKind backend)
     {
         var c = Load("resnet18");
-        var explanation = Explain(c, backend, ["gradcam", "ablationcam"], c.Specs.Select(TargetSpec.Parse).ToList());
-        Check(c, explanation, ["gradcam", "ablationcam"], backend);
+        var explanation = Explain(c, backend, ["gradcam", "ablationcam", "shapleycam"], c.Specs.Select(TargetSpec.Parse).ToList());
+        Check(c, explanation, ["gradcam", "ablationcam", "shapleycam"], backend);
     }
 
     [Theory]
@@ -116,8 +122,9 @@ public sealed class TargetFixtureTests(ITestOutputHelper output)
                 var reference = Npy.Read(Path.Combine(c.Directory, $"{method}-{target}.raw.npy"));
                 Assert.Equal(reference.Shape, map.RawShape);
                 double error = MapError.RelativeL2(map.Raw, reference.Floats);
-                output.WriteLine($"{Path.GetFileName(c.Directory)} {method} {target} {backend}: raw rel L2 {error:G3} (< {Bound:G3})");
-                if (!(error < Bound))
+                double bound = method == "shapleycam" ? ShapleyBound : Bound;
+                output.WriteLine($"{Path.GetFileName(c.Directory)} {method} {target} {backend}: raw rel L2 {error:G3} (< {bound:G3})");
+                if (!(error < bound))
                     problems.Add($"{method} {target}: raw relative L2 {error:G3}");
             }
         Assert.True(problems.Count == 0, string.Join("; ", problems));

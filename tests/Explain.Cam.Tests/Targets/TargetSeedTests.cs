@@ -30,6 +30,27 @@ public sealed class TargetSeedTests
         }
     }
 
+    /// <summary>∇²T·v equals the central difference of the seed (∇T) along v; zero for linear targets.</summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void HessianProduct_IsTheSeedsDirectionalDerivative(string spec)
+    {
+        var target = TargetSpec.Parse(spec);
+        double[] v = [0.3, -1.2, 0.7, 0.05, 2.0, -0.4];
+        var product = new double[Scores.Length];
+        target.WriteHessianProduct(Scores, v, product);
+        const double h = 1e-3;
+        var up = new float[Scores.Length];
+        var down = new float[Scores.Length];
+        target.WriteSeed(Scores.Select((s, j) => (float)(s + h * v[j])).ToArray(), up);
+        target.WriteSeed(Scores.Select((s, j) => (float)(s - h * v[j])).ToArray(), down);
+        for (int j = 0; j < Scores.Length; j++)
+        {
+            double numeric = (up[j] - down[j]) / (2 * h);
+            Assert.True(Math.Abs(numeric - product[j]) < 5e-3, $"{spec}: (H v)[{j}] = {product[j]}, central difference {numeric}");
+        }
+    }
+
     [Fact]
     public void Softmax_ScoreIsTheProbability()
     {
