@@ -10,7 +10,8 @@ namespace Explain.Cam.Tests.Perturbations;
 /// smoothgradcam++, sscam, iscam, occlusion and rise against tests/fixtures/make_perturb_fixtures.py
 /// (PyTorch float64; TorchCAM's, Captum's and the RISE authors' formulas re-implemented there, the
 /// noise and masks drawn from Explain's SeededNoise bit for bit) on resnet18, on both backends. All
-/// five run in ONE explain call per backend and are checked method by method.
+/// methods of one layer run in ONE explain call per backend (smoothgradcam++ at layer3, the others at
+/// layer4) and are checked method by method.
 /// </summary>
 /// <remarks>
 /// Tolerances. The reference sees the same float32 input, noise and masks; what differs is float32
@@ -27,7 +28,7 @@ public sealed class PerturbationFixtureTests(ITestOutputHelper output)
 {
     public static readonly string[] Methods = ["smoothgradcam++", "sscam", "iscam", "occlusion", "rise"];
 
-    private static readonly ConcurrentDictionary<BackendKind, Lazy<Explanation>> Explanations = new();
+    private static readonly ConcurrentDictionary<(BackendKind, string), Lazy<Explanation>> Explanations = new();
 
     public static TheoryData<string, BackendKind> Cases()
     {
@@ -43,7 +44,7 @@ public sealed class PerturbationFixtureTests(ITestOutputHelper output)
     public void Explain_PerturbationMethodOnResnet18_MatchesPyTorchReference(string method, BackendKind backend)
     {
         var fixture = PerturbFixture.Require("resnet18");
-        var explanation = Explain(fixture, backend);
+        var explanation = Explain(fixture, backend, fixture.LayerOf(method));
         var (rawTolerance, perRange) = method switch
         {
             "smoothgradcam++" => (5e-3, 2e-2),
@@ -70,14 +71,15 @@ public sealed class PerturbationFixtureTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0, $"resnet18 {method} on {backend}: {string.Join("; ", problems)}");
     }
 
-    private static Explanation Explain(PerturbFixture fixture, BackendKind backend) =>
-        Explanations.GetOrAdd(backend, _ => new Lazy<Explanation>(() =>
+    /// <summary>Every method whose reference is at <paramref name="layer"/>, in one call.</summary>
+    private static Explanation Explain(PerturbFixture fixture, BackendKind backend, string layer) =>
+        Explanations.GetOrAdd((backend, layer), _ => new Lazy<Explanation>(() =>
         {
             using var explainer = fixture.CreateExplainer(backend);
             return explainer.Explain(fixture.Input(), new ExplainOptions
             {
-                Methods = Methods,
-                Layers = [fixture.ActivationName],
+                Methods = Methods.Where(m => fixture.LayerOf(m) == layer).ToList(),
+                Layers = [layer],
                 Targets = new TargetSelection(fixture.Classes, 0, false),
                 Seed = fixture.Seed,
                 ScoreCamChannels = fixture.ScoreChannels,

@@ -37,6 +37,7 @@ public sealed class PerturbFixture
         using (var doc = JsonDocument.Parse(File.ReadAllText(engineMeta)))
             OutputName = doc.RootElement.GetProperty("output_name").GetString()!;
         ActivationName = _meta.GetProperty("activation_name").GetString()!;
+        SmoothGradCamPlusPlusLayer = _meta.GetProperty("smoothgradcampp_layer").GetString()!;
         Classes = _meta.GetProperty("classes").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         AllZeroMaps = _meta.GetProperty("all_zero_maps").EnumerateArray().Select(e => e.GetString()!.Split(':')[0]).ToHashSet(StringComparer.Ordinal);
         var p = _meta.GetProperty("parameters");
@@ -76,6 +77,12 @@ public sealed class PerturbFixture
     public string OutputName { get; }
 
     public string ActivationName { get; }
+
+    /// <summary>The layer of the smoothgradcam++ reference (layer3's output: at layer4's the gradient does not depend on the input).</summary>
+    public string SmoothGradCamPlusPlusLayer { get; }
+
+    /// <summary>The layer a method's reference was made at.</summary>
+    public string LayerOf(string method) => method == "smoothgradcam++" ? SmoothGradCamPlusPlusLayer : ActivationName;
 
     public IReadOnlyList<int> Classes { get; }
 
