@@ -23,6 +23,8 @@ namespace Explain.Cam.Tests.Perturbations;
 /// so raw 2e-3 and 2e-4 / r. smoothgradcam++ differentiates at 4 noisy inputs the engine fixtures did
 /// not screen for ReLU/MaxPool decisions within float32 rounding of flipping (as SmoothGrad's
 /// tolerance in AttributionFixtureTests): raw 5e-3, normalized 2e-2 / r.
+/// Measured 2026-12-02, both backends: raw relative L2 ≤ 2.9e-7 and normalized max |Δ| ≤ 1.3e-6 for
+/// smoothgradcam++, sscam, iscam and rise; occlusion raw ≤ 2.0e-5, normalized ≤ 1.7e-5.
 /// </remarks>
 public sealed class PerturbationFixtureTests(ITestOutputHelper output)
 {

@@ -13,7 +13,8 @@ namespace Explain.Cam.Tests.Perturbations;
 /// (the fixture's smoothgradcam++ layer), sscam averages 8 noisy scores per channel before a softmax and combines the same
 /// activations; rise (on a real model, see its test) sums 500 masks of a smooth 7 × 7 grid — yet &lt; 1
 /// (the draw changed). iscam and
-/// occlusion draw nothing: one seed or another, their maps are identical.
+/// occlusion draw nothing: one seed or another, their maps are identical. Measured 2026-12-02:
+/// smoothgradcam++ 1.000 to three places (layer3's gradients change little under σ = 0.3), sscam 0.999, rise 0.879.
 /// </summary>
 public sealed class PerturbationStochasticTests(ITestOutputHelper output)
 {
