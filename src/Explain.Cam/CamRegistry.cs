@@ -34,6 +34,9 @@ public static class CamRegistry
         ["ablationcam"] = () => new AblationCam(),
         ["integrated-gradcam"] = () => new IntegratedGradCam(),
         ["groupcam"] = () => new GroupCam(),
+        ["smoothgradcam++"] = () => new SmoothGradCamPlusPlus(),
+        ["sscam"] = () => new SsCam(),
+        ["iscam"] = () => new IsCam(),
     };
 
     private static readonly Dictionary<string, Func<AttributionMethod>> Attributions = new(StringComparer.Ordinal)
@@ -51,6 +54,8 @@ public static class CamRegistry
         ["cam"] = () => new ClassActivationMap(),
         ["randomcam"] = () => new RandomCam(),
         ["sobel"] = () => new Sobel(),
+        [Occlusion.Name] = () => new Occlusion(),
+        ["rise"] = () => new Rise(),
     };
 
     public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat(Attributions.Keys);

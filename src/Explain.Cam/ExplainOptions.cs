@@ -36,6 +36,9 @@ public sealed record ExplainOptions
     /// <summary>Parameters of the gradient and input-attribution methods (Integrated Gradients, SmoothGrad, ShapleyCAM).</summary>
     public Attribution.AttributionParameters Attribution { get; init; } = Explain.Cam.Attribution.AttributionParameters.Default;
 
+    /// <summary>Parameters of the noise- and mask-based methods (Smooth Grad-CAM++, SS-CAM, IS-CAM, occlusion, RISE).</summary>
+    public Perturbation.PerturbationParameters Perturbation { get; init; } = Explain.Cam.Perturbation.PerturbationParameters.Default;
+
     /// <summary>Whose conventions to follow where a reference library departs from the papers.</summary>
     public CompatMode Compat { get; init; } = CompatMode.Papers;
 

@@ -79,8 +79,11 @@ public sealed partial class Explainer : IDisposable
         if (options.Methods.Count == 0)
             throw new ArgumentException("no method requested");
         options.Attribution.Validate();
+        options.Perturbation.Validate();
         if (input.Rank != 4 || input.Shape[0] != 1)
             throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(input.Shape)}");
+        if (options.Methods.Contains(Occlusion.Name))
+            options.Perturbation.ValidateFor(input.Shape[2], input.Shape[3]);
         options.Evaluation.Validate();
         var explanation = Localize(ExplainSmoothed(input, options), options.Evaluation);
         return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options)) } : explanation;
@@ -169,7 +172,7 @@ public sealed partial class Explainer : IDisposable
                 layerIndex = l;
                 return method.RawMaps(new PerturbationContext(input, layers[l], v.Layer, targets, v.PerTarget, Probe)
                 {
-                    ChannelLimit = passes.Options.ScoreCamChannels, Compat = passes.Options.Compat, Grid = passes.LayerGrids[l], RawActivations = passes.Forward.Observed[layers[l]].Floats,
+                    ChannelLimit = passes.Options.ScoreCamChannels, Seed = passes.Options.Seed, Parameters = passes.Options.Perturbation, Compat = passes.Options.Compat, Grid = passes.LayerGrids[l], RawActivations = passes.Forward.Observed[layers[l]].Floats,
                 }, passes.Options.EigenSmooth);
             }).ToList();
         }

@@ -9,7 +9,7 @@ namespace Explain.Cli.Tests;
 public sealed class ErrorTests
 {
     private static readonly string Both = RepoPaths.Image("both.png");
-    private const string Methods = "Known: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, eigengradcam, scorecam, ablationcam, integrated-gradcam, groupcam, guided-backprop, guided-gradcam, saliency, inputxgradient, integrated-gradients, smoothgrad, smoothgrad-squared, vargrad, fullgrad, shapleycam, cam, randomcam, sobel.";
+    private const string Methods = "Known: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, eigengradcam, scorecam, ablationcam, integrated-gradcam, groupcam, smoothgradcam++, sscam, iscam, guided-backprop, guided-gradcam, saliency, inputxgradient, integrated-gradients, smoothgrad, smoothgrad-squared, vargrad, fullgrad, shapleycam, cam, randomcam, sobel, occlusion, rise.";
 
     [Fact]
     public void UnknownCommand_SuggestsTheNearest()
@@ -27,6 +27,19 @@ public sealed class ErrorTests
         var result = ExplainCli.Run("run", "--model", "mobilenet_v2", "--image", Both, "--method", "gradcam,gradcam+", "--out", temp.Path);
 
         AssertUsage(result, $"explain run: --method: unknown method 'gradcam+'. Did you mean 'gradcam++' or 'gradcam'? {Methods}", "explain run");
+    }
+
+    [Theory]
+    [InlineData("--rise-probability", "1", "explain run: --rise-probability: rise_probability 1 is outside (0, 1)")]
+    [InlineData("--occlusion-stride", "20", "explain run: --occlusion-stride: occlusion_stride 20 is outside 1..occlusion_window (15): Captum's windows leave no pixel uncovered")]
+    [InlineData("--sscam-samples", "300", "explain run: --sscam-samples: sscam_samples 300 is outside 1..256")]
+    public void PerturbationParameterOutOfRange_NamesTheOption_BeforeTheModelLoads(string option, string value, string expected)
+    {
+        using var temp = new TempDirectory("cli-perturbation");
+
+        var result = ExplainCli.Run("run", "--model", "mobilenet_v2", "--image", Both, "--method", "rise", option, value, "--out", temp.Path);
+
+        AssertUsage(result, expected, "explain run");
     }
 
     [Fact]

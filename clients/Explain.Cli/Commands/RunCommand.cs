@@ -59,6 +59,8 @@ public static class RunCommand
         };
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
+        var perturbation = new PerturbationCliOptions();
+        perturbation.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetResult(images) is null && r.GetResult(tensors) is null)
@@ -79,6 +81,7 @@ public static class RunCommand
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
                 Seed = (ulong)p.GetValue(seed),
                 Attribution = Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) },
+                Perturbation = perturbation.Parameters(p),
                 Compat = evaluation.Compat(p), Evaluation = evaluation.Evaluation(p),
                 Reshape = p.GetValue(reshape) is { } transform ? Cam.Layers.ReshapeTransforms.Parse(transform) : null,
             };

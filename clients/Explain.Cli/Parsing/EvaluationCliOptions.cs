@@ -104,7 +104,7 @@ internal sealed class EvaluationCliOptions
         },
     };
 
-    private static Option<double> Number(string name, string description, double defaultValue, double low, double high) => new(name)
+    internal static Option<double> Number(string name, string description, double defaultValue, double low, double high) => new(name)
     {
         Description = description,
         HelpName = "X",

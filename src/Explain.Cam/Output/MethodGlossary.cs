@@ -17,6 +17,11 @@ internal static class MethodGlossary
         ["ablationcam"] = "Ablation-CAM (Desai & Ramaswamy 2020): each channel is zeroed in turn; the drop in the class score is its weight.",
         ["integrated-gradcam"] = "Integrated Grad-CAM (Sattarzadeh et al. 2021): Grad-CAM gradients integrated along a path from a black image to this one.",
         ["groupcam"] = "Group-CAM (Zhang et al. 2021): channels grouped, each group's map masks a blurred input; score gains weigh the groups.",
+        ["smoothgradcam++"] = "Smooth Grad-CAM++ (Omeiza et al. 2019): Grad-CAM++ weights from gradients averaged over noisy copies of the input; smoother maps.",
+        ["sscam"] = "SS-CAM (Wang et al. 2020): Score-CAM with noise added to each mask, the masked scores averaged; smoother, one model run per channel and sample.",
+        ["iscam"] = "IS-CAM (Naidu et al. 2020): Score-CAM with each mask integrated from dark to full strength; one model run per channel and step.",
+        ["occlusion"] = "Occlusion (Zeiler & Fergus 2014): a patch of the baseline value slides over the image; how much the class score drops while each pixel is covered.",
+        ["rise"] = "RISE (Petsiuk et al. 2018): thousands of random masks; each pixel weighs the class probability of the masked images that keep it. Model-agnostic.",
         ["guided-backprop"] = "Guided backpropagation (Springenberg et al. 2015): the input gradient with only positive signals passed back through ReLUs; fine edges, not class-specific in practice.",
         ["guided-gradcam"] = "Guided Grad-CAM (Selvaraju et al. 2017): guided backpropagation multiplied by the Grad-CAM map; fine detail, restricted to where Grad-CAM looks.",
     };

@@ -18,6 +18,12 @@ public sealed record PerturbationContext(Tensor Input, string LayerName, LayerMa
     /// <summary>How the layer's own layout maps to <see cref="Layer"/>'s [C, h, w] grid (null: NCHW, the layout is the grid).</summary>
     public LayerGrid? Grid { get; init; }
 
+    /// <summary>The explanation's seed (the noise-based methods' SeededNoise streams).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>The noise- and mask-based methods' parameters.</summary>
+    public PerturbationParameters Parameters { get; init; } = PerturbationParameters.Default;
+
     /// <summary>The layer's activations in its own layout (null: <see cref="Layer"/>'s, NCHW).</summary>
     public float[]? RawActivations { get; init; }
 }

@@ -40,7 +40,8 @@ public sealed class ScoreCam : PerturbationMethod
         return Maps(context, weights, eigenSmooth);
     }
 
-    private static int[] Channels(PerturbationContext context)
+    /// <summary>The channels scored: all, or the <see cref="PerturbationContext.ChannelLimit"/> of largest activation variance, in channel order.</summary>
+    internal static int[] Channels(PerturbationContext context)
     {
         var layer = context.Layer;
         var all = Enumerable.Range(0, layer.Channels);

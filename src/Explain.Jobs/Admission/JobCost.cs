@@ -15,6 +15,11 @@ namespace Explain.Jobs.Admission;
 /// guided Grad-CAM): K × max_l S_l; guided backpropagation (to the input): K × F;</item>
 /// <item>per layer: Score-CAM pad(C_l) × F; Ablation-CAM (pad(1) + pad(C_l)) × S_l; Integrated
 /// Grad-CAM 16 × F + 16 K × S_l; Group-CAM pad(1) × F + K × pad(min(32, C_l)) × F;</item>
+/// <item>per layer, with C'_l = min(C_l, score_channels) when score_channels is set: Score-CAM
+/// pad(C'_l) × F; SS-CAM pad(n_ss C'_l) × F; IS-CAM pad(n_is C'_l) × F; Smooth Grad-CAM++
+/// n_sg × F + K n_sg × S_l (its noisy forward and backward passes);</item>
+/// <item>once: occlusion pad(windows) × F, windows from the model's input size (at most 16384 when
+/// unknown); RISE pad(masks) × F;</item>
 /// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K.</item>
 /// </list>
 /// Decoding, rendering and encoding are not counted: they are bounded by the image limits and the
@@ -41,22 +46,31 @@ public static class JobCost
         bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
 
         double flops = f + (gradients ? k * deepest : 0) + (guided ? k * f : 0);
+        var perturbation = Worker.PerturbationParametersMapper.From(request.Options?.Parameters);
+        int limit = Worker.PerturbationParametersMapper.ScoreChannels(request.Options?.Parameters);
         foreach (var layer in layers)
         {
-            int c = model.Channels(layer);
+            int all = model.Channels(layer), c = limit > 0 ? Math.Min(all, limit) : all;
             double suffix = model.SuffixFlops(layer);
             foreach (var method in methods)
             {
                 flops += method switch
                 {
                     "scorecam" => Pad(c) * f,
-                    "ablationcam" => (Pad(1) + Pad(c)) * suffix,
+                    "ablationcam" => (Pad(1) + Pad(all)) * suffix,
+                    "sscam" => Pad(perturbation.SsCamSamples * c) * f,
+                    "iscam" => Pad(perturbation.IsCamSamples * c) * f,
+                    "smoothgradcam++" => perturbation.SmoothGradCamPlusPlusSamples * (f + k * suffix),
                     "integrated-gradcam" => IntegratedGradCam.Steps * (f + k * suffix),
-                    "groupcam" => Pad(1) * f + k * Pad(Math.Min(GroupCam.Groups, c)) * f,
+                    "groupcam" => Pad(1) * f + k * Pad(Math.Min(GroupCam.Groups, all)) * f,
                     _ => 0,
                 };
             }
         }
+        if (methods.Contains(Occlusion.Name))
+            flops += Pad(model.InputSize is var (h, w) ? perturbation.OcclusionPositions(h) * perturbation.OcclusionPositions(w) : PerturbationParameters.MaxOcclusionWindows) * f;
+        if (methods.Contains("rise"))
+            flops += Pad(perturbation.RiseMasks) * f;
         if (request.Options?.Metrics == true)
             flops += Pad(1) * f + methods.Count * k * (Pad(1) + 2 * Pad(CurvePoints)) * f;
         return flops / 1e9;

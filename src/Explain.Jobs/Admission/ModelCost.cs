@@ -46,6 +46,9 @@ public sealed class ModelCost
     /// <summary>FLOPs of one forward pass of one image.</summary>
     public double ForwardFlops { get; }
 
+    /// <summary>(H, W) of the model's image input [N, C, H, W] (the first graph input that is not an initializer), null when not fixed.</summary>
+    public (int Height, int Width)? InputSize => Model.Inputs.FirstOrDefault(i => !Model.Initializers.ContainsKey(i.Name)) is { Shape: [_, _, > 0 and var h, > 0 and var w] } ? (h, w) : null;
+
     /// <summary>Channels of a [1, C, h, w] tensor (1 for any other shape or an unknown tensor).</summary>
     public int Channels(string tensor) => _shapes.TryGetValue(tensor, out var s) && s.Length == 4 ? Math.Max(1, s[1]) : 1;
 

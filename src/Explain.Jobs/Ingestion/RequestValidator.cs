@@ -27,6 +27,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         Worker.EvaluationParameters.Check(request.Options?.Parameters);
         var entry = catalog.Get(request.Model);
         CheckLayers(request, entry);
+        Worker.PerturbationParametersMapper.Check(request.Options?.Parameters, request.Methods, entry.Card.InputHeight, entry.Card.InputWidth);
         CheckInput(request, entry);
         if (request.DeadlineUnixMs != 0 && request.DeadlineUnixMs <= EventCodec.NowUnixMs())
             throw new JobRejectedException(ErrorKind.DeadlineExceeded, "deadline_passed", "the job's deadline has already passed") { Field = "deadline_unix_ms" };

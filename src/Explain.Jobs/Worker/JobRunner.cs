@@ -128,6 +128,8 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Progress = progress,
             Seed = request.Options?.Seed ?? 0,
             Attribution = AttributionParametersMapper.From(request.Options?.Parameters),
+            Perturbation = PerturbationParametersMapper.From(request.Options?.Parameters),
+            ScoreCamChannels = PerturbationParametersMapper.ScoreChannels(request.Options?.Parameters),
             Compat = EvaluationParameters.Compat(request.Options),
             Evaluation = EvaluationParameters.From(request.Options?.Parameters),
         };
