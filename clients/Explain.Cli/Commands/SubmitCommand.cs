@@ -53,6 +53,8 @@ public static class SubmitCommand
             """) { server, model, images, methods, layers, classes, topK, counterfactual, metrics, colormap, timeout, outDir };
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
+        var variants = new CamVariantCliOptions();
+        variants.AddTo(command);
         command.SetAction(async (p, cancellationToken) =>
         {
             var files = p.GetValue(images)!;
@@ -66,7 +68,7 @@ public static class SubmitCommand
                 var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
                     p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout))
                 {
-                    Compat = evaluation.ApiCompat(p), Parameters = evaluation.Parameters(p),
+                    Compat = evaluation.ApiCompat(p), Parameters = variants.Fill(p, evaluation.Parameters(p)),
                 });
                 if (result is null)
                     return ExplainApp.RuntimeError;
