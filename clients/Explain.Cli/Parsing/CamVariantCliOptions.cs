@@ -91,7 +91,9 @@ internal sealed class CamVariantCliOptions
             string text = r.Tokens[^1].Value;
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= low && v <= high && double.IsFinite(v))
                 return v;
-            r.AddError($"{name}: '{text}' is not a number from {low.ToString(CultureInfo.InvariantCulture)} to {(high == double.MaxValue ? "any" : high.ToString(CultureInfo.InvariantCulture))}.");
+            r.AddError(high == double.MaxValue
+                ? $"{name}: '{text}' is not a finite number >= {low.ToString(CultureInfo.InvariantCulture)}."
+                : $"{name}: '{text}' is not a number from {low.ToString(CultureInfo.InvariantCulture)} to {high.ToString(CultureInfo.InvariantCulture)}.");
             return defaultValue;
         },
     };
