@@ -71,6 +71,19 @@ public sealed class CamVariantDiscriminationTests(ITestOutputHelper output)
         Assert.True(dog.Map.Max() > 0, $"{method}: the map is all zero");
     }
 
+    [Fact]
+    public void Explain_KpcaCamOnALayerOverItsLimit_ThrowsNamingTheLayer()
+    {
+        // 28 × 28 = 784 positions > KpcaCam.MaxPositions: refused before the O(n³) eigen work.
+        var input = BothScene.Input();
+        using var explainer = BothScene.CreateExplainer();
+
+        var e = Assert.Throws<ArgumentException>(() => explainer.Explain(input.Tensor, new ExplainOptions { Methods = ["kpcacam"], Layers = ["MobilenetV2/expanded_conv_3/depthwise/Relu6/conv"] }));
+
+        Assert.StartsWith("layers: kpcacam takes layers of at most 256 positions", e.Message);
+        Assert.Contains("has 784", e.Message);
+    }
+
     private static (CamMap Dog, CamMap Cat) Maps(string method)
     {
         var input = BothScene.Input();
