@@ -26,6 +26,7 @@ public static class CamRegistry
         ["gradcam-elementwise"] = () => new GradCamElementwise(),
         ["eigencam"] = () => new EigenCam(),
         ["eigengradcam"] = () => new EigenGradCam(),
+        ["segeigencam"] = () => new SegEigenCam(),
     };
 
     private static readonly Dictionary<string, Func<PerturbationMethod>> Perturbations = new(StringComparer.Ordinal)
@@ -56,6 +57,10 @@ public static class CamRegistry
         ["sobel"] = () => new Sobel(),
         [Occlusion.Name] = () => new Occlusion(),
         ["rise"] = () => new Rise(),
+        ["finercam"] = () => new FinerCam(),
+        ["kpcacam"] = () => new KpcaCam(),
+        ["fem"] = () => new Fem(),
+        ["refinecam"] = () => new RefineCam(),
     };
 
     public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat(Attributions.Keys);

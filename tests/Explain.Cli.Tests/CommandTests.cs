@@ -187,4 +187,17 @@ public sealed class CommandTests
         Assert.Contains("  loading resnet8_cifar10 done in ", result.Stderr);
         Assert.Contains("  scorecam done in ", result.Stderr);
     }
+
+    [Fact]
+    public void Run_CamVariantsWithTheirOptions_WritesEveryMap()
+    {
+        using var temp = new TempDirectory("cli-camvariants");
+
+        var result = ExplainCli.Run("run", "--model", "resnet8_cifar10", "--image", RepoPaths.Image("both.png"), "--method", "finercam,kpcacam,fem,segeigencam,refinecam",
+            "--finercam-alpha", "0.5", "--finercam-comparisons", "2", "--kpca-kernel", "rbf", "--kpca-gamma", "0.01", "--fem-k", "1.5", "--out", temp.Path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var method in new[] { "finercam", "kpcacam", "fem", "segeigencam", "refinecam" })
+            Assert.True(Directory.EnumerateFiles(temp.Path, $"{method}-c*.npy").Any(), $"no {method} map in {temp.Path}: {result}");
+    }
 }

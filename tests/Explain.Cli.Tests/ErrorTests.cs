@@ -9,7 +9,7 @@ namespace Explain.Cli.Tests;
 public sealed class ErrorTests
 {
     private static readonly string Both = RepoPaths.Image("both.png");
-    private const string Methods = "Known: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, eigengradcam, scorecam, ablationcam, integrated-gradcam, groupcam, smoothgradcam++, sscam, iscam, guided-backprop, guided-gradcam, saliency, inputxgradient, integrated-gradients, smoothgrad, smoothgrad-squared, vargrad, fullgrad, shapleycam, cam, randomcam, sobel, occlusion, rise.";
+    private const string Methods = "Known: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, eigengradcam, segeigencam, scorecam, ablationcam, integrated-gradcam, groupcam, smoothgradcam++, sscam, iscam, guided-backprop, guided-gradcam, saliency, inputxgradient, integrated-gradients, smoothgrad, smoothgrad-squared, vargrad, fullgrad, shapleycam, cam, randomcam, sobel, occlusion, rise, finercam, kpcacam, fem, refinecam.";
 
     [Fact]
     public void UnknownCommand_SuggestsTheNearest()
@@ -60,6 +60,21 @@ public sealed class ErrorTests
         using var temp = new TempDirectory("cli-colormap");
 
         var result = ExplainCli.Run("run", "--model", "mobilenet_v2", "--image", Both, "--colormap", colormap, "--out", temp.Path);
+
+        AssertUsage(result, expected, "explain run");
+    }
+
+    [Theory]
+    [InlineData("--finercam-alpha", "11", "explain run: --finercam-alpha: '11' is not a number from 0 to 10.")]
+    [InlineData("--fem-k", "12", "explain run: --fem-k: '12' is not a number from 0 to 10.")]
+    [InlineData("--kpca-gamma", "NaN", "explain run: --kpca-gamma: 'NaN' is not a finite number >= 0.")]
+    [InlineData("--finercam-comparisons", "0", "explain run: --finercam-comparisons: '0' is not a positive whole number.")]
+    [InlineData("--kpca-kernel", "rbg", "explain run: --kpca-kernel: unknown value 'rbg'. Did you mean 'rbf'? Known: sigmoid, rbf, poly, linear, cosine.")]
+    public void CamVariantOptionOutOfRange_NamesTheOption(string option, string value, string expected)
+    {
+        using var temp = new TempDirectory("cli-camvariant");
+
+        var result = ExplainCli.Run("run", "--model", "mobilenet_v2", "--image", Both, "--method", "finercam", option, value, "--out", temp.Path);
 
         AssertUsage(result, expected, "explain run");
     }

@@ -61,6 +61,8 @@ public static class RunCommand
         evaluation.AddTo(command);
         var perturbation = new PerturbationCliOptions();
         perturbation.AddTo(command);
+        var variants = new CamVariantCliOptions();
+        variants.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetResult(images) is null && r.GetResult(tensors) is null)
@@ -80,8 +82,8 @@ public static class RunCommand
                 Methods = p.GetValue(methods)!, Layers = p.GetValue(layers) ?? [], Targets = new TargetSelection(classList, p.GetValue(topK), p.GetValue(counterfactual)) { Items = p.GetValue(targetItems) ?? [] },
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
                 Seed = (ulong)p.GetValue(seed),
-                Attribution = Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) },
                 Perturbation = perturbation.Parameters(p),
+                Attribution = variants.Apply(p, Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) }),
                 Compat = evaluation.Compat(p), Evaluation = evaluation.Evaluation(p),
                 Reshape = p.GetValue(reshape) is { } transform ? Cam.Layers.ReshapeTransforms.Parse(transform) : null,
             };

@@ -56,6 +56,8 @@ public static class SubmitCommand
         evaluation.AddTo(command);
         var perturbation = new PerturbationCliOptions();
         perturbation.AddTo(command);
+        var variants = new CamVariantCliOptions();
+        variants.AddTo(command);
         command.SetAction(async (p, cancellationToken) =>
         {
             var files = p.GetValue(images)!;
@@ -69,7 +71,7 @@ public static class SubmitCommand
                 var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
                     p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout))
                 {
-                    Compat = evaluation.ApiCompat(p), Parameters = perturbation.AddTo(evaluation.Parameters(p), p), Targets = p.GetValue(targetItems) ?? [],
+                    Compat = evaluation.ApiCompat(p), Parameters = variants.Fill(p, perturbation.AddTo(evaluation.Parameters(p), p)), Targets = p.GetValue(targetItems) ?? [],
                 });
                 if (result is null)
                     return ExplainApp.RuntimeError;

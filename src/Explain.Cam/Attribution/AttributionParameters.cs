@@ -1,13 +1,18 @@
+using Explain.Cam.Methods;
+
 namespace Explain.Cam.Attribution;
 
 /// <summary>
-/// Parameters of the gradient and input-attribution methods (proto MethodParameters fields 1–19).
-/// Every limit is checked by <see cref="Validate"/> before any pass runs; docs/methods.md lists them.
+/// Parameters of the gradient, input-attribution and CAM-variant methods (proto MethodParameters
+/// fields 1–27). Every limit is checked by <see cref="Validate"/> before any pass runs; docs/methods.md lists them.
 /// </summary>
 public sealed record AttributionParameters
 {
     public const int MaxSteps = 256;
     public const int MaxSamples = 256;
+    public const int MaxFinerCamComparisons = 16;
+    public const float MaxFinerCamAlpha = 10f;
+    public const float MaxFemK = 10f;
 
     /// <summary>Integrated Gradients: Gauss–Legendre nodes on the path (Captum's default rule and count, 50), 1–256.</summary>
     public int IntegratedGradientsSteps { get; init; } = 50;
@@ -24,6 +29,21 @@ public sealed record AttributionParameters
     /// <summary>ShapleyCAM: the score explained (the paper's ReST by default).</summary>
     public ShapleyScore ShapleyScore { get; init; } = ShapleyScore.Rest;
 
+    /// <summary>FinerCAM: comparison strength α of y_c − α y_j, 0–10 (pytorch-grad-cam's default 1).</summary>
+    public float FinerCamAlpha { get; init; } = 1f;
+
+    /// <summary>FinerCAM: how many most similar classes the target is compared with, 1–16 (pytorch-grad-cam's [1, 2, 3]: 3).</summary>
+    public int FinerCamComparisons { get; init; } = 3;
+
+    /// <summary>KPCA-CAM: the kernel (pytorch-grad-cam's default sigmoid).</summary>
+    public KpcaKernel KpcaKernel { get; init; } = KpcaKernel.Sigmoid;
+
+    /// <summary>KPCA-CAM: the kernel's γ, ≥ 0; 0 = 1 / channels (scikit-learn's gamma=None).</summary>
+    public float KpcaGamma { get; init; }
+
+    /// <summary>FEM: the threshold mean + k·std of each channel, k in 0–10 (pytorch-grad-cam's default 2).</summary>
+    public float FemK { get; init; } = 2f;
+
     public static AttributionParameters Default { get; } = new();
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter outside its documented range.</summary>
@@ -39,5 +59,15 @@ public sealed record AttributionParameters
             throw new ArgumentException($"integrated_gradients_baseline {IntegratedGradientsBaseline} is not one of zero, blur, uniform");
         if (!Enum.IsDefined(ShapleyScore))
             throw new ArgumentException($"shapley_score {ShapleyScore} is not one of rest, logit");
+        if (!(FinerCamAlpha >= 0f && FinerCamAlpha <= MaxFinerCamAlpha))
+            throw new ArgumentException($"finercam_alpha {FinerCamAlpha} is outside 0..{MaxFinerCamAlpha}");
+        if (FinerCamComparisons is < 1 or > MaxFinerCamComparisons)
+            throw new ArgumentException($"finercam_comparisons {FinerCamComparisons} is outside 1..{MaxFinerCamComparisons}");
+        if (!Enum.IsDefined(KpcaKernel))
+            throw new ArgumentException($"kpca_kernel {KpcaKernel} is not one of sigmoid, rbf, poly, linear, cosine");
+        if (!(KpcaGamma >= 0f && float.IsFinite(KpcaGamma)))
+            throw new ArgumentException($"kpca_gamma {KpcaGamma} is not a finite number >= 0 (0 = 1 / channels)");
+        if (!(FemK >= 0f && FemK <= MaxFemK))
+            throw new ArgumentException($"fem_k {FemK} is outside 0..{MaxFemK}");
     }
 }

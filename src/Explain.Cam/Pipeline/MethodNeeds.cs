@@ -34,4 +34,10 @@ public enum MethodNeeds
 
     /// <summary>Re-runs of perturbed inputs or activations through the probe.</summary>
     Perturbations = 128,
+
+    /// <summary>
+    /// ∂T/∂A at the target layers for each target's contrastive score T (FinerCAM: the target class
+    /// against its most similar classes): K more seed rows in the shared backward pass, not another pass.
+    /// </summary>
+    ContrastGradients = 256,
 }

@@ -50,14 +50,28 @@ public sealed class SharedPasses
         Seeds = CamTarget.Seeds(Targets, Scores);
 
         var at = (layerGradients ? layers : []).Concat(BiasPoints.Select(b => b.Tensor)).Concat(inputGradients ? [InputName] : []).Distinct().ToList();
+        // FinerCAM's contrastive seeds ride the same backward pass: rows K..2K-1 of one seed matrix.
+        bool contrast = needs.HasFlag(MethodNeeds.ContrastGradients) && layerGradients;
+        IReadOnlyDictionary<string, Tensor>? contrastGradients = null;
         if (at.Count > 0)
         {
-            _gradients = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Standard, at);
+            if (contrast)
+            {
+                var contrastSeeds = FinerCamTarget.Seeds(Targets, Scores, options.Attribution.FinerCamAlpha, options.Attribution.FinerCamComparisons);
+                var all = Forward.Gradients(ScoresOutput, Stack(Seeds, contrastSeeds), GradientMode.Standard, at);
+                _gradients = all.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, 0, Targets.Count), StringComparer.Ordinal);
+                contrastGradients = all.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, Targets.Count, Targets.Count), StringComparer.Ordinal);
+            }
+            else
+            {
+                _gradients = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Standard, at);
+            }
             stageDone("backward");
         }
         var transform = options.Reshape ?? explainer.Card.Reshape ?? ReshapeTransform.Auto;
         LayerGrids = !needsLayers ? [] : layers.Select(layer => LayerGrid.For(Forward.Observed[layer].Shape, transform, LogText.Of(layer))).ToList();
         LayerViews = !needsLayers ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, layerGradients ? _gradients : null, Targets.Count)).ToList();
+        ContrastViews = contrastGradients is null ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, contrastGradients, Targets.Count).PerTarget).ToList();
         if (needs.HasFlag(MethodNeeds.GuidedInputGradients))
         {
             // Compat: pytorch-grad-cam guides ReLU only (its GuidedBackpropReLUModel swaps torch.nn.ReLU modules, not ReLU6).
@@ -97,6 +111,12 @@ public sealed class SharedPasses
 
     /// <summary>Per target layer: the activations alone, and per target the activations with that target's gradients.</summary>
     public IReadOnlyList<(LayerMaps Layer, LayerMaps[] PerTarget)> LayerViews { get; }
+
+    /// <summary>
+    /// Per target layer, per target: the activations with the gradient of the target's FinerCAM score
+    /// (<see cref="FinerCamTarget"/>), when a method declared <see cref="MethodNeeds.ContrastGradients"/>.
+    /// </summary>
+    public IReadOnlyList<LayerMaps[]> ContrastViews { get; }
 
     /// <summary>How each layer's own layout maps to its [C, h, w] view (the reshape transform: ViT tokens, Swin NHWC).</summary>
     public IReadOnlyList<LayerGrid> LayerGrids { get; }
@@ -138,6 +158,21 @@ public sealed class SharedPasses
             _gradCams[t] = map = CamScaling.Aggregate(LayerViews.Select(v => (gradcam.RawMap(v.PerTarget[t]), v.Layer.Height, v.Layer.Width)).ToList(), Input.Shape[2], Input.Shape[3]);
         }
         return map;
+    }
+
+    private static Tensor Stack(Tensor a, Tensor b)
+    {
+        var stacked = Tensor.Zeros(a.Shape[0] + b.Shape[0], a.Shape[1]);
+        a.Floats.CopyTo(stacked.Floats, 0);
+        b.Floats.CopyTo(stacked.Floats, a.Floats.Length);
+        return stacked;
+    }
+
+    /// <summary>Rows [from, from + count) of a [R, ...] tensor.</summary>
+    private static Tensor Rows(Tensor t, int from, int count)
+    {
+        int size = t.Floats.Length / t.Shape[0];
+        return Tensor.FromArray(t.Floats.AsSpan(from * size, count * size).ToArray(), [count, .. t.Shape[1..]]);
     }
 
     /// <summary>The layer as [C, h, w] grids (activations, and per target its gradients), through the reshape transform.</summary>

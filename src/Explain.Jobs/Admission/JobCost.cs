@@ -12,7 +12,9 @@ namespace Explain.Jobs.Admission;
 /// the probe's batch of 16 (perturbation batches run padded):
 /// <list type="bullet">
 /// <item>the shared forward pass: F; the shared backward pass (any gradient method, Group-CAM,
-/// guided Grad-CAM): K × max_l S_l; guided backpropagation (to the input): K × F;</item>
+/// guided Grad-CAM, RefineCAM): K × max_l S_l, 2K × max_l S_l with FinerCAM (its contrastive seed
+/// rows ride the same pass); guided backpropagation (to the input): K × F; KPCA-CAM, FEM: the
+/// forward pass only;</item>
 /// <item>per layer: Score-CAM pad(C_l) × F; Ablation-CAM (pad(1) + pad(C_l)) × S_l; Integrated
 /// Grad-CAM 16 × F + 16 K × S_l; Group-CAM pad(1) × F + K × pad(min(32, C_l)) × F;</item>
 /// <item>per layer, with C'_l = min(C_l, score_channels) when score_channels is set: Score-CAM
@@ -43,9 +45,11 @@ public static class JobCost
         double f = model.ForwardFlops;
         double deepest = layers.Max(model.SuffixFlops);
         bool guided = methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);
-        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
+        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || m == "refinecam" || m == "finercam" || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
+        // FinerCAM's contrastive seeds are K more rows of the same backward pass.
+        int rows = methods.Contains("finercam") ? 2 * k : k;
 
-        double flops = f + (gradients ? k * deepest : 0) + (guided ? k * f : 0);
+        double flops = f + (gradients ? rows * deepest : 0) + (guided ? k * f : 0);
         var perturbation = Worker.PerturbationParametersMapper.From(request.Options?.Parameters);
         int limit = Worker.PerturbationParametersMapper.ScoreChannels(request.Options?.Parameters);
         foreach (var layer in layers)

@@ -1,9 +1,10 @@
 using Explain.Cam.Attribution;
+using Explain.Cam.Methods;
 using Proto = Explain.V1;
 
 namespace Explain.Jobs.Worker;
 
-/// <summary>Proto MethodParameters fields 1–19 to the Cam library's <see cref="AttributionParameters"/>; 0 / unspecified = the documented default.</summary>
+/// <summary>Proto MethodParameters fields 1–27 to the Cam library's <see cref="AttributionParameters"/>; 0 / unspecified = the documented default.</summary>
 internal static class AttributionParametersMapper
 {
     public static AttributionParameters From(Proto.MethodParameters? p)
@@ -23,6 +24,33 @@ internal static class AttributionParametersMapper
             SmoothGradSamples = p.SmoothgradSamples == 0 ? d.SmoothGradSamples : (int)Math.Min(p.SmoothgradSamples, int.MaxValue),
             SmoothGradNoise = p.SmoothgradNoise == 0 ? d.SmoothGradNoise : p.SmoothgradNoise,
             ShapleyScore = p.ShapleyScore == Proto.ShapleyScore.Logit ? ShapleyScore.Logit : ShapleyScore.Rest,
+            FinerCamAlpha = p.FinercamAlpha ?? d.FinerCamAlpha,
+            FinerCamComparisons = p.FinercamComparisons == 0 ? d.FinerCamComparisons : (int)Math.Min(p.FinercamComparisons, int.MaxValue),
+            KpcaKernel = p.KpcaKernel switch
+            {
+                Proto.KpcaKernel.Unspecified or Proto.KpcaKernel.Sigmoid => KpcaKernel.Sigmoid,
+                Proto.KpcaKernel.Rbf => KpcaKernel.Rbf,
+                Proto.KpcaKernel.Poly => KpcaKernel.Poly,
+                Proto.KpcaKernel.Linear => KpcaKernel.Linear,
+                Proto.KpcaKernel.Cosine => KpcaKernel.Cosine,
+                _ => (KpcaKernel)(-1), // an unknown enum number: Validate names kpca_kernel
+            },
+            KpcaGamma = p.KpcaGamma,
+            FemK = p.FemK ?? d.FemK,
         };
+    }
+
+    /// <summary>INVALID_ARGUMENT naming options.parameters.&lt;field&gt; for a parameter out of range (the field starts each <see cref="AttributionParameters.Validate"/> message).</summary>
+    public static void Check(Proto.MethodParameters? p)
+    {
+        try
+        {
+            From(p).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            string field = e.Message.Split(' ')[0];
+            throw JobRejectedException.Invalid("bad_parameter", e.Message, $"options.parameters.{field}");
+        }
     }
 }

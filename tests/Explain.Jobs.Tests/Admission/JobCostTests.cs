@@ -27,6 +27,26 @@ public sealed class JobCostTests
     }
 
     [Fact]
+    public void Estimate_CamVariants_FinerCamDoublesTheBackwardRowsOthersCostTheirPasses()
+    {
+        var entry = Catalog.Get(RepoPaths.SmallModel);
+        var model = new ModelCost(entry.Graph, entry.Layers);
+        double f = model.ForwardFlops, s = model.SuffixFlops(entry.DefaultLayer!);
+        double Cost(params string[] methods)
+        {
+            var request = Requests.Image("both.png", RepoPaths.SmallModel, methods);
+            request.Targets = new Targets { Classes = { 1, 2 } };
+            return _admission.Estimate(request, entry) * 1e9;
+        }
+
+        Assert.Equal(f + 2 * s, Cost("gradcam"), 3);
+        Assert.Equal(f + 4 * s, Cost("finercam"), 3);
+        Assert.Equal(f + 4 * s, Cost("gradcam", "finercam", "segeigencam", "refinecam"), 3);
+        Assert.Equal(f + 2 * s, Cost("refinecam"), 3);
+        Assert.Equal(f, Cost("kpcacam", "fem"), 3);
+    }
+
+    [Fact]
     public void Estimate_MoreClassesAndMetrics_CostMore()
     {
         var entry = Catalog.Get(RepoPaths.SmallModel);
