@@ -34,6 +34,7 @@ public sealed class RemoteExplanation
                     {
                         PointingHit = h.Pointing?.Hit, PointingTolerance = h.Pointing?.Tolerance ?? 0, IoU = h.Pointing?.Iou,
                     },
+                    ConceptClasses = h.ConceptClasses.Count == 0 ? null : h.ConceptClasses.Select(p => new CamPrediction(p.ClassIndex, p.Label, p.Score, p.Probability)).ToList(),
                 });
                 break;
             case JobEvent.KindOneofCase.Metrics:
@@ -47,7 +48,7 @@ public sealed class RemoteExplanation
             case JobEvent.KindOneofCase.Completed:
                 _timings = new Dictionary<string, double>(e.Completed.TimingsMs);
                 _texts = e.Completed.Texts.Count == 0 ? null : e.Completed.Texts.Select(t => new Cam.Evaluation.TextExplanation(t.Target, t.ClassIndex >= 0 ? t.ClassIndex : null, t.Label, t.Layer,
-                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence)).ToList();
+                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence) { Concepts = t.Concepts }).ToList();
                 break;
         }
     }

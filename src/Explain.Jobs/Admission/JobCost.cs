@@ -12,7 +12,9 @@ namespace Explain.Jobs.Admission;
 /// the probe's batch of 16 (perturbation batches run padded):
 /// <list type="bullet">
 /// <item>the shared forward pass: F; the shared backward pass (any gradient method, Group-CAM,
-/// guided Grad-CAM): K × max_l S_l; guided backpropagation (to the input): K × F;</item>
+/// guided Grad-CAM, dff for its textual explanation): K × max_l S_l; guided backpropagation (to
+/// the input): K × F; dff's factorization itself runs no pass (its k × C·h·w × sweeps arithmetic
+/// is bounded by dff_concepts ≤ 32 and dff_iterations ≤ 1000);</item>
 /// <item>per layer: Score-CAM pad(C_l) × F; Ablation-CAM (pad(1) + pad(C_l)) × S_l; Integrated
 /// Grad-CAM 16 × F + 16 K × S_l; Group-CAM pad(1) × F + K × pad(min(32, C_l)) × F;</item>
 /// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K.</item>
@@ -38,7 +40,7 @@ public static class JobCost
         double f = model.ForwardFlops;
         double deepest = layers.Max(model.SuffixFlops);
         bool guided = methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);
-        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
+        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || m == CamRegistry.Dff || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
 
         double flops = f + (gradients ? k * deepest : 0) + (guided ? k * f : 0);
         foreach (var layer in layers)
