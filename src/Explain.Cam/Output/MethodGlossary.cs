@@ -18,6 +18,7 @@ internal static class MethodGlossary
         ["integrated-gradcam"] = "Integrated Grad-CAM (Sattarzadeh et al. 2021): Grad-CAM gradients integrated along a path from a black image to this one.",
         ["groupcam"] = "Group-CAM (Zhang et al. 2021): channels grouped, each group's map masks a blurred input; score gains weigh the groups.",
         ["guided-backprop"] = "Guided backpropagation (Springenberg et al. 2015): the input gradient with only positive signals passed back through ReLUs; fine edges, not class-specific in practice.",
+        ["dff"] = "Deep Feature Factorization (Collins et al. 2018): the layer's activations factorized into a few non-negative concepts, one heatmap each, named by the classes the classifier gives the concept.",
         ["guided-gradcam"] = "Guided Grad-CAM (Selvaraju et al. 2017): guided backpropagation multiplied by the Grad-CAM map; fine detail, restricted to where Grad-CAM looks.",
     };
 
