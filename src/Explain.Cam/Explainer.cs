@@ -85,7 +85,12 @@ public sealed partial class Explainer : IDisposable
         if (options.AugSmooth && options.Methods.Contains(CamRegistry.Dff))
             throw new ArgumentException("dff does not combine with aug_smooth: the concepts of differently augmented inputs do not correspond");
         var explanation = Localize(ExplainSmoothed(input, options), options.Evaluation);
-        return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options)) } : explanation;
+        if (!options.Metrics)
+            return explanation;
+        var metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options));
+        if (options.Evaluation.SanityCheck)
+            metrics = SanityCheck.Attach(this, input, explanation, metrics, options);
+        return explanation with { Metrics = metrics };
     }
 
     private Explanation ExplainSmoothed(Tensor input, ExplainOptions options) =>

@@ -50,4 +50,7 @@ public sealed record FaithfulnessScores(string Method, string Target, float Aver
     public Evaluation.RoadScores? Road { get; init; }
 
     public Evaluation.ArccScores? Arcc { get; init; }
+
+    /// <summary>The model-parameter randomization test (Adebayo et al. 2018), when asked for.</summary>
+    public Evaluation.SanityCheckScores? SanityCheck { get; init; }
 }

@@ -20,6 +20,7 @@ public sealed class AttributionOptionTests
     [InlineData("--smoothgrad-noise", "0", "explain run: --smoothgrad-noise: '0' is not a fraction in (0, 1] (e.g. --smoothgrad-noise 0.15).")]
     [InlineData("--smoothgrad-noise", "1.5", "explain run: --smoothgrad-noise: '1.5' is not a fraction in (0, 1] (e.g. --smoothgrad-noise 0.15).")]
     [InlineData("--ig-baseline", "blurr", "explain run: --ig-baseline: unknown value 'blurr'. Did you mean 'blur'? Known: zero, blur, uniform.")]
+    [InlineData("--dff-concepts", "33", "explain run: --dff-concepts: '33' is not a whole number from 1 to 32.")]
     [InlineData("--shapley-score", "logits", "explain run: --shapley-score: unknown value 'logits'. Did you mean 'logit'? Known: rest, logit.")]
     public void Run_BadValue_IsAUsageErrorNamingTheOption(string option, string value, string expected)
     {
@@ -39,6 +40,7 @@ public sealed class AttributionOptionTests
     [InlineData("integrated-gradients", "--ig-baseline", "zero", "blur")]
     [InlineData("integrated-gradients", "--ig-steps", "1", "8")]
     [InlineData("shapleycam", "--shapley-score", "rest", "logit")]
+    [InlineData("dff", "--dff-iterations", "1", "50")]
     public void Run_Flag_ChangesTheMap(string method, string option, string a, string b)
     {
         using var temp = new TempDirectory("cli-attribution-map");
@@ -57,7 +59,7 @@ public sealed class AttributionOptionTests
         var options = new AttributionCliOptions();
         var command = new Command("submit");
         options.AddTo(command);
-        var parsed = command.Parse(["--ig-steps", "7", "--ig-baseline", "uniform", "--smoothgrad-samples", "9", "--smoothgrad-noise", "0.3", "--shapley-score", "logit"]);
+        var parsed = command.Parse(["--ig-steps", "7", "--ig-baseline", "uniform", "--smoothgrad-samples", "9", "--smoothgrad-noise", "0.3", "--shapley-score", "logit", "--dff-concepts", "3", "--dff-iterations", "40", "--dff-top-classes", "4"]);
         var parameters = new V1.MethodParameters();
 
         options.ApplyTo(parameters, parsed);
@@ -68,6 +70,7 @@ public sealed class AttributionOptionTests
         Assert.Equal(9u, parameters.SmoothgradSamples);
         Assert.Equal(0.3f, parameters.SmoothgradNoise);
         Assert.Equal(V1.ShapleyScore.Logit, parameters.ShapleyScore);
+        Assert.Equal((3u, 40u, 4u), (parameters.DffConcepts, parameters.DffIterations, parameters.DffTopClasses));
     }
 
     [Fact]
@@ -86,6 +89,6 @@ public sealed class AttributionOptionTests
         var result = ExplainCli.Run(["run", "--model", "resnet8_cifar10", "--image", Both, "--method", method, "--class", "3",
             .. fewSamples, option, value, "--seed", "5", "--threads", "1", "--out", dir]);
         Assert.True(result.ExitCode == 0, result.ToString());
-        return File.ReadAllBytes(Path.Combine(dir, $"{method}-c3.raw.npy"));
+        return File.ReadAllBytes(Path.Combine(dir, method == "dff" ? "dff-concept-1.raw.npy" : $"{method}-c3.raw.npy"));
     }
 }

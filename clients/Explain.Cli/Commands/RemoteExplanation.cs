@@ -43,6 +43,7 @@ public sealed class RemoteExplanation
                     ConfidenceChange = s.ConfidenceChange, DropInConfidence = s.DropInConfidence, IncreaseInConfidence = s.IncreaseInConfidence,
                     Road = s.Road is { } r ? new RoadScores(r.Percentiles.ToList(), r.MorfPerPercentile.ToList(), r.LerfPerPercentile.ToList(), r.Morf, r.Lerf, r.Combined) : null,
                     Arcc = s.Arcc is { } a ? new ArccScores(a.Complexity, a.Coherency, a.RoadCombined, a.Arcc) : null,
+                    SanityCheck = s.SanityCheck is { } c ? new SanityCheckScores(c.RandomizedLayers, c.Spearman, c.Pearson) : null,
                 }).ToList();
                 break;
             case JobEvent.KindOneofCase.Completed:

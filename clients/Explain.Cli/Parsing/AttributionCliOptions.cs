@@ -7,7 +7,7 @@ namespace Explain.Cli.Parsing;
 
 /// <summary>
 /// `run` and `submit`'s options for the gradient and input-attribution methods' parameters (proto
-/// MethodParameters fields 1–5, issue 13): each parsed and range checked here, when the command
+/// MethodParameters fields 1–5 and dff's 48–50, issue 13): each parsed and range checked here, when the command
 /// line is parsed (usage error, exit 2, before the model loads), then turned into the library's
 /// <see cref="AttributionParameters"/> or written into the API's MethodParameters.
 /// </summary>
@@ -32,11 +32,17 @@ internal sealed class AttributionCliOptions
         CustomParser = r => ParseNoise(r),
     };
 
+    private readonly Option<int> _concepts = Bounded("--dff-concepts", "dff: concepts of the factorization, 1-32 (and at most the layer's channels and positions)", Defaults.DffConcepts, AttributionParameters.MaxConcepts);
+
+    private readonly Option<int> _sweeps = Bounded("--dff-iterations", "dff: HALS sweeps of the factorization, 1-1000", Defaults.DffIterations, AttributionParameters.MaxDffIterations);
+
+    private readonly Option<int> _conceptClasses = Bounded("--dff-top-classes", "dff: classes named per concept, 1-10", Defaults.DffTopClasses, AttributionParameters.MaxConceptClasses);
+
     private readonly Option<string> _shapley = Choice("--shapley-score", "shapleycam: the score explained: rest (2 y_c - logsumexp y, the paper's) or logit (y_c)", ShapleyScoreNames);
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _igSteps, _igBaseline, _samples, _noise, _shapley })
+        foreach (var option in new Option[] { _igSteps, _igBaseline, _samples, _noise, _shapley, _concepts, _sweeps, _conceptClasses })
             command.Options.Add(option);
     }
 
@@ -54,6 +60,9 @@ internal sealed class AttributionCliOptions
             SmoothGradSamples = p.GetValue(_samples),
             SmoothGradNoise = (float)p.GetValue(_noise),
             ShapleyScore = p.GetValue(_shapley) == "logit" ? ShapleyScore.Logit : ShapleyScore.Rest,
+            DffConcepts = p.GetValue(_concepts),
+            DffIterations = p.GetValue(_sweeps),
+            DffTopClasses = p.GetValue(_conceptClasses),
         };
         try
         {
@@ -80,6 +89,9 @@ internal sealed class AttributionCliOptions
         target.SmoothgradSamples = (uint)a.SmoothGradSamples;
         target.SmoothgradNoise = a.SmoothGradNoise;
         target.ShapleyScore = a.ShapleyScore == ShapleyScore.Logit ? V1.ShapleyScore.Logit : V1.ShapleyScore.Rest;
+        target.DffConcepts = (uint)a.DffConcepts;
+        target.DffIterations = (uint)a.DffIterations;
+        target.DffTopClasses = (uint)a.DffTopClasses;
     }
 
     private static Option<int> Bounded(string name, string description, int defaultValue, int max) => new(name)

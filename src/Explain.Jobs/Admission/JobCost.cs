@@ -17,7 +17,9 @@ namespace Explain.Jobs.Admission;
 /// is bounded by dff_concepts ≤ 32 and dff_iterations ≤ 1000);</item>
 /// <item>per layer: Score-CAM pad(C_l) × F; Ablation-CAM (pad(1) + pad(C_l)) × S_l; Integrated
 /// Grad-CAM 16 × F + 16 K × S_l; Group-CAM pad(1) × F + K × pad(min(32, C_l)) × F;</item>
-/// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K.</item>
+/// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K; with
+/// parameters.sanity_check, once more everything above the metrics (the explanation on the
+/// randomized copy).</item>
 /// </list>
 /// Decoding, rendering and encoding are not counted: they are bounded by the image limits and the
 /// number of maps.
@@ -60,7 +62,13 @@ public static class JobCost
             }
         }
         if (request.Options?.Metrics == true)
+        {
+            // The sanity check explains every method once more, on the randomized copy.
+            double explanation = flops;
             flops += Pad(1) * f + methods.Count * k * (Pad(1) + 2 * Pad(CurvePoints)) * f;
+            if (request.Options.Parameters?.SanityCheck == true)
+                flops += explanation;
+        }
         return flops / 1e9;
     }
 

@@ -83,6 +83,7 @@ public static class JobEventFactory
             ConfidenceChange = s.ConfidenceChange ?? 0, DropInConfidence = s.DropInConfidence ?? 0, IncreaseInConfidence = s.IncreaseInConfidence ?? 0,
             Road = s.Road is { } r ? Road(r) : null,
             Arcc = s.Arcc is { } a ? new ArccScore { Complexity = a.Complexity, Coherency = a.Coherency, RoadCombined = a.RoadCombined, Arcc = a.Arcc } : null,
+            SanityCheck = s.SanityCheck is { } c ? new SanityCheckScore { RandomizedLayers = c.RandomizedLayers, Spearman = c.Spearman, Pearson = c.Pearson } : null,
         }));
         return new JobEvent { JobId = jobId, Metrics = metrics };
     }
