@@ -23,14 +23,17 @@ internal static class SanityCheck
         var again = randomized.Explain(input, options with
         {
             Methods = maps.Select(m => m.Method).Distinct().ToList(),
-            Targets = new TargetSelection(maps.Select(m => m.Class!.Value).Distinct().ToList(), 0, options.Targets.Counterfactual),
+            // Target objects are fixed; predicted classes are pinned (the randomized model predicts others).
+            Targets = options.Targets.Items.Count > 0 ? options.Targets : new TargetSelection(maps.Select(m => m.Class!.Value).Distinct().ToList(), 0, options.Targets.Counterfactual),
             Metrics = false,
             Progress = null,
         }, cancellation);
         return scores.Select(score =>
         {
-            var original = maps.First(m => m.Method == score.Method && m.Target == score.Target);
-            var twin = again.Maps.First(m => m.Method == score.Method && m.Target == score.Target && m.MapShape.Length == 2);
+            var original = maps.FirstOrDefault(m => m.Method == score.Method && m.Target == score.Target);
+            var twin = again.Maps.FirstOrDefault(m => m.Method == score.Method && m.Target == score.Target && m.MapShape.Length == 2);
+            if (original is null || twin is null)
+                throw new InvalidOperationException($"sanity check: no randomized map for {score.Method} {score.Target}");
             return score with
             {
                 SanityCheck = new SanityCheckScores(layers, (float)MapSimilarity.Spearman(original.Map, twin.Map), (float)MapSimilarity.Pearson(original.Map, twin.Map)),
