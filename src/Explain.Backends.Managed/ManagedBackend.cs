@@ -39,6 +39,8 @@ public sealed class ManagedBackend : IModelBackend
 
     public static ManagedBackend Load(string onnxPath, int threads = 0) => new(OnnxModel.Load(onnxPath), threads);
 
+    public IModelBackend WithInitializers(IReadOnlyDictionary<string, Tensor> replaced) => new ManagedBackend(Model.WithInitializers(replaced), _threads);
+
     public IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null) =>
         new Session(Model, new SessionOptions { InputShapes = inputShapes, Optimize = false, Threads = _threads }).DescribeTensors();
 

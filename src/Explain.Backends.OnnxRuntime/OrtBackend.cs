@@ -27,9 +27,12 @@ public sealed class OrtBackend : IModelBackend
     private bool _rowsOnly;
     private Explain.Engine.Onnx.OnnxModel? _graph;
 
+    private readonly int _threads;
+
     private OrtBackend(byte[] bytes, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
     {
         _bytes = bytes;
+        _threads = threads;
         _model = OnnxEdits.Parse(bytes);
         if (_model.Graph is null || _model.Graph.Node.Count == 0 || _model.Graph.Output.Count == 0)
             throw new ArgumentException($"not an ONNX model: no graph, nodes or outputs in {bytes.Length} bytes");
@@ -76,6 +79,28 @@ public sealed class OrtBackend : IModelBackend
 
     public static OrtBackend Load(byte[] model, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>
         new(model, null, device ?? ExecutionDevice.Cpu, threads, optimization);
+
+    /// <summary>A copy of the model with the initializers replaced as raw float data (external data of those tensors dropped), on a new set of sessions.</summary>
+    public IModelBackend WithInitializers(IReadOnlyDictionary<string, Tensor> replaced)
+    {
+        var model = _model.Clone();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in model.Graph.Initializer)
+        {
+            if (!replaced.TryGetValue(t.Name, out var value))
+                continue;
+            if (t.DataType != (int)TensorProto.Types.DataType.Float || !t.Dims.Select(d => (int)d).SequenceEqual(value.Shape))
+                throw new ArgumentException($"initializer '{t.Name}' is not a float tensor of shape [{string.Join(", ", value.Shape)}]");
+            t.FloatData.Clear();
+            t.ExternalData.Clear();
+            t.DataLocation = TensorProto.Types.DataLocation.Default;
+            t.RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.Floats.AsSpan()));
+            found.Add(t.Name);
+        }
+        if (replaced.Keys.FirstOrDefault(k => !found.Contains(k)) is { } missing)
+            throw new ArgumentException($"the model has no initializer '{missing}'");
+        return new OrtBackend(Google.Protobuf.MessageExtensions.ToByteArray(model), ModelDirectory, _sessions.Device, _threads, _sessions.Optimization, _sessions.SpinWait);
+    }
 
     public ForwardPass Forward(Tensor input, PassRequest request)
     {

@@ -16,6 +16,9 @@ public static class CamRegistry
     public const string GuidedBackprop = "guided-backprop";
     public const string GuidedGradCam = "guided-gradcam";
 
+    /// <summary>Deep Feature Factorization: maps per concept ("concept-&lt;i&gt;"), not per target.</summary>
+    public const string Dff = DeepFeatureFactorization.WireName;
+
     private static readonly Dictionary<string, Func<CamMethod>> Methods = new(StringComparer.Ordinal)
     {
         ["gradcam"] = () => new GradCam(),
@@ -63,7 +66,7 @@ public static class CamRegistry
         ["refinecam"] = () => new RefineCam(),
     };
 
-    public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat(Attributions.Keys);
+    public static IEnumerable<string> Names => Methods.Keys.Concat(Perturbations.Keys).Concat(Attributions.Keys).Append(Dff);
 
     /// <summary>A method computed from the shared forward/backward pass alone.</summary>
     public static bool IsKnownCam(string name) => Methods.ContainsKey(name);
@@ -78,7 +81,7 @@ public static class CamRegistry
 
     public static AttributionMethod CreateAttribution(string name) => Attributions[name]();
 
-    public static bool IsKnown(string name) => Methods.ContainsKey(name) || Perturbations.ContainsKey(name) || Attributions.ContainsKey(name);
+    public static bool IsKnown(string name) => Methods.ContainsKey(name) || Perturbations.ContainsKey(name) || Attributions.ContainsKey(name) || name == Dff;
 
     public static CamMethod Create(string name) => Methods.TryGetValue(name, out var create)
         ? create()
@@ -89,5 +92,6 @@ public static class CamRegistry
         Methods.TryGetValue(name, out var cam) ? cam().Needs
         : Perturbations.TryGetValue(name, out var perturbation) ? perturbation().Needs
         : Attributions.TryGetValue(name, out var attribution) ? attribution().Needs
+        : name == Dff ? DeepFeatureFactorization.Needs
         : throw new ArgumentException($"unknown method '{LogText.Of(name)}' (known: {string.Join(", ", Names)})");
 }

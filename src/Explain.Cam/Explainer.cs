@@ -85,8 +85,15 @@ public sealed partial class Explainer : IDisposable
         if (options.Methods.Contains(Occlusion.Name))
             options.Perturbation.ValidateFor(input.Shape[2], input.Shape[3]);
         options.Evaluation.Validate();
+        if (options.AugSmooth && options.Methods.Contains(CamRegistry.Dff))
+            throw new ArgumentException("dff does not combine with aug_smooth: the concepts of differently augmented inputs do not correspond");
         var explanation = Localize(ExplainSmoothed(input, options), options.Evaluation);
-        return options.Metrics ? explanation with { Metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options)) } : explanation;
+        if (!options.Metrics)
+            return explanation;
+        var metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options));
+        if (options.Evaluation.SanityCheck)
+            metrics = SanityCheck.Attach(this, input, explanation, metrics, options);
+        return explanation with { Metrics = metrics };
     }
 
     private Explanation ExplainSmoothed(Tensor input, ExplainOptions options) =>
@@ -131,6 +138,8 @@ public sealed partial class Explainer : IDisposable
                 maps.AddRange(CamMaps(CamRegistry.Create(name), passes));
             else if (CamRegistry.IsPerturbation(name))
                 maps.AddRange(PerturbationMaps(CamRegistry.CreatePerturbation(name), passes));
+            else if (name == CamRegistry.Dff)
+                maps.AddRange(ConceptMaps(passes));
             else
                 maps.AddRange(AttributionMaps(CamRegistry.CreateAttribution(name), passes));
             StageDone(name);
@@ -138,12 +147,22 @@ public sealed partial class Explainer : IDisposable
         return new Explanation(Predictions(passes.Scores, options.TopPredictions), maps, layers, timings) { Texts = Texts(passes, options) };
     }
 
-    /// <summary>Grad-CAM paper §7: text from the first layer's channel weights, whenever the layer gradients were made.</summary>
+    /// <summary>
+    /// Grad-CAM paper §7: text from the first layer's channel weights, whenever the layer gradients
+    /// were made; with dff, the same shares over the DFF concepts, named by their classes.
+    /// </summary>
     private List<TextExplanation>? Texts(SharedPasses passes, ExplainOptions options)
     {
         if (!passes.Needs.HasFlag(MethodNeeds.Gradients) || passes.LayerViews.Count == 0)
             return null;
         string layer = passes.Layers[0];
+        if (options.Methods.Contains(CamRegistry.Dff))
+        {
+            var dff = Attribution.DeepFeatureFactorization.Factorize(passes);
+            var names = dff.Concepts.Select(c => c.Classes is null ? null : string.Join(", ", c.Classes.Select(k => Card.Label(k.Class)))).ToList();
+            return passes.Targets.Select((target, t) => ConceptText.Describe(target.Name, target.ClassIndex, target.ClassIndex is int c ? Card.Label(c) : target.Name,
+                layer, passes.LayerViews[0].PerTarget[t], dff, names, options.Evaluation.TextChannels)).ToList();
+        }
         return passes.Targets.Select((target, t) => ChannelText.Describe(target.Name, target.ClassIndex, target.ClassIndex is int c ? Card.Label(c) : target.Name,
             layer, passes.LayerViews[0].PerTarget[t], options.Evaluation.TextChannels, Card.ChannelLabelsFor(layer))).ToList();
     }
@@ -197,6 +216,18 @@ public sealed partial class Explainer : IDisposable
                 : new CamMap(method.WireName, target.Name, target.ClassIndex, layer, raw.Values, raw.Shape,
                     CamScaling.Aggregate((raw.PerLayer ?? [raw]).Select(r => (r.Values, r.Shape[0], r.Shape[1])).ToList(), height, width), [height, width]);
         }
+    }
+
+    /// <summary>dff: one map per concept of the first layer (target "concept-&lt;i&gt;", no class), with the concept's top classes.</summary>
+    private List<CamMap> ConceptMaps(SharedPasses passes)
+    {
+        var dff = Attribution.DeepFeatureFactorization.Factorize(passes);
+        int height = passes.Input.Shape[2], width = passes.Input.Shape[3];
+        return dff.Concepts.Select(c => new CamMap(CamRegistry.Dff, $"concept-{c.Index}", null, dff.Layer, c.Heatmap, [dff.Height, dff.Width],
+            CamScaling.Normalize(c.Heatmap, dff.Height, dff.Width, height, width), [height, width])
+        {
+            ConceptClasses = c.Classes?.Select(k => new Prediction(k.Class, Card.Label(k.Class), k.Score, k.Probability)).ToList(),
+        }).ToList();
     }
 
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>

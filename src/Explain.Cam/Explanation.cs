@@ -12,6 +12,13 @@ public sealed record CamMap(string Method, string Target, int? Class, string Lay
 {
     /// <summary>Weakly-supervised localization of an H×W map (null for guided maps).</summary>
     public Evaluation.MapLocalization? Localization { get; init; }
+
+    /// <summary>A dff concept's top classes (the classifier head applied to the concept vector); null for other maps and without a head.</summary>
+    public IReadOnlyList<Prediction>? ConceptClasses { get; init; }
+
+    /// <summary>What the map shows in words: the class label, or for a dff concept its classes joined by ", ".</summary>
+    public string? Label(Func<int, string> classLabel) =>
+        Class is int c ? classLabel(c) : ConceptClasses is { Count: > 0 } classes ? string.Join(", ", classes.Select(p => p.Label)) : null;
 }
 
 /// <summary>Everything one explanation produced, with wall-clock timings per stage in milliseconds.</summary>
@@ -43,4 +50,7 @@ public sealed record FaithfulnessScores(string Method, string Target, float Aver
     public Evaluation.RoadScores? Road { get; init; }
 
     public Evaluation.ArccScores? Arcc { get; init; }
+
+    /// <summary>The model-parameter randomization test (Adebayo et al. 2018), when asked for.</summary>
+    public Evaluation.SanityCheckScores? SanityCheck { get; init; }
 }

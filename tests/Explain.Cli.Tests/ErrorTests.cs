@@ -9,7 +9,7 @@ namespace Explain.Cli.Tests;
 public sealed class ErrorTests
 {
     private static readonly string Both = RepoPaths.Image("both.png");
-    private const string Methods = "Known: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, eigengradcam, segeigencam, scorecam, ablationcam, integrated-gradcam, groupcam, smoothgradcam++, sscam, iscam, guided-backprop, guided-gradcam, saliency, inputxgradient, integrated-gradients, smoothgrad, smoothgrad-squared, vargrad, fullgrad, shapleycam, cam, randomcam, sobel, occlusion, rise, finercam, kpcacam, fem, refinecam.";
+    private const string Methods = "Known: gradcam, gradcam++, xgradcam, hirescam, layercam, gradcam-elementwise, eigencam, eigengradcam, segeigencam, scorecam, ablationcam, integrated-gradcam, groupcam, smoothgradcam++, sscam, iscam, guided-backprop, guided-gradcam, saliency, inputxgradient, integrated-gradients, smoothgrad, smoothgrad-squared, vargrad, fullgrad, shapleycam, cam, randomcam, sobel, occlusion, rise, finercam, kpcacam, fem, refinecam, dff.";
 
     [Fact]
     public void UnknownCommand_SuggestsTheNearest()

@@ -34,6 +34,7 @@ public sealed class RemoteExplanation
                     {
                         PointingHit = h.Pointing?.Hit, PointingTolerance = h.Pointing?.Tolerance ?? 0, IoU = h.Pointing?.Iou,
                     },
+                    ConceptClasses = h.ConceptClasses.Count == 0 ? null : h.ConceptClasses.Select(p => new CamPrediction(p.ClassIndex, p.Label, p.Score, p.Probability)).ToList(),
                 });
                 break;
             case JobEvent.KindOneofCase.Metrics:
@@ -42,12 +43,13 @@ public sealed class RemoteExplanation
                     ConfidenceChange = s.ConfidenceChange, DropInConfidence = s.DropInConfidence, IncreaseInConfidence = s.IncreaseInConfidence,
                     Road = s.Road is { } r ? new RoadScores(r.Percentiles.ToList(), r.MorfPerPercentile.ToList(), r.LerfPerPercentile.ToList(), r.Morf, r.Lerf, r.Combined) : null,
                     Arcc = s.Arcc is { } a ? new ArccScores(a.Complexity, a.Coherency, a.RoadCombined, a.Arcc) : null,
+                    SanityCheck = s.SanityCheck is { } c ? new SanityCheckScores(c.RandomizedLayers, c.Spearman, c.Pearson) : null,
                 }).ToList();
                 break;
             case JobEvent.KindOneofCase.Completed:
                 _timings = new Dictionary<string, double>(e.Completed.TimingsMs);
                 _texts = e.Completed.Texts.Count == 0 ? null : e.Completed.Texts.Select(t => new Cam.Evaluation.TextExplanation(t.Target, t.ClassIndex >= 0 ? t.ClassIndex : null, t.Label, t.Layer,
-                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence)).ToList();
+                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence) { Concepts = t.Concepts }).ToList();
                 break;
         }
     }

@@ -34,8 +34,6 @@ public static class RunCommand
         var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
         var augSmooth = CliOptions.Flag("--aug-smooth", "average maps over flips and brightness changes (6 runs)");
         var scoreCamChannels = CliOptions.Positive("--scorecam-channels", "Faster Score-CAM: score only the N channels of largest variance (0 = all)", 0, allowZero: true);
-        var igSteps = CliOptions.Positive("--ig-steps", "integrated-gradients: Gauss-Legendre nodes on the path, 1-256", 50);
-        var smoothGradSamples = CliOptions.Positive("--smoothgrad-samples", "smoothgrad, smoothgrad-squared, vargrad: noisy samples, 1-256", 25);
         var seed = CliOptions.Positive("--seed", "seed of the noise-based methods (same seed: identical maps)", 0, allowZero: true);
         var colormap = CliOptions.Colormap();
         var threads = CliOptions.Threads();
@@ -55,8 +53,10 @@ public static class RunCommand
               explain run --model mobilenet_v2 --image photo.png --backend managed --threads 1 --out out/managed
             """)
         {
-            model, images, tensors, methods, layers, classes, topK, targetItems, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, igSteps, smoothGradSamples, seed, colormap, threads, backendOption, device, reshape, outDir,
+            model, images, tensors, methods, layers, classes, topK, targetItems, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, seed, colormap, threads, backendOption, device, reshape, outDir,
         };
+        var attribution = new AttributionCliOptions();
+        attribution.AddTo(command);
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
         var perturbation = new PerturbationCliOptions();
@@ -83,7 +83,7 @@ public static class RunCommand
                 Metrics = p.GetValue(metrics), EigenSmooth = p.GetValue(eigenSmooth), AugSmooth = p.GetValue(augSmooth), ScoreCamChannels = p.GetValue(scoreCamChannels),
                 Seed = (ulong)p.GetValue(seed),
                 Perturbation = perturbation.Parameters(p),
-                Attribution = variants.Apply(p, Explain.Cam.Attribution.AttributionParameters.Default with { IntegratedGradientsSteps = p.GetValue(igSteps), SmoothGradSamples = p.GetValue(smoothGradSamples) }),
+                Attribution = variants.Apply(p, attribution.Attribution(p)),
                 Compat = evaluation.Compat(p), Evaluation = evaluation.Evaluation(p),
                 Reshape = p.GetValue(reshape) is { } transform ? Cam.Layers.ReshapeTransforms.Parse(transform) : null,
             };

@@ -52,6 +52,10 @@ public static class SubmitCommand
               explain submit --server http://127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam --out out/remote
               explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images --method gradcam,layercam --out out/remote-folder
             """) { server, model, images, methods, layers, classes, topK, targetItems, counterfactual, metrics, colormap, timeout, outDir };
+        var seed = CliOptions.Positive("--seed", "seed of the noise-based methods (same seed: identical maps)", 0, allowZero: true);
+        command.Options.Add(seed);
+        var attribution = new AttributionCliOptions();
+        attribution.AddTo(command);
         var evaluation = new EvaluationCliOptions();
         evaluation.AddTo(command);
         var perturbation = new PerturbationCliOptions();
@@ -71,7 +75,7 @@ public static class SubmitCommand
                 var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
                     p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout))
                 {
-                    Compat = evaluation.ApiCompat(p), Parameters = variants.Fill(p, perturbation.AddTo(evaluation.Parameters(p), p)), Targets = p.GetValue(targetItems) ?? [],
+                    Compat = evaluation.ApiCompat(p), Parameters = variants.Fill(p, perturbation.AddTo(Parameters(p, attribution, evaluation), p)), Seed = (ulong)p.GetValue(seed), Targets = p.GetValue(targetItems) ?? [],
                 });
                 if (result is null)
                     return ExplainApp.RuntimeError;
@@ -92,6 +96,16 @@ public static class SubmitCommand
         public MethodParameters? Parameters { get; init; }
 
         public IReadOnlyList<Cam.Targets.CamTarget> Targets { get; init; } = [];
+
+        public ulong Seed { get; init; }
+    }
+
+    /// <summary>The attribution (fields 1–5) and evaluation (40–59) choices in one MethodParameters.</summary>
+    internal static MethodParameters Parameters(System.CommandLine.ParseResult p, AttributionCliOptions attribution, EvaluationCliOptions evaluation)
+    {
+        var parameters = evaluation.Parameters(p);
+        attribution.ApplyTo(parameters, p);
+        return parameters;
     }
 
     private static async Task<ResultDocument?> SubmitOne(CliConsole console, ExplainClient client, string image, string outDir, Request r)
@@ -105,7 +119,7 @@ public static class SubmitCommand
             {
                 IdempotencyKey = Guid.NewGuid().ToString("N"), Model = r.Model, Image = ByteString.CopyFrom(bytes),
                 Targets = new Targets { TopK = r.TopK, Counterfactual = r.Counterfactual },
-                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both, Compat = r.Compat, Parameters = r.Parameters, Progress = true },
+                Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both, Compat = r.Compat, Parameters = r.Parameters, Seed = r.Seed, Progress = true },
             };
             request.Methods.AddRange(r.Methods);
             request.Layers.AddRange(r.Layers);

@@ -35,10 +35,12 @@ internal sealed class EvaluationCliOptions
         CustomParser = r => ParseBox(r),
     };
     private readonly Option<int> _text = CliOptions.Positive("--text-channels", "channels named by each textual explanation (1-20)", 3);
+    private readonly Option<bool> _sanity = new("--sanity-check") { Description = "with --metrics: re-explain on a copy of the model with its top layers re-drawn and report the maps' Spearman / Pearson similarity (Adebayo et al. 2018)" };
+    private readonly Option<int> _sanityLayers = CliOptions.Positive("--sanity-check-layers", "parameterized layers the sanity check re-draws, from the output down (1 = the classifier head; 1-1000)", 1);
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _compat, _road, _noise, _noArcc, _threshold, _truth, _text })
+        foreach (var option in new Option[] { _compat, _road, _noise, _noArcc, _threshold, _truth, _text, _sanity, _sanityLayers })
             command.Options.Add(option);
     }
 
@@ -55,6 +57,8 @@ internal sealed class EvaluationCliOptions
             LocalizationThreshold = (float)p.GetValue(_threshold),
             GroundTruth = p.GetValue(_truth),
             TextChannels = p.GetValue(_text),
+            SanityCheck = p.GetValue(_sanity),
+            SanityCheckLayers = p.GetValue(_sanityLayers),
         };
         try
         {
@@ -71,7 +75,8 @@ internal sealed class EvaluationCliOptions
     public V1.MethodParameters Parameters(ParseResult p)
     {
         var e = Evaluation(p);
-        var parameters = new V1.MethodParameters { RoadNoise = e.RoadNoise, SkipArcc = !e.Arcc, LocalizationThreshold = e.LocalizationThreshold, TextChannels = e.TextChannels };
+        var parameters = new V1.MethodParameters { RoadNoise = e.RoadNoise, SkipArcc = !e.Arcc, LocalizationThreshold = e.LocalizationThreshold, TextChannels = e.TextChannels,
+            SanityCheck = e.SanityCheck, SanityCheckLayers = (uint)e.SanityCheckLayers };
         parameters.RoadPercentiles.AddRange(e.RoadPercentiles);
         if (e.GroundTruth is { } b)
             parameters.GroundTruthBox = new V1.Box { X = b.X, Y = b.Y, Width = b.Width, Height = b.Height };

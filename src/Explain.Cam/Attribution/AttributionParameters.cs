@@ -4,7 +4,8 @@ namespace Explain.Cam.Attribution;
 
 /// <summary>
 /// Parameters of the gradient, input-attribution and CAM-variant methods (proto MethodParameters
-/// fields 1–27). Every limit is checked by <see cref="Validate"/> before any pass runs; docs/methods.md lists them.
+/// fields 1–27) and of Deep Feature Factorization (fields 48–55).
+/// Every limit is checked by <see cref="Validate"/> before any pass runs; docs/methods.md lists them.
 /// </summary>
 public sealed record AttributionParameters
 {
@@ -13,6 +14,10 @@ public sealed record AttributionParameters
     public const int MaxFinerCamComparisons = 16;
     public const float MaxFinerCamAlpha = 10f;
     public const float MaxFemK = 10f;
+
+    public const int MaxConcepts = 32;
+    public const int MaxDffIterations = 1000;
+    public const int MaxConceptClasses = 10;
 
     /// <summary>Integrated Gradients: Gauss–Legendre nodes on the path (Captum's default rule and count, 50), 1–256.</summary>
     public int IntegratedGradientsSteps { get; init; } = 50;
@@ -44,6 +49,15 @@ public sealed record AttributionParameters
     /// <summary>FEM: the threshold mean + k·std of each channel, k in 0–10 (pytorch-grad-cam's default 2).</summary>
     public float FemK { get; init; } = 2f;
 
+    /// <summary>dff: concepts k of the factorization (pytorch-grad-cam's run_dff_on_image: 5), 1–32 and at most the layer's channels and positions.</summary>
+    public int DffConcepts { get; init; } = 5;
+
+    /// <summary>dff: HALS sweeps of the factorization (scikit-learn NMF's max_iter, 200), 1–1000.</summary>
+    public int DffIterations { get; init; } = 200;
+
+    /// <summary>dff: classes named per concept, by the classifier head's softmax of the concept vector (run_dff_on_image's top_k, 2), 1–10.</summary>
+    public int DffTopClasses { get; init; } = 2;
+
     public static AttributionParameters Default { get; } = new();
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter outside its documented range.</summary>
@@ -57,6 +71,12 @@ public sealed record AttributionParameters
             throw new ArgumentException($"smoothgrad_noise {SmoothGradNoise} is outside (0, 1] (a fraction of the input's range)");
         if (!Enum.IsDefined(IntegratedGradientsBaseline))
             throw new ArgumentException($"integrated_gradients_baseline {IntegratedGradientsBaseline} is not one of zero, blur, uniform");
+        if (DffConcepts is < 1 or > MaxConcepts)
+            throw new ArgumentException($"dff_concepts {DffConcepts} is outside 1..{MaxConcepts}");
+        if (DffIterations is < 1 or > MaxDffIterations)
+            throw new ArgumentException($"dff_iterations {DffIterations} is outside 1..{MaxDffIterations}");
+        if (DffTopClasses is < 1 or > MaxConceptClasses)
+            throw new ArgumentException($"dff_top_classes {DffTopClasses} is outside 1..{MaxConceptClasses}");
         if (!Enum.IsDefined(ShapleyScore))
             throw new ArgumentException($"shapley_score {ShapleyScore} is not one of rest, logit");
         if (!(FinerCamAlpha >= 0f && FinerCamAlpha <= MaxFinerCamAlpha))

@@ -44,6 +44,13 @@ public interface IModelBackend : IDisposable
     Tensor RunFrom(Tensor input, string tensor, Tensor replacement, string output);
 
     /// <summary>
+    /// A new backend of the same kind, device and threads running this model with the float
+    /// initializers named in <paramref name="replaced"/> replaced (same shapes): the sanity check's
+    /// model with re-drawn parameters (Adebayo et al. 2018). The caller disposes it.
+    /// </summary>
+    IModelBackend WithInitializers(IReadOnlyDictionary<string, Tensor> replaced);
+
+    /// <summary>
     /// Stops the passes that follow, and the one in progress within one operator (the managed engine
     /// checks before every operator; ONNX Runtime terminates the run); a stopped pass throws
     /// <see cref="OperationCanceledException"/>. The explainer sets it for the duration of one call,

@@ -34,6 +34,12 @@ public sealed record EvaluationOptions
     /// <summary>How many channels a textual explanation names (Grad-CAM paper §7 names the top 5).</summary>
     public int TextChannels { get; init; } = 3;
 
+    /// <summary>With metrics: also run the model-parameter randomization test (Adebayo et al. 2018; <see cref="SanityCheckScores"/>).</summary>
+    public bool SanityCheck { get; init; }
+
+    /// <summary>How many parameterized layers, from the output down, the sanity check re-draws (1 = the classifier head), 1–1000; more than the model has = all.</summary>
+    public int SanityCheckLayers { get; init; } = 1;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first parameter out of range.</summary>
     public void Validate()
     {
@@ -52,6 +58,8 @@ public sealed record EvaluationOptions
             throw new ArgumentException("pointing_tolerance: must be 0 to 1000 pixels");
         if (TextChannels is < 1 or > 20)
             throw new ArgumentException("text_channels: must be 1 to 20");
+        if (SanityCheckLayers is < 1 or > 1000)
+            throw new ArgumentException("sanity_check_layers: must be 1 to 1000");
         if (GroundTruth is { } box && (box.Width <= 0 || box.Height <= 0 || box.X < 0 || box.Y < 0))
             throw new ArgumentException("ground_truth_box: x, y must be ≥ 0 and width, height > 0");
     }

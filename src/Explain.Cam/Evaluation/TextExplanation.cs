@@ -5,4 +5,11 @@ namespace Explain.Cam.Evaluation;
 /// make most of its Grad-CAM map, and a sentence such as "bull mastiff: 62 % from channel 311,
 /// 21 % from channel 87".
 /// </summary>
-public sealed record TextExplanation(string Target, int? Class, string Label, string Layer, IReadOnlyList<ChannelShare> Channels, string Sentence);
+/// <remarks>
+/// With dff requested, <see cref="Concepts"/> is set and each entry of <see cref="Channels"/> is a DFF
+/// concept (its index, β_j = Σ_k α_k W_kj, share, and its top classes as the name).
+/// </remarks>
+public sealed record TextExplanation(string Target, int? Class, string Label, string Layer, IReadOnlyList<ChannelShare> Channels, string Sentence)
+{
+    public bool Concepts { get; init; }
+}

@@ -1,9 +1,32 @@
 namespace Explain.Cam.Methods;
 
-/// <summary>Largest eigenpair of a small symmetric matrix by the cyclic Jacobi method (Golub &amp; Van Loan §8.5).</summary>
+/// <summary>Eigenpairs of a small symmetric matrix by the cyclic Jacobi method (Golub &amp; Van Loan §8.5).</summary>
 internal static class SymmetricEigen
 {
     public static (double Value, double[] Vector) Top(double[,] matrix)
+    {
+        var (a, v) = Diagonalize(matrix);
+        int n = matrix.GetLength(0);
+        int best = 0;
+        for (int i = 1; i < n; i++)
+            if (a[i, i] > a[best, best]) best = i;
+        var vector = new double[n];
+        for (int i = 0; i < n; i++) vector[i] = v[i, best];
+        return (a[best, best], vector);
+    }
+
+    /// <summary>Every eigenpair, largest eigenvalue first (ties in index order).</summary>
+    public static (double[] Values, double[][] Vectors) All(double[,] matrix)
+    {
+        var (a, v) = Diagonalize(matrix);
+        int n = matrix.GetLength(0);
+        var order = Enumerable.Range(0, n).OrderByDescending(i => a[i, i]).ThenBy(i => i).ToArray();
+        var values = order.Select(i => a[i, i]).ToArray();
+        var vectors = order.Select(j => Enumerable.Range(0, n).Select(i => v[i, j]).ToArray()).ToArray();
+        return (values, vectors);
+    }
+
+    private static (double[,] Diagonal, double[,] Vectors) Diagonalize(double[,] matrix)
     {
         int n = matrix.GetLength(0);
         var a = (double[,])matrix.Clone();
@@ -23,12 +46,7 @@ internal static class SymmetricEigen
                 for (int q = p + 1; q < n; q++)
                     Rotate(a, v, p, q, n);
         }
-        int best = 0;
-        for (int i = 1; i < n; i++)
-            if (a[i, i] > a[best, best]) best = i;
-        var vector = new double[n];
-        for (int i = 0; i < n; i++) vector[i] = v[i, best];
-        return (a[best, best], vector);
+        return (a, v);
     }
 
     private static void Rotate(double[,] a, double[,] v, int p, int q, int n)

@@ -28,7 +28,7 @@ public static class ExplanationWriter
             Npy.Write(Path.Combine(directory, stem + ".npy"), Tensor.FromArray(map.Map, map.MapShape));
             Npy.Write(Path.Combine(directory, stem + ".raw.npy"), Tensor.FromArray(map.Raw, map.RawShape));
             File.WriteAllBytes(Path.Combine(directory, stem + ".png"), PngEncoder.Encode(Render(input, map, colormap)));
-            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Class is int c ? model.Label(c) : null, stem + ".npy", stem + ".raw.npy", stem + ".png") { Localization = map.Localization });
+            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Label(model.Label), stem + ".npy", stem + ".raw.npy", stem + ".png") { Localization = map.Localization, ConceptClasses = map.ConceptClasses });
         }
         string original = "input.png";
         if (input.Original is { } image)

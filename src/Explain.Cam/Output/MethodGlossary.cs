@@ -23,6 +23,7 @@ internal static class MethodGlossary
         ["occlusion"] = "Occlusion (Zeiler & Fergus 2014): a patch of the baseline value slides over the image; how much the class score drops while each pixel is covered.",
         ["rise"] = "RISE (Petsiuk et al. 2018): thousands of random masks; each pixel weighs the class probability of the masked images that keep it. Model-agnostic.",
         ["guided-backprop"] = "Guided backpropagation (Springenberg et al. 2015): the input gradient with only positive signals passed back through ReLUs; fine edges, not class-specific in practice.",
+        ["dff"] = "Deep Feature Factorization (Collins et al. 2018): the layer's activations factorized into a few non-negative concepts, one heatmap each, named by the classes the classifier gives the concept.",
         ["guided-gradcam"] = "Guided Grad-CAM (Selvaraju et al. 2017): guided backpropagation multiplied by the Grad-CAM map; fine detail, restricted to where Grad-CAM looks.",
     };
 

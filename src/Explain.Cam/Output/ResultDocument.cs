@@ -5,6 +5,9 @@ public sealed record MapFiles(string Method, string Target, int? Class, string? 
 {
     /// <summary>The map's weakly-supervised localization box (drawn on the overlay) and pointing game, in model-input pixels.</summary>
     public Evaluation.MapLocalization? Localization { get; init; }
+
+    /// <summary>A dff concept's top classes (its <see cref="Label"/> joins their labels); null for other maps.</summary>
+    public IReadOnlyList<Prediction>? ConceptClasses { get; init; }
 }
 
 /// <summary>result.json: what was explained, predictions, files, faithfulness metrics, timings per stage, versions.</summary>

@@ -41,6 +41,24 @@ public sealed class OnnxModel
     /// shared by every session of this model so each holds no copy of its own.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> Derived { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The same graph with some initializers replaced by tensors of the same shape (the sanity
+    /// check's re-drawn parameters); a new model with its own derived-constant cache.
+    /// </summary>
+    public OnnxModel WithInitializers(IReadOnlyDictionary<string, Tensor> replaced)
+    {
+        var initializers = new Dictionary<string, Tensor>(Initializers, StringComparer.Ordinal);
+        foreach (var (name, value) in replaced)
+        {
+            if (!initializers.TryGetValue(name, out var old))
+                throw new ArgumentException($"the model has no initializer '{LogText.Of(name)}'");
+            if (!old.Shape.SequenceEqual(value.Shape))
+                throw new ArgumentException($"initializer '{LogText.Of(name)}' has shape {TensorShape.Format(old.Shape)}, not {TensorShape.Format(value.Shape)}");
+            initializers[name] = value;
+        }
+        return new OnnxModel(Nodes, initializers, Inputs, Outputs, Opset, Producer);
+    }
+
     public static OnnxModel Load(string path)
     {
         if (!File.Exists(path))

@@ -12,9 +12,10 @@ namespace Explain.Jobs.Admission;
 /// the probe's batch of 16 (perturbation batches run padded):
 /// <list type="bullet">
 /// <item>the shared forward pass: F; the shared backward pass (any gradient method, Group-CAM,
-/// guided Grad-CAM, RefineCAM): K × max_l S_l, 2K × max_l S_l with FinerCAM (its contrastive seed
+/// guided Grad-CAM, RefineCAM, dff for its textual explanation): K × max_l S_l, 2K × max_l S_l with FinerCAM (its contrastive seed
 /// rows ride the same pass); guided backpropagation (to the input): K × F; KPCA-CAM, FEM: the
-/// forward pass only;</item>
+/// forward pass only; dff's factorization itself runs no pass (its k × C·h·w × sweeps arithmetic
+/// is bounded by dff_concepts ≤ 32 and dff_iterations ≤ 1000);</item>
 /// <item>per layer: Score-CAM pad(C_l) × F; Ablation-CAM (pad(1) + pad(C_l)) × S_l; Integrated
 /// Grad-CAM 16 × F + 16 K × S_l; Group-CAM pad(1) × F + K × pad(min(32, C_l)) × F;</item>
 /// <item>per layer, with C'_l = min(C_l, score_channels) when score_channels is set: Score-CAM
@@ -22,7 +23,9 @@ namespace Explain.Jobs.Admission;
 /// n_sg × F + K n_sg × S_l (its noisy forward and backward passes);</item>
 /// <item>once: occlusion pad(windows) × F, windows from the model's input size (at most 16384 when
 /// unknown); RISE pad(masks) × F;</item>
-/// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K.</item>
+/// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K; with
+/// parameters.sanity_check, once more everything above the metrics (the explanation on the
+/// randomized copy).</item>
 /// </list>
 /// Decoding, rendering and encoding are not counted: they are bounded by the image limits and the
 /// number of maps.
@@ -45,7 +48,7 @@ public static class JobCost
         double f = model.ForwardFlops;
         double deepest = layers.Max(model.SuffixFlops);
         bool guided = methods.Any(m => m is CamRegistry.GuidedBackprop or CamRegistry.GuidedGradCam);
-        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || m == "refinecam" || m == "finercam" || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
+        bool gradients = methods.Any(m => m == CamRegistry.GuidedGradCam || m == "groupcam" || m == "refinecam" || m == "finercam" || m == CamRegistry.Dff || (CamRegistry.IsKnownCam(m) && CamRegistry.Create(m).NeedsGradients));
         // FinerCAM's contrastive seeds are K more rows of the same backward pass.
         int rows = methods.Contains("finercam") ? 2 * k : k;
 
@@ -76,7 +79,13 @@ public static class JobCost
         if (methods.Contains("rise"))
             flops += Pad(perturbation.RiseMasks) * f;
         if (request.Options?.Metrics == true)
+        {
+            // The sanity check explains every method once more, on the randomized copy.
+            double explanation = flops;
             flops += Pad(1) * f + methods.Count * k * (Pad(1) + 2 * Pad(CurvePoints)) * f;
+            if (request.Options.Parameters?.SanityCheck == true)
+                flops += explanation;
+        }
         return flops / 1e9;
     }
 

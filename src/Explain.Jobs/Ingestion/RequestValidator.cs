@@ -24,6 +24,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             throw JobRejectedException.Invalid("idempotency_key_too_long", $"idempotency_key is over {limits.MaxIdempotencyKeyLength} characters", "idempotency_key");
         CheckMethods(request);
         CheckTargets(request.Targets);
+        Worker.AttributionParametersMapper.Check(request.Options?.Parameters);
         Worker.EvaluationParameters.Check(request.Options?.Parameters);
         Worker.AttributionParametersMapper.Check(request.Options?.Parameters);
         var entry = catalog.Get(request.Model);

@@ -4,7 +4,7 @@ using Proto = Explain.V1;
 
 namespace Explain.Jobs.Worker;
 
-/// <summary>Proto MethodParameters fields 1–27 to the Cam library's <see cref="AttributionParameters"/>; 0 / unspecified = the documented default.</summary>
+/// <summary>Proto MethodParameters fields 1–27 and 48–55 (dff) to the Cam library's <see cref="AttributionParameters"/>; 0 / unspecified = the documented default.</summary>
 internal static class AttributionParametersMapper
 {
     public static AttributionParameters From(Proto.MethodParameters? p)
@@ -37,10 +37,13 @@ internal static class AttributionParametersMapper
             },
             KpcaGamma = p.KpcaGamma,
             FemK = p.FemK ?? d.FemK,
+            DffConcepts = p.DffConcepts == 0 ? d.DffConcepts : (int)Math.Min(p.DffConcepts, int.MaxValue),
+            DffIterations = p.DffIterations == 0 ? d.DffIterations : (int)Math.Min(p.DffIterations, int.MaxValue),
+            DffTopClasses = p.DffTopClasses == 0 ? d.DffTopClasses : (int)Math.Min(p.DffTopClasses, int.MaxValue),
         };
     }
 
-    /// <summary>INVALID_ARGUMENT naming options.parameters.&lt;field&gt; for a parameter out of range (the field starts each <see cref="AttributionParameters.Validate"/> message).</summary>
+    /// <summary>INVALID_ARGUMENT naming options.parameters.&lt;field&gt; for a parameter out of range, before the job is queued.</summary>
     public static void Check(Proto.MethodParameters? p)
     {
         try

@@ -25,6 +25,8 @@ public static class EvaluationParameters
             GroundTruth = p.GroundTruthBox is { } b ? new PixelBox(b.X, b.Y, b.Width, b.Height) : null,
             PointingTolerance = p.PointingTolerance ?? defaults.PointingTolerance,
             TextChannels = p.TextChannels != 0 ? p.TextChannels : defaults.TextChannels,
+            SanityCheck = p.SanityCheck,
+            SanityCheckLayers = p.SanityCheckLayers == 0 ? defaults.SanityCheckLayers : (int)Math.Min(p.SanityCheckLayers, int.MaxValue),
         };
     }
 

@@ -46,7 +46,8 @@ public static class JobEventFactory
 
     public static JobEvent HeatmapEvent(string jobId, ExplainInput input, CamMap map, int index, int count, ApiOptions options, Func<int, string> label)
     {
-        var heatmap = new Heatmap { Method = map.Method, Target = map.Target, ClassIndex = map.Class ?? -1, Label = map.Class is int c ? label(c) : "", Layer = map.Layer, Index = index, Count = count };
+        var heatmap = new Heatmap { Method = map.Method, Target = map.Target, ClassIndex = map.Class ?? -1, Label = map.Label(label) ?? "", Layer = map.Layer, Index = index, Count = count };
+        heatmap.ConceptClasses.AddRange((map.ConceptClasses ?? []).Select(p => new V1.Prediction { ClassIndex = p.Class, Label = p.Label, Score = p.Score, Probability = p.Probability }));
         var resolution = options.Resolution == MapResolution.Unspecified ? MapResolution.Both : options.Resolution;
         if (resolution is MapResolution.Input or MapResolution.Both)
         {
@@ -82,6 +83,7 @@ public static class JobEventFactory
             ConfidenceChange = s.ConfidenceChange ?? 0, DropInConfidence = s.DropInConfidence ?? 0, IncreaseInConfidence = s.IncreaseInConfidence ?? 0,
             Road = s.Road is { } r ? Road(r) : null,
             Arcc = s.Arcc is { } a ? new ArccScore { Complexity = a.Complexity, Coherency = a.Coherency, RoadCombined = a.RoadCombined, Arcc = a.Arcc } : null,
+            SanityCheck = s.SanityCheck is { } c ? new SanityCheckScore { RandomizedLayers = c.RandomizedLayers, Spearman = c.Spearman, Pearson = c.Pearson } : null,
         }));
         return new JobEvent { JobId = jobId, Metrics = metrics };
     }
@@ -100,7 +102,7 @@ public static class JobEventFactory
         var completed = new Completed { Heatmaps = heatmaps };
         foreach (var t in texts ?? [])
         {
-            var text = new V1.TextExplanation { Target = t.Target, ClassIndex = t.Class ?? -1, Label = t.Label, Layer = t.Layer, Sentence = t.Sentence };
+            var text = new V1.TextExplanation { Target = t.Target, ClassIndex = t.Class ?? -1, Label = t.Label, Layer = t.Layer, Sentence = t.Sentence, Concepts = t.Concepts };
             text.Channels.AddRange(t.Channels.Select(c => new V1.ChannelShare { Channel = c.Channel, Weight = c.Weight, Share = c.Share, Name = c.Name ?? "" }));
             completed.Texts.Add(text);
         }
