@@ -43,7 +43,6 @@ public sealed class ProgressEventsTests(ServeFixture server) : IClassFixture<Ser
         var batches = progress.Where(p => p.Progress.Stage == "scorecam" && p.Progress.Total > 1).Select(p => p.Progress).ToList();
         Assert.True(batches.Count >= 2, $"{batches.Count} scorecam PROGRESS events: {string.Join(", ", progress.Select(p => $"{p.Progress.Stage} {p.Progress.Done}/{p.Progress.Total}"))}");
         Assert.True(batches.Zip(batches.Skip(1)).All(b => b.Second.Done > b.First.Done), string.Join(", ", batches.Select(b => b.Done)));
-        Assert.Equal(batches[0].Total, batches[^1].Done); // the stage's end is always sent
         Assert.True(batches[0].Total > 1);
         Assert.Contains(progress, p => p.Progress.Stage == "forward" && p.Progress.Done == 1);
         Assert.True(progress.Select(p => p.Progress.ElapsedMs).Zip(progress.Skip(1).Select(p => p.Progress.ElapsedMs)).All(t => t.Second >= t.First));
@@ -60,6 +59,9 @@ public sealed class ProgressEventsTests(ServeFixture server) : IClassFixture<Ser
         catch (OperationCanceledException)
         {
         }
+        // The batches' end is always published (on the stream; a watcher that lags can find it replaced by the
+        // stage's own end, as results keep only the latest PROGRESS of a job).
+        Assert.Contains(published, e => e.Progress.Stage == "scorecam" && e.Progress.Total == batches[0].Total && e.Progress.Done == e.Progress.Total);
         long computeMs = published[^1].Progress.ElapsedMs;
         int stages = 2 + 2 * 2; // forward, backward, and per method its batches' end and the stage's end
         int bound = (int)(computeMs / ProgressPublisher.Interval.TotalMilliseconds) + 1 + stages;
