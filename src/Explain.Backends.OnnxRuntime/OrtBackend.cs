@@ -66,6 +66,13 @@ public sealed class OrtBackend : IModelBackend
 
     internal OrtSessions Sessions => _sessions;
 
+    /// <summary>Each node output's position in the graph's (topological) node order.</summary>
+    internal IReadOnlyDictionary<string, int> NodeOrder => _nodeOrder ??= _model.Graph.Node
+        .SelectMany((node, i) => node.Output.Where(o => o.Length > 0).Select(o => (o, i)))
+        .GroupBy(x => x.o, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+
+    private Dictionary<string, int>? _nodeOrder;
+
     /// <summary>
     /// Loads <paramref name="onnxPath"/> (external data beside it) for <paramref name="device"/> with <paramref name="threads"/> intra-op threads (0: all cores).
     /// <paramref name="spinWait"/> false makes idle intra-op threads sleep instead of spinning (see <see cref="BackendOptions.SpinWait"/>).

@@ -16,28 +16,24 @@ internal sealed class OrtGradients(OrtBackend backend)
 {
     private readonly Dictionary<string, Compiled> _compiled = new(StringComparer.Ordinal);
 
-    public IReadOnlyDictionary<string, Tensor> Run(Tensor input, string output, Tensor seeds, CamGradientMode mode, IReadOnlyList<string> at)
+    /// <param name="values">Tensors the forward pass of <paramref name="input"/> computed (its observed ones): when they hold
+    /// the earliest tensor of <paramref name="at"/> and everything the layers after it read from before it, the
+    /// gradients run on the suffix model from there and the forward pass is not repeated.</param>
+    public IReadOnlyDictionary<string, Tensor> Run(Tensor input, IReadOnlyDictionary<string, Tensor> values, string output, Tensor seeds, CamGradientMode mode, IReadOnlyList<string> at)
     {
         int batch = input.Shape[0];
         if (seeds.Rank == 0 || seeds.Shape[0] % batch != 0)
             throw new ArgumentException($"seeds of shape {TensorShape.Format(seeds.Shape)} do not stack K seeds per input row of a batch of {batch}");
         int k = seeds.Shape[0] / batch;
+        if (SuffixGraph(values, output, mode, at, input) is { } suffix)
+            return Stacked(at, suffix.Names, k, batch, b => OrtBackend.RunOnce(suffix.Session, suffix.Feeds(b, batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray())), suffix.Names));
         var inputs = at.Where(backend.InputNames.Contains).ToList();
-        var request = new GradientRequest(at.Except(inputs).ToList(), output, mode switch { CamGradientMode.Guided => GradientMode.Guided, CamGradientMode.GuidedReluOnly => GradientMode.GuidedReluOnly, _ => GradientMode.Standard }, inputs.Count > 0);
+        var request = new GradientRequest(at.Except(inputs).ToList(), output, Map(mode), inputs.Count > 0);
         string key = $"gradients:{mode}\n{string.Join('\n', at)}";
         if (!_compiled.TryGetValue(key, out var graph))
         {
-            GradientGraph full;
-            try
-            {
-                // Static shapes from ONNX Runtime itself (one run on zeros), so any model it runs can be compiled.
-                full = GradientCompiler.Compile(backend.Bytes, request, backend.ModelDirectory, backend.TensorShapes);
-            }
-            catch (GradientCompileException e)
-            {
-                // An op without a gradient rule on the path: bad input for this model, not a crash (issue 11, "Bad input").
-                throw new ArgumentException($"ONNX Runtime backend: no gradient graph for this model ({e.Message}); --backend managed may support it", e);
-            }
+            // Static shapes from ONNX Runtime itself (one run on zeros), so any model it runs can be compiled.
+            var full = Compile(backend.Bytes, request, backend.TensorShapes);
             backend.Sessions.Get(key, () => full.Model);
             _compiled[key] = graph = new Compiled(full.Inputs[0], full.SeedInput, full.GradientOutputs);
         }
@@ -45,17 +41,17 @@ internal sealed class OrtGradients(OrtBackend backend)
         var names = at.Select(a => graph.GradientOutputs.TryGetValue(a, out var g) ? g
             : throw new ArgumentException($"the gradient graph has no gradient for '{a}'")).ToList();
 
-        var perRow = new List<Dictionary<string, Tensor>>();
-        for (int b = 0; b < batch; b++)
+        return Stacked(at, names, k, batch, b => OrtBackend.RunOnce(session, new Dictionary<string, Tensor>
         {
-            var feeds = new Dictionary<string, Tensor>
-            {
-                [graph.Input] = batch == 1 ? input : Rows(input, [b]),
-                [graph.SeedInput] = batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray()),
-            };
-            perRow.Add(OrtBackend.RunOnce(session, feeds, names));
-        }
-        // Back to the seam's row order: row t·B + b is target t on batch row b.
+            [graph.Input] = batch == 1 ? input : Rows(input, [b]),
+            [graph.SeedInput] = batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray()),
+        }, names));
+    }
+
+    /// <summary>One run per batch row (the graphs are compiled for batch 1), back in the seam's row order: row t·B + b is target t on batch row b.</summary>
+    private static Dictionary<string, Tensor> Stacked(IReadOnlyList<string> at, IReadOnlyList<string> names, int k, int batch, Func<int, Dictionary<string, Tensor>> runRow)
+    {
+        var perRow = Enumerable.Range(0, batch).Select(runRow).ToList();
         return at.Select((a, i) => (a, i)).ToDictionary(x => x.a, x =>
         {
             var grads = perRow.Select(r => r[names[x.i]]).ToList();
@@ -70,7 +66,80 @@ internal sealed class OrtGradients(OrtBackend backend)
         });
     }
 
+    private static GradientMode Map(CamGradientMode mode) => mode switch
+    {
+        CamGradientMode.Guided => GradientMode.Guided,
+        CamGradientMode.GuidedReluOnly => GradientMode.GuidedReluOnly,
+        _ => GradientMode.Standard,
+    };
+
+    private GradientGraph Compile(byte[] model, GradientRequest request, TensorShapeProbe shapes)
+    {
+        try
+        {
+            return GradientCompiler.Compile(model, request, backend.ModelDirectory, shapes);
+        }
+        catch (GradientCompileException e)
+        {
+            // An op without a gradient rule on the path: bad input for this model, not a crash (issue 11, "Bad input").
+            throw new ArgumentException($"ONNX Runtime backend: no gradient graph for this model ({e.Message}); --backend managed may support it", e);
+        }
+    }
+
     private sealed record Compiled(string Input, string SeedInput, IReadOnlyDictionary<string, string> GradientOutputs);
+
+    /// <summary>A gradient graph compiled from the suffix after the earliest requested tensor, with what to feed it.</summary>
+    private sealed record SuffixRun(Microsoft.ML.OnnxRuntime.InferenceSession Session, IReadOnlyList<string> Names, string SeedInput, IReadOnlyList<string> Fed, IReadOnlyDictionary<string, Tensor> Values)
+    {
+        public Dictionary<string, Tensor> Feeds(int row, Tensor seeds)
+        {
+            var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [SeedInput] = seeds };
+            foreach (var name in Fed)
+                feeds[name] = Values[name].Shape[0] == 1 ? Values[name] : Rows(Values[name], [row]);
+            return feeds;
+        }
+    }
+
+    private readonly Dictionary<string, (SuffixModel? Model, Compiled? Graph)> _suffixGraphs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The suffix route, or null for the full gradient graph: gradients at the model's input need
+    /// the whole forward pass, and so do layers whose values (or the values crossing the cut, a
+    /// skip connection) the forward pass did not keep, or layers not all after the earliest one.
+    /// The backward pass is the same either way (it only ever runs from the scores back to the
+    /// requested tensors); what the suffix saves is re-running the layers before the cut.
+    /// </summary>
+    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, Tensor> values, string output, CamGradientMode mode, IReadOnlyList<string> at, Tensor input)
+    {
+        if (at.Count == 0 || at.Any(a => backend.InputNames.Contains(a) || !values.TryGetValue(a, out var v) || v.Type != DataType.Float32))
+            return null;
+        var order = backend.NodeOrder;
+        if (at.Any(a => !order.ContainsKey(a)))
+            return null;
+        string cut = at.MinBy(a => order[a])!;
+        string key = $"suffix-gradients:{mode}\n{output}\n{cut}\n{string.Join('\n', at)}";
+        if (!_suffixGraphs.TryGetValue(key, out var entry))
+        {
+            int[] RowShape(Tensor t) => [1, .. t.Shape[1..]];
+            var model = SuffixModel.Cut(backend.Model, cut, output,
+                name => values.TryGetValue(name, out var t) && t.Type == DataType.Float32 ? SuffixModel.StaticInput(name, RowShape(t)) : null, symbolicBatch: true);
+            Compiled? graph = null;
+            if (model is not null && at.All(a => a == cut || model.Contains(a)))
+            {
+                var request = new GradientRequest(at.Where(a => a != cut).ToList(), output, Map(mode), IncludeInputGradient: true);
+                var fullShapes = new Dictionary<string, int[]> { [backend.InputNames[0]] = [1, .. input.Shape[1..]] };
+                var compiled = Compile(model.Bytes, request, _ => backend.TensorShapes(fullShapes));
+                backend.Sessions.Get(key, () => compiled.Model);
+                graph = new Compiled(cut, compiled.SeedInput, compiled.GradientOutputs);
+            }
+            _suffixGraphs[key] = entry = (model, graph);
+        }
+        if (entry is not (SuffixModel m, Compiled g))
+            return null;
+        var session = backend.Sessions.Get(key, () => throw new InvalidOperationException($"session '{key}' was released"));
+        var names = at.Select(a => g.GradientOutputs[a]).ToList();
+        return new SuffixRun(session, names, g.SeedInput, [.. m.Crossing.Prepend(cut)], values);
+    }
 
     private static Tensor Rows(Tensor value, int[] rows)
     {

@@ -25,6 +25,9 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
 
     public int Count => _sessions.Count;
 
+    /// <summary>The keys of the sessions built so far (which route a pass took).</summary>
+    public IReadOnlyCollection<string> Keys => _sessions.Keys;
+
     public InferenceSession Get(string key, Func<byte[]> model)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -10,9 +10,19 @@ namespace Explain.Backends.OnnxRuntime;
 /// further inputs, fed from the full model's forward pass. Constant-only nodes the suffix needs
 /// come along. Its one output is the requested output.
 /// </summary>
-internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<string> Crossing)
+internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<string> Crossing, IReadOnlySet<string> Computed)
 {
-    public static SuffixModel Cut(ModelProto model, string tensor, string output, IReadOnlyDictionary<string, (int ElemType, int Rank)> types)
+    /// <summary>Whether the suffix computes <paramref name="name"/> (a tensor after the cut on the way to the output).</summary>
+    public bool Contains(string name) => Computed.Contains(name);
+
+    public static SuffixModel Cut(ModelProto model, string tensor, string output, IReadOnlyDictionary<string, (int ElemType, int Rank)> types) =>
+        Cut(model, tensor, output, name => Input(name, types[name]), symbolicBatch: true)!;
+
+    /// <summary>
+    /// The suffix with static input shapes: <paramref name="inputOf"/> declares the cut tensor and
+    /// every crossing tensor, or returns null for one it does not know (then the result is null).
+    /// </summary>
+    public static SuffixModel? Cut(ModelProto model, string tensor, string output, Func<string, ValueInfoProto?> inputOf, bool symbolicBatch)
     {
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -63,13 +73,27 @@ internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<st
         var initializerInputs = graph.Input.Where(i => initializers.Contains(i.Name) && used.Contains(i.Name)).Select(i => i.Clone()).ToList();
         cut.Input.Clear();
         foreach (var name in crossing.Prepend(tensor))
-            cut.Input.Add(Input(name, types[name]));
+        {
+            if (inputOf(name) is not { } declared)
+                return null;
+            cut.Input.Add(declared);
+        }
         cut.Input.AddRange(initializerInputs);
-        var declared = graph.Output.FirstOrDefault(o => o.Name == output)?.Clone() ?? new ValueInfoProto { Name = output };
+        var scores = graph.Output.FirstOrDefault(o => o.Name == output)?.Clone() ?? new ValueInfoProto { Name = output };
         cut.Output.Clear();
-        cut.Output.Add(declared);
-        OnnxEdits.MakeBatchSymbolic(copy);
-        return new SuffixModel(copy.ToByteArray(), tensor, crossing);
+        cut.Output.Add(scores);
+        if (symbolicBatch)
+            OnnxEdits.MakeBatchSymbolic(copy);
+        return new SuffixModel(copy.ToByteArray(), tensor, crossing, cut.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>A float32 input of exactly <paramref name="shape"/>.</summary>
+    public static ValueInfoProto StaticInput(string name, int[] shape)
+    {
+        var dims = new TensorShapeProto();
+        foreach (int d in shape)
+            dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = dims } } };
     }
 
     private static ValueInfoProto Input(string name, (int ElemType, int Rank) type)

@@ -64,7 +64,7 @@ public sealed class OrtBackendTests
         var request = new PassRequest([], Gradients: true, InputGradients: true);
         var a = sleeping.Forward(input, request);
         var b = spinning.Forward(input, request);
-        var seeds = Tensor.Create([1, a.Outputs[fixture.OutputName].Length]);
+        var seeds = Tensor.Zeros(1, a.Outputs[fixture.OutputName].Length);
         seeds.Floats[3] = 1;
         Assert.True(EngineReference.RelativeL2(a.Outputs[fixture.OutputName].Floats, b.Outputs[fixture.OutputName].Floats) < Bound);
         string inputName = sleeping.InputNames[0];
@@ -73,6 +73,56 @@ public sealed class OrtBackendTests
         double error = EngineReference.RelativeL2(ga.Floats, gb.Floats);
         Assert.True(error < Bound, $"input gradient: relative L2 {error:E3} between sleeping and spinning intra-op threads");
         Assert.True(ga.Floats.Any(v => v != 0), "the gradient is not all zero");
+    }
+
+    /// <summary>
+    /// Layer gradients run on the suffix after the layer, fed the forward pass's own activations, so
+    /// the layers before it are not re-run; gradients at the input need the whole graph. Both routes
+    /// give the same layer gradients (the backward pass is the same; only the activations' source
+    /// differs: the forward session's observed output against the gradient graph's recomputation).
+    /// </summary>
+    [Theory]
+    [InlineData("resnet18", 2)]
+    [InlineData("resnet18_view", 3)]
+    public void LayerGradients_RunOnTheSuffix_SameAsTheWholeGraph(string arch, int batch)
+    {
+        var fixture = CamFixture.Require(arch);
+        using var backend = OrtBackend.Load(fixture.OnnxPath, threads: 2);
+        var one = fixture.Input();
+        // A batch of scaled copies, as Integrated Grad-CAM's path feeds (resnet18 runs it row by row).
+        var input = Tensor.Create([batch, .. one.Shape[1..]]);
+        for (int b = 0; b < batch; b++)
+            for (int i = 0; i < one.Length; i++)
+                input.Floats[b * one.Length + i] = one.Floats[i] * (b + 1) / batch;
+        // The output of the block before the last: the suffix runs a whole residual block (its skip
+        // connection starts at the cut, so nothing crosses it) and the gradient depends on the input.
+        var producers = fixture.Model.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n.OpType))).ToDictionary(x => x.o, x => x.OpType);
+        var blockOutputs = fixture.Model.Nodes.Where(n => n.OpType == "Relu" && producers.GetValueOrDefault(n.Inputs[0]) == "Add").Select(n => n.Outputs[0]).ToList();
+        Assert.Equal(fixture.ActivationName, blockOutputs[^1]);
+        string layer = blockOutputs[^2], inputName = backend.InputNames[0];
+        var pass = backend.Forward(input, new PassRequest([layer]));
+        int classes = pass.Outputs[fixture.OutputName].Length / batch;
+        var seeds = Tensor.Zeros(2 * batch, classes);
+        for (int row = 0; row < 2 * batch; row++)
+            seeds.Floats[row * classes + fixture.Classes[row / batch]] = 1;
+
+        var suffix = pass.Gradients(fixture.OutputName, seeds, GradientMode.Standard, [layer])[layer];
+        Assert.Contains(backend.Sessions.Keys, k => k.StartsWith("suffix-gradients:", StringComparison.Ordinal));
+        Assert.DoesNotContain(backend.Sessions.Keys, k => k.StartsWith("gradients:", StringComparison.Ordinal));
+        var whole = backend.Forward(input, new PassRequest([layer, inputName])).Gradients(fixture.OutputName, seeds, GradientMode.Standard, [layer, inputName])[layer];
+        Assert.Contains(backend.Sessions.Keys, k => k.StartsWith("gradients:", StringComparison.Ordinal));
+
+        Assert.Equal(whole.Shape, suffix.Shape);
+        Assert.Equal(2 * batch, suffix.Shape[0]);
+        Assert.All(suffix.Floats, v => Assert.True(float.IsFinite(v), "suffix route: a gradient is not finite"));
+        Assert.All(whole.Floats, v => Assert.True(float.IsFinite(v), "whole-graph route: a gradient is not finite"));
+        double error = EngineReference.RelativeL2(suffix.Floats, whole.Floats);
+        Assert.True(error < Bound, $"layer gradients: relative L2 {error:E3} between the suffix and the whole-graph routes");
+        Assert.True(suffix.Floats.Any(v => v != 0), "the gradient is not all zero");
+        // Rows differ by target and by batch row (the copies are scaled differently).
+        int size = suffix.Length / suffix.Shape[0];
+        Assert.NotEqual(suffix.Floats.AsSpan(0, size).ToArray(), suffix.Floats.AsSpan(size, size).ToArray());
+        Assert.NotEqual(suffix.Floats.AsSpan(0, size).ToArray(), suffix.Floats.AsSpan(batch * size, size).ToArray());
     }
 
     /// <summary>resnet18 is exported with batch 1 fixed; resnet18_view computes its Reshape from the input's shape.</summary>
