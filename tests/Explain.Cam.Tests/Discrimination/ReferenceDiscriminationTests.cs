@@ -1,0 +1,100 @@
+using Explain.Backends;
+using Explain.Cam.Backends;
+using Explain.Cam.Targets;
+using Explain.Cam.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Explain.Cam.Tests.Discrimination;
+
+/// <summary>
+/// Issue 13, "class discrimination ... and compare with what the reference implementation gives on
+/// the same input": the class-discriminative methods' maps for 243 (bull mastiff, upper half) and 281
+/// (tabby, lower half) on the real mobilenet_v2 and both.png, ours against the float64 references of
+/// tests/fixtures/make_discrimination_fixtures.py (the ONNX graph interpreted in PyTorch, the methods'
+/// formulas of the other fixture scripts). Our shares are computed as ClassDiscriminationTests,
+/// AttributionDiscriminationTests and CamVariantDiscriminationTests compute them (both classes in one
+/// call, the default layer, ONNX Runtime); both sides' shares are printed.
+/// The input is checked first: the script preprocesses both.png with torchvision on PIL, which
+/// Explain.Imaging matches within 1e-6 (PreprocessTests), so the two tensors must agree within that.
+/// </summary>
+public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
+{
+    private const double InputBound = 1e-6;
+
+    // The brief's bound for the interpreter: the float32 ONNX graph under ORT against float64 PyTorch.
+    private const double LogitsBound = 1e-4;
+
+    // Our maps come from the float32 graph under ORT, the reference's from float64: measured 2026-12-02,
+    // raw rel-L2 4e-7..7e-6 and normalized max abs 5e-7..5e-6 (the largest for ablationcam, whose
+    // weights are differences of nearly equal logits). 1e-4 is over ten times that and still far below
+    // any formula slip (a wrong eps or weight changes these maps by 1e-2 and more).
+    private const double RawBound = 1e-4;
+
+    private const double MapBound = 1e-4;
+
+    private const double ShareBound = 0.01;
+
+    public static TheoryData<string> DeterministicMethods() => new(
+        "gradcam", "xgradcam", "gradcam++", "layercam", "scorecam", "ablationcam", "cam", "shapleycam", "finercam");
+
+    [Fact]
+    public void Input_SameTensorAsTheReference()
+    {
+        var fixture = DiscriminationFixture.Require();
+        var ours = BothScene.Input().Tensor;
+        double error = MapError.MaxAbs(ours.Floats, fixture.Reference("input.npy").Floats);
+        output.WriteLine($"input: max |ours - reference| = {error:E2}");
+        Assert.True(error <= InputBound, $"our preprocessed both.png differs from the reference's by {error:E2} (max abs; want ≤ {InputBound:E0})");
+    }
+
+    [Fact]
+    public void Logits_InterpreterMatchesOnnxRuntime()
+    {
+        var fixture = DiscriminationFixture.Require();
+        using var model = ExecutionBackends.Open(new BackendOptions { Kind = BackendKind.OnnxRuntime, Threads = 2 }, BothScene.Card);
+        var pass = model.Forward(BothScene.Input().Tensor, PassRequest.Outputs);
+        double error = MapError.RelativeL2(pass.Outputs[BothScene.Card.ScoresOutput!].Floats, fixture.Reference("logits.npy").Floats);
+        output.WriteLine($"logits: rel-L2 (ORT float32 vs interpreter float64) = {error:E2}");
+        Assert.True(error < LogitsBound, $"the interpreter's logits differ from ONNX Runtime's by {error:E2} (rel-L2; want < {LogitsBound:E0})");
+    }
+
+    [Theory]
+    [MemberData(nameof(DeterministicMethods))]
+    public void Explain_DogAboveCat_MapsAndSharesMatchTheReference(string method)
+    {
+        // Arrange
+        var fixture = DiscriminationFixture.Require();
+        var options = new ExplainOptions { Methods = [method], Targets = new TargetSelection([BothScene.BullMastiff, BothScene.Tabby], 0, false) };
+        using var explainer = BothScene.CreateExplainer();
+
+        // Act
+        var explanation = explainer.Explain(BothScene.Input().Tensor, options);
+
+        // Assert
+        Assert.Equal(fixture.Layer, explanation.Layers[0]);
+        var failures = new List<string>();
+        foreach (int c in new[] { BothScene.BullMastiff, BothScene.Tabby })
+        {
+            var map = explanation.Maps.Single(m => m.Class == c);
+            double raw = MapError.RelativeL2(map.Raw, fixture.Reference($"{method}-c{c}.raw.npy").Floats);
+            double norm = MapError.MaxAbs(map.Map, fixture.Reference($"{method}-c{c}.npy").Floats);
+            output.WriteLine($"{method} c{c}: raw rel-L2 {raw:E2}, normalized max abs {norm:E2}");
+            if (!(raw < RawBound)) failures.Add($"c{c}: raw map rel-L2 {raw:E2} (want < {RawBound:E0})");
+            if (!(norm < MapBound)) failures.Add($"c{c}: normalized map max abs {norm:E2} (want < {MapBound:E0})");
+        }
+        var (dog, cat) = Shares(explanation);
+        var (refDog, refCat) = fixture.Shares(method);
+        output.WriteLine($"{method}: class 243 upper half ours {dog:P1} / reference {refDog:P1}, class 281 lower half ours {cat:P1} / reference {refCat:P1}");
+        if (Math.Abs(dog - refDog) > ShareBound || Math.Abs(cat - refCat) > ShareBound)
+            failures.Add($"shares ours {dog:P1}/{cat:P1}, reference {refDog:P1}/{refCat:P1} (want within {ShareBound:P0})");
+        Assert.True(failures.Count == 0, $"{method}: {string.Join("; ", failures)}");
+    }
+
+    private static (double Dog, double Cat) Shares(Explanation explanation)
+    {
+        var dog = explanation.Maps.Single(m => m.Class == BothScene.BullMastiff);
+        var cat = explanation.Maps.Single(m => m.Class == BothScene.Tabby);
+        int h = dog.MapShape[0], w = dog.MapShape[1];
+        return (BothScene.MassFraction(dog.Map, h, w, 0, h / 2), BothScene.MassFraction(cat.Map, h, w, h / 2, h));
+    }
+}
