@@ -18,7 +18,8 @@ namespace Explain.Cam.Tests.Discrimination;
 /// The input is checked first: the script preprocesses both.png with torchvision on PIL, which
 /// Explain.Imaging matches within 1e-6 (PreprocessTests), so the two tensors must agree within that
 /// (measured: identical). The perturbation methods run with PerturbationDiscriminationTests' options.
-/// Deterministic, so compared map by map: the gradient and CAM methods, Score-CAM (all 1280 channels),
+/// Deterministic, so compared map by map: the gradient and CAM methods, saliency, Input × Gradient and
+/// Integrated Gradients (50 steps), Score-CAM (all 1280 channels),
 /// Ablation-CAM, IS-CAM (no noise), occlusion, Smooth Grad-CAM++ (at Conv_1/Relu6 the head is pooling
 /// and a Gemm, whose gradient does not depend on the noisy input) and RISE (the reference draws our
 /// SeededNoise masks). SS-CAM is the only stochastic one: shares only.
@@ -38,12 +39,22 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
 
     private const double MapBound = 1e-4;
 
+    // The input-gradient methods differentiate through all 35 ReLU6 gates and 52 convolutions down to
+    // the input: float32 PyTorch on the same interpreted graph is 1.0e-3 (saliency) and 1.3e-3 (the
+    // gradient) rel-L2 from float64 (measured 2026-12-02), and ours is 6e-4..3e-3 raw, 1e-3..1.8e-2
+    // normalized max abs (integrated gradients: 50 such gradients). Their bounds are ten times the
+    // float32 floor and about three times the worst measured; the shares still agree within 0.1 point.
+    private const double InputGradientRawBound = 1e-2;
+
+    private const double InputGradientMapBound = 5e-2;
+
     private const double ShareBound = 0.01;
 
     private const double StochasticShareBound = 0.03;
 
     public static TheoryData<string> DeterministicMethods() => new(
-        "gradcam", "xgradcam", "gradcam++", "layercam", "scorecam", "ablationcam", "cam", "shapleycam", "finercam");
+        "gradcam", "xgradcam", "gradcam++", "layercam", "scorecam", "ablationcam", "cam", "shapleycam", "finercam",
+        "saliency", "inputxgradient", "integrated-gradients");
 
     public static TheoryData<string> DeterministicPerturbationMethods() => new("smoothgradcam++", "iscam", "occlusion", "rise");
 
@@ -122,14 +133,16 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
         if (explanation.Layers.Count > 0) // occlusion and RISE perturb the input, at no layer
             Assert.Equal(fixture.Layer, explanation.Layers[0]);
         var failures = new List<string>();
+        bool inputGradient = method is "saliency" or "inputxgradient" or "integrated-gradients";
+        double rawBound = inputGradient ? InputGradientRawBound : RawBound, mapBound = inputGradient ? InputGradientMapBound : MapBound;
         foreach (int c in new[] { BothScene.BullMastiff, BothScene.Tabby })
         {
             var map = explanation.Maps.Single(m => m.Class == c);
             double raw = MapError.RelativeL2(map.Raw, fixture.Reference($"{method}-c{c}.raw.npy").Floats);
             double norm = MapError.MaxAbs(map.Map, fixture.Reference($"{method}-c{c}.npy").Floats);
             output.WriteLine($"{method} c{c}: raw rel-L2 {raw:E2}, normalized max abs {norm:E2}");
-            if (!(raw < RawBound)) failures.Add($"c{c}: raw map rel-L2 {raw:E2} (want < {RawBound:E0})");
-            if (!(norm < MapBound)) failures.Add($"c{c}: normalized map max abs {norm:E2} (want < {MapBound:E0})");
+            if (!(raw < rawBound)) failures.Add($"c{c}: raw map rel-L2 {raw:E2} (want < {rawBound:E0})");
+            if (!(norm < mapBound)) failures.Add($"c{c}: normalized map max abs {norm:E2} (want < {mapBound:E0})");
         }
         var (dog, cat) = Shares(explanation);
         var (refDog, refCat) = fixture.Shares(method);
