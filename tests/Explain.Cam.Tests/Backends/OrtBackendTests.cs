@@ -47,7 +47,7 @@ public sealed class OrtBackendTests
     }
 
     /// <summary>
-    /// Service workers run ONNX Runtime with its intra-op spinning off (BackendOptions.ForService):
+    /// Hosts run ONNX Runtime with its intra-op spinning off (BackendOptions.SpinWait, ForService):
     /// a scheduling knob only, so two threads that sleep between parallel sections give the same
     /// logits and gradients as two that spin, and the option reaches the sessions the backend opens.
     /// </summary>
@@ -58,7 +58,7 @@ public sealed class OrtBackendTests
         var input = fixture.Reference("input");
         var service = BackendOptions.Parse("ort", null, 2).ForService();
         Assert.False(service.SpinWait);
-        Assert.True(BackendOptions.Default.SpinWait);
+        Assert.Equal(Environment.GetEnvironmentVariable("EXPLAIN_ORT_SPIN") == "1", BackendOptions.Default.SpinWait);
         using var sleeping = ExecutionBackends.Open(service, fixture.ModelPath);
         using var spinning = OrtBackend.Load(fixture.ModelPath, threads: 2);
         var request = new PassRequest([], Gradients: true, InputGradients: true);
