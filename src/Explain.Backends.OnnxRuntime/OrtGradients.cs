@@ -122,7 +122,7 @@ internal sealed class OrtGradients(OrtBackend backend)
         {
             int[] RowShape(Tensor t) => [1, .. t.Shape[1..]];
             var model = SuffixModel.Cut(backend.Model, cut, output,
-                name => values.TryGetValue(name, out var t) && t.Type == DataType.Float32 ? SuffixModel.StaticInput(name, RowShape(t)) : null, symbolicBatch: true);
+                name => values.TryGetValue(name, out var t) && t.Type == DataType.Float32 ? SuffixModel.StaticInput(name, RowShape(t)) : null);
             Compiled? graph = null;
             if (model is not null && at.All(a => a == cut || model.Contains(a)))
             {

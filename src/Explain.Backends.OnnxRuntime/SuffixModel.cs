@@ -16,13 +16,13 @@ internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<st
     public bool Contains(string name) => Computed.Contains(name);
 
     public static SuffixModel Cut(ModelProto model, string tensor, string output, IReadOnlyDictionary<string, (int ElemType, int Rank)> types) =>
-        Cut(model, tensor, output, name => Input(name, types[name]), symbolicBatch: true)!;
+        Cut(model, tensor, output, name => Input(name, types[name]))!;
 
     /// <summary>
-    /// The suffix with static input shapes: <paramref name="inputOf"/> declares the cut tensor and
-    /// every crossing tensor, or returns null for one it does not know (then the result is null).
+    /// The suffix with the inputs <paramref name="inputOf"/> declares for the cut tensor and every
+    /// crossing tensor, or null when it does not know one of them (their batch dimension becomes symbolic).
     /// </summary>
-    public static SuffixModel? Cut(ModelProto model, string tensor, string output, Func<string, ValueInfoProto?> inputOf, bool symbolicBatch)
+    public static SuffixModel? Cut(ModelProto model, string tensor, string output, Func<string, ValueInfoProto?> inputOf)
     {
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -82,8 +82,7 @@ internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<st
         var scores = graph.Output.FirstOrDefault(o => o.Name == output)?.Clone() ?? new ValueInfoProto { Name = output };
         cut.Output.Clear();
         cut.Output.Add(scores);
-        if (symbolicBatch)
-            OnnxEdits.MakeBatchSymbolic(copy);
+        OnnxEdits.MakeBatchSymbolic(copy);
         return new SuffixModel(copy.ToByteArray(), tensor, crossing, cut.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal));
     }
 

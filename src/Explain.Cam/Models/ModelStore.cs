@@ -28,9 +28,9 @@ public sealed class ModelStore(string root)
         ? Directory.EnumerateDirectories(Root).Where(d => File.Exists(Path.Combine(d, "model.onnx"))).Select(Path.GetFileName).OfType<string>().Order()
         : [];
 
-    /// <summary>Whether the store has a model of that name (one stat, no folder listing: every Submit asks).</summary>
+    /// <summary>Whether the store has a model of that name: a plain folder name (no separator, no "..") holding model.onnx; one stat, no folder listing (every Submit asks).</summary>
     public bool Contains(string name) =>
-        name.Length > 0 && name.IndexOfAny(['/', '\\']) < 0 && name is not ("." or "..") && File.Exists(Path.Combine(Root, name, "model.onnx"));
+        !string.IsNullOrEmpty(name) && name.IndexOfAny(['/', '\\']) < 0 && !name.Contains("..", StringComparison.Ordinal) && File.Exists(Path.Combine(Root, name, "model.onnx"));
 
     public ModelCard Resolve(string model)
     {

@@ -29,7 +29,7 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
     /// </summary>
     public ModelEntry Get(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Contains('/') || name.Contains('\\') || name.Contains("..") || !_store.Contains(name))
+        if (!_store.Contains(name))
             throw JobRejectedException.NotFound("unknown_model", $"no model '{LogText.Of(name)}' in the model store (have: {string.Join(", ", _store.Names)})", "model", LogText.Of(name));
         var loaded = Lookup(name);
         return loaded.Entry ?? throw Unavailable(name, loaded.Error!);
