@@ -33,6 +33,44 @@ public sealed partial class Explainer : IDisposable
         Probe = new ModelProbe(backend, ScoresOutput);
     }
 
+    /// <summary>
+    /// The output an explanation's targets read: the one every target names (targets of one explanation
+    /// read one output), else the task's output (model.json "task.output"), else the scores output.
+    /// </summary>
+    public string ExplainedOutput(TargetSelection targets)
+    {
+        string fallback = Card.Task.Output ?? ScoresOutput;
+        var named = targets.Items.Select(t => t.Output ?? fallback).Distinct(StringComparer.Ordinal).ToList();
+        if (named.Count > 1)
+            throw new ArgumentException($"the targets of one explanation read one output; these read {string.Join(", ", named.Select(n => $"'{LogText.Of(n)}'"))}");
+        string output = named.Count == 1 ? named[0] : fallback;
+        if (!Backend.OutputNames.Contains(output))
+            throw new ArgumentException($"the model has no output '{LogText.Of(output)}' (its outputs: {string.Join(", ", Backend.OutputNames.Select(LogText.Of))})");
+        return output;
+    }
+
+    /// <summary>One sample of output <paramref name="output"/> (default: the task's output, else the scores) for <paramref name="input"/> [1, C, H, W]: an embedding model's embedding.</summary>
+    public float[] Embed(Tensor input, string? output = null)
+    {
+        string name = output ?? ExplainedOutput(TargetSelection.Predicted);
+        if (!Backend.OutputNames.Contains(name))
+            throw new ArgumentException($"the model has no output '{LogText.Of(name)}' (its outputs: {string.Join(", ", Backend.OutputNames.Select(LogText.Of))})");
+        return Backend.Forward(input, PassRequest.Outputs).Outputs[name].Floats.ToArray();
+    }
+
+    /// <summary>The selection with each <see cref="ImageSimilarityTarget"/> replaced by a <see cref="SimilarityTarget"/> to its picture's embedding (<paramref name="toInput"/> decodes and preprocesses it).</summary>
+    public TargetSelection EmbedReferences(TargetSelection selection, Func<byte[], Tensor> toInput)
+    {
+        if (!selection.Items.Any(t => t is ImageSimilarityTarget))
+            return selection;
+        return selection with
+        {
+            Items = selection.Items.Select(t => t is ImageSimilarityTarget image
+                ? new SimilarityTarget(Embed(toInput(image.Image), image.OutputName), "image", image.OutputName)
+                : t).ToList(),
+        };
+    }
+
     public IModelBackend Backend { get; }
 
     public ModelCard Card { get; }
@@ -61,6 +99,8 @@ public sealed partial class Explainer : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         Backend.Cancellation = cancellationToken;
         Probe.Cancellation = cancellationToken;
+        options = options with { Targets = TaskTargets.ForTask(Card.Task, options.Targets) };
+        Probe.ScoresOutput = ExplainedOutput(options.Targets);
         try
         {
             return ExplainChecked(input, options);
@@ -68,6 +108,7 @@ public sealed partial class Explainer : IDisposable
         finally
         {
             Backend.Cancellation = Probe.Cancellation = CancellationToken.None;
+            Probe.ScoresOutput = ScoresOutput;
         }
     }
 
@@ -144,7 +185,8 @@ public sealed partial class Explainer : IDisposable
                 maps.AddRange(AttributionMaps(CamRegistry.CreateAttribution(name), passes));
             StageDone(name);
         }
-        return new Explanation(Predictions(passes.Scores, options.TopPredictions), maps, layers, timings) { Texts = Texts(passes, options) };
+        var predictions = Card.Task.Kind == ModelTaskKind.Classifier ? Predictions(passes.ClassScores, options.TopPredictions) : [];
+        return new Explanation(predictions, maps, layers, timings) { Texts = Texts(passes, options) };
     }
 
     /// <summary>

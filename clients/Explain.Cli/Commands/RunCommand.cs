@@ -96,6 +96,8 @@ public static class RunCommand
                 var backend = view.Step($"loading {card.Name}", () => Backend.Open(card, backendChoice));
                 ModelChecks.Classes(card, classList, backend);
                 using var explainer = new Explainer(backend, card);
+                // A similarity target to a second picture: its embedding first, preprocessed as the model's card says.
+                var runOptions = options with { Targets = explainer.EmbedReferences(options.Targets, bytes => ExplainInput.FromImage("reference", bytes, spec ?? ModelChecks.Preprocessing(card, "--target similar:IMAGE")).Tensor) };
                 var info = ModelInfo.From(card, backend);
                 view.Line($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", options.Methods)}");
                 var folders = InputFiles.OutputFolders(inputs.Select(i => i.File).ToList());
@@ -107,12 +109,14 @@ public static class RunCommand
                         view.Input(Path.GetFileName(file));
                     var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
                     var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
-                    var explanation = explainer.Explain(input.Tensor, options with { Progress = view });
+                    var explanation = explainer.Explain(input.Tensor, runOptions with { Progress = view });
                     string dir = inputs.Count == 1 ? output : Path.Combine(output, folders[file]);
                     var result = ExplanationWriter.Write(dir, input, explanation, info, palette, prepare);
                     entries.Add(new RunIndexEntry(inputs.Count == 1 ? "." : folders[file], result));
-                    var top = result.Predictions[0];
-                    view.Line($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
+                    string what = result.Predictions.Count > 0
+                        ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"
+                        : $"{card.Task.WireName}, targets {string.Join(", ", explanation.Maps.Select(m => m.Target).Distinct())}";
+                    view.Line($"{input.Name}: {what}; {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
                 }
                 if (inputs.Count > 1)
                     view.Line($"{inputs.Count} inputs -> {RunIndexPage.Write(output, entries)}");

@@ -50,6 +50,9 @@ public sealed record ModelCard
     /// <summary>model.json "reshape" (auto, vit, swin): how the model's target layers become grids unless the caller names one.</summary>
     public Layers.ReshapeTransform? Reshape { get; init; }
 
+    /// <summary>model.json "task": what the output means (classifier unless it says segmentation, detection or embedding).</summary>
+    public ModelTask Task { get; init; } = ModelTask.Classifier;
+
     public string Label(int index) => index >= 0 && index < Labels.Count ? Labels[index] : $"class {index}";
 
     /// <summary>Reads NAME/model.json (or the model.json beside an .onnx file); a missing file yields a bare card.</summary>
@@ -86,6 +89,7 @@ public sealed record ModelCard
             DefaultTargetLayer = Str(root, "default_target_layer"),
             Device = Str(root, "device"),
             ChannelLabels = ReadChannelLabels(root, dir),
+            Task = root.TryGetProperty("task", out var task) ? ModelTask.Parse(task) : ModelTask.Classifier,
             Reshape = Str(root, "reshape") is { } reshape ? Layers.ReshapeTransforms.Parse(reshape) : null,
         };
     }

@@ -13,6 +13,9 @@ public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int c
 {
     public int Chunk { get; } = chunk;
 
+    /// <summary>Most output values one batch of re-runs keeps (256 MiB of floats): a segmentation output of 1M values allows 64 re-runs.</summary>
+    public const long MaxValues = 64L << 20;
+
     /// <summary>The token of the explanation in progress, checked before every batch and by the engine before every operator.</summary>
     internal CancellationToken Cancellation { get; set; }
 
@@ -22,8 +25,8 @@ public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int c
     /// <summary>Told (rows done, rows in all) after each chunk of a batch; the explainer sets it around a perturbation method.</summary>
     internal Action<int, int>? ChunkDone { get; set; }
 
-    /// <summary>The output holding the pre-softmax scores.</summary>
-    public string ScoresOutput { get; } = scoresOutput;
+    /// <summary>The output the explanation in progress scores (the classifier's pre-softmax scores unless its targets read another output).</summary>
+    public string ScoresOutput { get; internal set; } = scoresOutput;
 
     public IModelBackend Backend { get; } = backend;
 
@@ -53,6 +56,8 @@ public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int c
                 fill(start + r, batch.Floats.AsSpan(r * rowSize, rowSize));
             var scores = run(batch);
             int classes = scores.Length / Chunk;
+            if ((long)rows * classes > MaxValues)
+                throw new ArgumentException($"{rows} re-runs of output '{ScoresOutput}' ({classes} values each) would hold {(long)rows * classes} values, over the limit of {MaxValues}: explain a smaller output, or use a gradient method (perturbation methods keep every re-run's output)");
             result.AddRange(scores.Floats.AsSpan(0, take * classes).ToArray());
             ChunkDone?.Invoke(start + take, rows);
         }

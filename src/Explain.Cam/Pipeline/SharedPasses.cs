@@ -32,7 +32,7 @@ public sealed class SharedPasses
         Layers = layers;
         Backend = explainer.Backend;
         Probe = explainer.Probe;
-        ScoresOutput = explainer.ScoresOutput;
+        ScoresOutput = explainer.ExplainedOutput(options.Targets);
         InputName = Backend.InputNames[0];
         _graph = () => explainer.Graph;
         Needs = needs;
@@ -45,8 +45,11 @@ public sealed class SharedPasses
         Forward = Backend.Forward(input, new PassRequest(observe, Gradients: layerGradients || BiasPoints.Count > 0,
             InputGradients: inputGradients || needs.HasFlag(MethodNeeds.GuidedInputGradients)));
         stageDone("forward");
-        Scores = Forward.Outputs[ScoresOutput].Floats;
-        Targets = options.Targets.Resolve(Scores);
+        var explained = Forward.Outputs[ScoresOutput];
+        Scores = explained.Floats;
+        ClassScores = Forward.Outputs[explainer.ScoresOutput].Floats;
+        int[] sampleShape = explained.Rank > 1 ? explained.Shape[1..] : [Scores.Length];
+        Targets = TaskTargets.Defaults(explainer.Card.Task, options.Targets, Scores, sampleShape) ?? options.Targets.Resolve(Scores, sampleShape);
         Seeds = CamTarget.Seeds(Targets, Scores);
 
         var at = (layerGradients ? layers : []).Concat(BiasPoints.Select(b => b.Tensor)).Concat(inputGradients ? [InputName] : []).Distinct().ToList();
@@ -94,6 +97,7 @@ public sealed class SharedPasses
 
     public ModelProbe Probe { get; }
 
+    /// <summary>The output the targets read (every seed and re-run score is on it).</summary>
     public string ScoresOutput { get; }
 
     /// <summary>The model input's name (where input gradients are taken).</summary>
@@ -101,8 +105,11 @@ public sealed class SharedPasses
 
     public ForwardPass Forward { get; }
 
-    /// <summary>The scores of the input (one row).</summary>
+    /// <summary>The explained output of the input (one sample): the scores of a classifier, the targets' output otherwise.</summary>
     public float[] Scores { get; }
+
+    /// <summary>The classifier scores output of the input (one row), for the predictions list.</summary>
+    public float[] ClassScores { get; }
 
     public IReadOnlyList<CamTarget> Targets { get; }
 

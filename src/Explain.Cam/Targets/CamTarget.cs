@@ -15,6 +15,25 @@ public abstract record CamTarget
     /// <summary>The class the target concerns, when it concerns one.</summary>
     public abstract int? ClassIndex { get; }
 
+    /// <summary>
+    /// The model output the target reads, by ONNX name; null = the explainer's scores output (model.json
+    /// "outputs.scores", else the task's output, else the model's first). All targets of one explanation
+    /// read one output.
+    /// </summary>
+    public virtual string? Output => null;
+
+    /// <summary>
+    /// Checks the target against one sample of its output (<paramref name="values"/> and <paramref name="shape"/>
+    /// without the batch axis) and returns it ready to seed; a target that reads the prediction (a segmentation
+    /// target's predicted mask) fixes it here, once, from the unperturbed input. What does not fit is an
+    /// <see cref="ArgumentException"/> saying why.
+    /// </summary>
+    public virtual CamTarget Bind(ReadOnlySpan<float> values, IReadOnlyList<int> shape)
+    {
+        WriteSeed(values, new float[values.Length]);
+        return this;
+    }
+
     /// <summary>Writes this target's seed row for one sample's scores into <paramref name="seed"/>.</summary>
     public abstract void WriteSeed(ReadOnlySpan<float> scores, Span<float> seed);
 

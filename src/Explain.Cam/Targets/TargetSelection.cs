@@ -15,15 +15,18 @@ public sealed record TargetSelection(IReadOnlyList<int> Classes, int TopK, bool 
     public static TargetSelection Of(IReadOnlyList<CamTarget> items) => new([], 1, false) { Items = items };
 
     /// <summary>Resolves the selection against one sample's scores, in order of the request (or of rank).</summary>
-    public IReadOnlyList<CamTarget> Resolve(ReadOnlySpan<float> scores)
+    public IReadOnlyList<CamTarget> Resolve(ReadOnlySpan<float> scores) => Resolve(scores, [scores.Length]);
+
+    /// <summary>Resolves the selection against one sample of the explained output (values and shape without the batch axis).</summary>
+    public IReadOnlyList<CamTarget> Resolve(ReadOnlySpan<float> scores, IReadOnlyList<int> shape)
     {
         if (Items.Count > 0)
         {
-            // Each target checks itself against the scores (class in range, one score for binary) before any backward pass.
-            var scratch = new float[scores.Length];
+            // Each target checks itself against the output (class in range, one score for binary, mask size, ...) before any backward pass.
+            var bound = new List<CamTarget>(Items.Count);
             foreach (var item in Items)
-                item.WriteSeed(scores, scratch);
-            return Items;
+                bound.Add(item.Bind(scores, shape));
+            return bound;
         }
         var array = scores.ToArray();
         var classes = Classes.Count > 0

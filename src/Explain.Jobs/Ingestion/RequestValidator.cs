@@ -56,6 +56,19 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
                 throw JobRejectedException.Invalid("bad_class", "class indices are >= 0", $"targets.classes[{i}]");
         if (targets.TopK < 0 || targets.TopK > limits.MaxTopK)
             throw JobRejectedException.Invalid("bad_top_k", $"top_k is 0..{limits.MaxTopK}", "targets.top_k");
+        for (int i = 0; i < targets.Items.Count; i++)
+        {
+            if (targets.Items[i].ReferenceImage.IsEmpty)
+                continue;
+            try
+            {
+                ImageDecoder.Validate(targets.Items[i].ReferenceImage.Span, limits.Image);
+            }
+            catch (ImagingException e)
+            {
+                throw JobRejectedException.Invalid("undecodable_image", e.Message, $"targets.items[{i}].reference_image");
+            }
+        }
     }
 
     private void CheckLayers(ExplainRequest request, ModelEntry entry)
@@ -68,7 +81,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (request.Layers.Count == 0 && entry.DefaultLayer is null)
             throw JobRejectedException.Invalid("no_default_layer", $"model '{LogText.Of(request.Model)}' has no default target layer; name one", "layers");
         int classes = entry.Card.Labels.Count;
-        Worker.TargetsMapper.From(request.Targets, classes > 0 ? classes : null, limits.MaxClasses);
+        Worker.TargetsMapper.From(request.Targets, classes > 0 ? classes : null, limits.MaxClasses, entry.Outputs);
         if (classes > 0 && request.Targets is { } t)
             for (int i = 0; i < t.Classes.Count; i++)
                 if (t.Classes[i] >= classes)

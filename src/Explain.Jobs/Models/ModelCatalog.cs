@@ -79,6 +79,8 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
             var entry = new ModelEntry(card, backend.Opset, backend.Producer, inputs, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name)
             {
                 Graph = backend.Graph,
+                Outputs = new Worker.ModelOutputs(card.Task, card.Task.Output ?? card.ScoresOutput ?? backend.OutputNames[0],
+                    backend.OutputNames.ToDictionary(o => o, o => layers.FirstOrDefault(l => l.Name == o)?.Shape ?? [], StringComparer.Ordinal)),
             };
             return new Loaded(entry, null, stamp);
         }

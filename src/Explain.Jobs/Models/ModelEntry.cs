@@ -18,5 +18,8 @@ public sealed record ModelEntry(ModelCard Card, int Opset, string Producer, IRea
     /// <summary>The graph as imported (node list, initializer shapes): what admission counts a pass's FLOPs from.</summary>
     public required Explain.Engine.Onnx.OnnxModel Graph { get; init; }
 
+    /// <summary>The model's task and its outputs' shapes at batch 1: what target checks need before a job is queued.</summary>
+    public Worker.ModelOutputs? Outputs { get; init; }
+
     public bool HasLayer(string name) => _layerNames.Contains(name);
 }
