@@ -71,6 +71,80 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
         Assert.Equal(field, Assert.Single(Detail<BadRequest>(status).FieldViolations).Field);
     }
 
+    /// <summary>Targets on outputs (issue 14): an output target on the scores is the class target; a similarity to a second picture is embedded by the worker.</summary>
+    [Fact]
+    public async Task Explain_OutputAndSimilarityTargets_OneHeatmapEach()
+    {
+        var request = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam");
+        request.Targets = new Targets
+        {
+            Items =
+            {
+                new Target { Kind = TargetKind.Logit, Classes = { 3 } },
+                new Target { Kind = TargetKind.Output, Output = "logits", Index = { 3 } },
+                new Target { Kind = TargetKind.Similarity, ReferenceImage = Requests.Image("horses.jpg").Image },
+            },
+        };
+        var heatmaps = new List<Heatmap>();
+        JobEvent? last = null;
+        await foreach (var e in server.Client.ExplainAsync(request, DateTime.UtcNow.AddMinutes(2)))
+        {
+            last = e;
+            if (e.KindCase == JobEvent.KindOneofCase.Heatmap)
+                heatmaps.Add(e.Heatmap);
+        }
+
+        Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
+        Assert.Equal(["c3", "out:logits[3]", "similarity-image"], heatmaps.Select(h => h.Target));
+        Assert.Equal(heatmaps[0].Raw, heatmaps[1].Raw);
+        Assert.True(heatmaps[2].Raw.Any(v => v != 0), "the similarity map is all zero");
+        Assert.NotEqual(heatmaps[0].Raw, heatmaps[2].Raw);
+    }
+
+    /// <summary>Targets on outputs (issue 14): refused before queueing, naming the item's field.</summary>
+    [Theory]
+    [InlineData("unknown-output", "targets.items[0].output")]
+    [InlineData("index-out-of-range", "targets.items[0].index")]
+    [InlineData("index-missing", "targets.items[0].index")]
+    [InlineData("embedding-length", "targets.items[0].reference_embedding")]
+    [InlineData("embedding-and-image", "targets.items[0].reference_embedding")]
+    [InlineData("reference-image-undecodable", "targets.items[0].reference_image")]
+    [InlineData("segmentation-on-a-classifier", "targets.items[0].output")]
+    [InlineData("mask-undecodable", "targets.items[0].mask_png")]
+    [InlineData("box-empty", "targets.items[0].box")]
+    [InlineData("detection-on-a-classifier", "targets.items[0].kind")]
+    [InlineData("detection-bad-box", "targets.items[0].boxes[0]")]
+    [InlineData("mixed-outputs", "targets.items")]
+    [InlineData("index-on-a-logit", "targets.items[0].index")]
+    public async Task Submit_MalformedOutputTarget_BadRequestNamesTheField(string what, string field)
+    {
+        var request = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam");
+        var target = what switch
+        {
+            "unknown-output" => new Target { Kind = TargetKind.Output, Output = "nope", Index = { 0 } },
+            "index-out-of-range" => new Target { Kind = TargetKind.Output, Output = "logits", Index = { 5000 } },
+            "index-missing" => new Target { Kind = TargetKind.Output, Output = "logits" },
+            "embedding-length" => new Target { Kind = TargetKind.Similarity, ReferenceEmbedding = { 1f, 2f, 3f } },
+            "embedding-and-image" => new Target { Kind = TargetKind.Similarity, ReferenceEmbedding = { 1f }, ReferenceImage = Requests.Image("horses.jpg").Image },
+            "reference-image-undecodable" => new Target { Kind = TargetKind.Similarity, ReferenceImage = Google.Protobuf.ByteString.CopyFromUtf8("not a picture") },
+            "segmentation-on-a-classifier" => new Target { Kind = TargetKind.Segmentation, Classes = { 1 } },
+            "mask-undecodable" => new Target { Kind = TargetKind.Segmentation, Classes = { 1 }, MaskPng = Google.Protobuf.ByteString.CopyFromUtf8("not a png") },
+            "box-empty" => new Target { Kind = TargetKind.Segmentation, Classes = { 1 }, Box = new Box { X = 1, Y = 1, Width = 0, Height = 3 } },
+            "detection-on-a-classifier" => new Target { Kind = TargetKind.Detection, Boxes = { new ReferenceBox { X1 = 1, Y1 = 1, X2 = 9, Y2 = 9, Label = 1 } } },
+            "detection-bad-box" => new Target { Kind = TargetKind.Detection, Boxes = { new ReferenceBox { X1 = 9, Y1 = 1, X2 = 1, Y2 = 9, Label = 1 } } },
+            "mixed-outputs" => new Target { Kind = TargetKind.Output, Output = "probs", Index = { 0 } },
+            _ => new Target { Kind = TargetKind.Logit, Classes = { 1 }, Index = { 0 } },
+        };
+        request.Targets = new Targets { Items = { target } };
+        if (what == "mixed-outputs")
+            request.Targets.Items.Add(new Target { Kind = TargetKind.Output, Output = "logits", Index = { 0 } });
+
+        var status = await RejectedAsync(request);
+
+        Assert.Equal((int)StatusCode.InvalidArgument, status.Code);
+        Assert.Equal(field, Assert.Single(Detail<BadRequest>(status).FieldViolations).Field);
+    }
+
     [Fact]
     public async Task Submit_ClassOutOfRange_BadRequestNamesTheClassIndex()
     {
