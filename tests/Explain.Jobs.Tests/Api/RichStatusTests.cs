@@ -35,6 +35,19 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
                 new Target { Kind = TargetKind.MultiLabel, Classes = { 3, 7 } },
             },
         };
+        var (heatmaps, last) = await HeatmapsAsync(request);
+
+        Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
+        Assert.Equal(["c3-softmax", "c3-rest", "sum", "labels-3+7"], heatmaps.Select(h => h.Target));
+        Assert.Equal([3, 3, -1, -1], heatmaps.Select(h => h.ClassIndex));
+        // Raw maps (before ReLU) are each target's own: nonzero, and softmax's differs from ReST's.
+        Assert.All(heatmaps, h => Assert.True(h.Raw.Any(v => v != 0), $"{h.Target}: all-zero raw map"));
+        Assert.NotEqual(heatmaps[0].Raw, heatmaps[1].Raw);
+    }
+
+    /// <summary>The job's HEATMAP events and its last event.</summary>
+    private async Task<(List<Heatmap> Heatmaps, JobEvent? Last)> HeatmapsAsync(ExplainRequest request)
+    {
         var heatmaps = new List<Heatmap>();
         JobEvent? last = null;
         await foreach (var e in server.Client.ExplainAsync(request, DateTime.UtcNow.AddMinutes(2)))
@@ -43,13 +56,7 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
             if (e.KindCase == JobEvent.KindOneofCase.Heatmap)
                 heatmaps.Add(e.Heatmap);
         }
-
-        Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
-        Assert.Equal(["c3-softmax", "c3-rest", "sum", "labels-3+7"], heatmaps.Select(h => h.Target));
-        Assert.Equal([3, 3, -1, -1], heatmaps.Select(h => h.ClassIndex));
-        // Raw maps (before ReLU) are each target's own: nonzero, and softmax's differs from ReST's.
-        Assert.All(heatmaps, h => Assert.True(h.Raw.Any(v => v != 0), $"{h.Target}: all-zero raw map"));
-        Assert.NotEqual(heatmaps[0].Raw, heatmaps[1].Raw);
+        return (heatmaps, last);
     }
 
     /// <summary>Target objects (issue 14): a malformed item is refused before queueing, naming targets.items[i] and its field.</summary>
@@ -85,14 +92,7 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
                 new Target { Kind = TargetKind.Similarity, ReferenceImage = Requests.Image("horses.jpg").Image },
             },
         };
-        var heatmaps = new List<Heatmap>();
-        JobEvent? last = null;
-        await foreach (var e in server.Client.ExplainAsync(request, DateTime.UtcNow.AddMinutes(2)))
-        {
-            last = e;
-            if (e.KindCase == JobEvent.KindOneofCase.Heatmap)
-                heatmaps.Add(e.Heatmap);
-        }
+        var (heatmaps, last) = await HeatmapsAsync(request);
 
         Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
         Assert.Equal(["c3", "out:logits[3]", "similarity-image"], heatmaps.Select(h => h.Target));
