@@ -17,14 +17,29 @@ public static class ExplanationWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>
+    /// A file name for a map: target names may carry an output's ONNX name ("out:a/b[3]"), so every
+    /// character outside [A-Za-z0-9._+,=@-] becomes '_' (no separators, nothing a file system refuses), and a
+    /// stem already taken gets "-2", "-3", ...
+    /// </summary>
+    internal static string FileStem(string name, HashSet<string> taken)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || "._+,=@-".Contains(c) ? c : '_').ToArray();
+        string stem = new(chars), unique = stem;
+        for (int n = 2; !taken.Add(unique); n++)
+            unique = $"{stem}-{n}";
+        return unique;
+    }
+
     public static ResultDocument Write(string directory, ExplainInput input, Explanation explanation, ModelInfo model, Colormap colormap, IReadOnlyDictionary<string, double> extraTimings)
     {
         Directory.CreateDirectory(directory);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = new List<MapFiles>();
+        var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var map in explanation.Maps)
         {
-            string stem = $"{map.Method}-{map.Target}";
+            string stem = FileStem($"{map.Method}-{map.Target}", stems);
             Npy.Write(Path.Combine(directory, stem + ".npy"), Tensor.FromArray(map.Map, map.MapShape));
             Npy.Write(Path.Combine(directory, stem + ".raw.npy"), Tensor.FromArray(map.Raw, map.RawShape));
             File.WriteAllBytes(Path.Combine(directory, stem + ".png"), PngEncoder.Encode(Render(input, map, colormap)));

@@ -239,3 +239,17 @@ public sealed class OutputTargetTests
     private static float[] Map(Explanation explanation, string method, string target) =>
         explanation.Maps.Single(m => m.Method == method && m.Target == target).Map;
 }
+
+/// <summary>Map file names from target names that carry ONNX output names.</summary>
+public sealed class MapFileStemTests
+{
+    [Fact]
+    public void FileStem_KeepsSafeNames_AndReplacesSeparators()
+    {
+        var taken = new HashSet<string>();
+        Assert.Equal("gradcam-c3-softmax", Output.ExplanationWriter.FileStem("gradcam-c3-softmax", taken));
+        Assert.Equal("gradcam-out_.._a_b_3_", Output.ExplanationWriter.FileStem("gradcam-out:../a/b[3]", taken));
+        Assert.Equal("gradcam-det-3@10,20,30,40+5@1,1,9,9", Output.ExplanationWriter.FileStem("gradcam-det-3@10,20,30,40+5@1,1,9,9", taken));
+        Assert.Equal("gradcam-out_.._a_b_3_-2", Output.ExplanationWriter.FileStem("gradcam-out:../a\\b[3]", taken));
+    }
+}
