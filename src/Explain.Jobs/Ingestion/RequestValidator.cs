@@ -26,7 +26,6 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         CheckTargets(request.Targets);
         Worker.AttributionParametersMapper.Check(request.Options?.Parameters);
         Worker.EvaluationParameters.Check(request.Options?.Parameters);
-        Worker.AttributionParametersMapper.Check(request.Options?.Parameters);
         var entry = catalog.Get(request.Model);
         CheckLayers(request, entry);
         Worker.PerturbationParametersMapper.Check(request.Options?.Parameters, request.Methods, entry.Card.InputHeight, entry.Card.InputWidth);
