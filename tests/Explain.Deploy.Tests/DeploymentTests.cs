@@ -242,6 +242,33 @@ public sealed partial class DeploymentTests(DeployFixture fx)
     }
 
     [Fact]
+    public void Hosts_ShareOneRuntimeSettingsFile_TheImagesCopyIt_AndTheBuiltHostsCarryIt()
+    {
+        string[] hosts = ["services/Explain.Worker/Explain.Worker.csproj", "services/Explain.Ingestion/Explain.Ingestion.csproj",
+            "services/Explain.Results/Explain.Results.csproj", "clients/Explain.Cli/Explain.Cli.csproj"];
+        foreach (var host in hosts)
+            Assert.Contains("<Import Project=\"../../build/ServiceHost.props\" />", File.ReadAllText(Path.Combine(fx.Root, host)));
+        foreach (var dockerfile in new[] { "Dockerfile", "Dockerfile.gpu" })
+        {
+            var text = File.ReadAllText(Path.Combine(fx.Root, "deploy", "docker", dockerfile));
+            int copy = text.IndexOf("COPY build/ build/", StringComparison.Ordinal);
+            Assert.True(copy >= 0 && copy < text.IndexOf("dotnet restore", StringComparison.Ordinal), $"{dockerfile}: build/ must be copied before the restore");
+        }
+        // Every host's runtimeconfig.json (the solution is built before the tests) keeps per-job buffers off the LOH.
+        foreach (var (project, assembly) in new[] { ("services/Explain.Worker", "explain-worker"), ("services/Explain.Ingestion", "explain-ingestion"), ("services/Explain.Results", "explain-results"), ("clients/Explain.Cli", "explain") })
+        {
+            var config = Directory.GetFiles(Path.Combine(fx.Root, project, "bin"), assembly + ".runtimeconfig.json", SearchOption.AllDirectories);
+            Assert.NotEmpty(config);
+            foreach (var file in config)
+            {
+                var properties = JsonNode.Parse(File.ReadAllText(file))!["runtimeOptions"]!["configProperties"]!;
+                Assert.Equal(1048576, properties["System.GC.LOHThreshold"]!.GetValue<int>());
+                Assert.False(properties["System.GC.Server"]!.GetValue<bool>());
+            }
+        }
+    }
+
+    [Fact]
     public void Dockerfile_BuildsWithSdkRunsOnAspnetAsNonRoot()
     {
         var text = File.ReadAllText(Path.Combine(fx.Root, "deploy", "docker", "Dockerfile"));
