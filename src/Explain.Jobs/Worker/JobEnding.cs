@@ -6,16 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace Explain.Jobs.Worker;
 
 /// <summary>
-/// A job's end: publishes its terminal event with the one terminal sequence number (unless the
-/// runner already published COMPLETED) and a job-ended marker on the control stream, remembers
-/// the job as finished, and counts and logs how it ended.
+/// A job's end, in two steps around the ack of its delivery: <see cref="PublishTerminalAsync"/>
+/// publishes its terminal event with the one terminal sequence number (unless the runner already
+/// published COMPLETED); <see cref="AnnounceAsync"/> publishes a job-ended marker on the control
+/// stream, remembers the job as finished, and counts and logs how it ended.
 /// </summary>
 public sealed class JobEnding(IMessageTransport transport, JobControl control, WorkerMetrics metrics, ILogger<JobEnding> logger)
 {
-    public async Task EndAsync(JobMessage job, JobEvent ending)
+    /// <summary>Publishes the terminal event unless it is COMPLETED, which the runner published; returns once it is confirmed.</summary>
+    public Task PublishTerminalAsync(JobEvent ending) => ending.KindCase == JobEvent.KindOneofCase.Completed
+        ? Task.CompletedTask
+        : transport.Events.PublishAsync(EventCodec.Event(ending, EventSequences.Terminal), CancellationToken.None);
+
+    public async Task AnnounceAsync(JobMessage job, JobEvent ending)
     {
-        if (ending.KindCase != JobEvent.KindOneofCase.Completed)
-            await transport.Events.PublishAsync(EventCodec.Event(ending, EventSequences.Terminal), CancellationToken.None);
         // Every worker hears of it on the small control stream (and skips a redelivery of the job).
         await transport.Control.PublishAsync(EventCodec.JobEnded(job.JobId), CancellationToken.None);
         control.Finished(job.JobId);

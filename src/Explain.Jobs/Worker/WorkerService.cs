@@ -31,7 +31,19 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
                 {
                     await slots.WaitAsync(stoppingToken);
                     running.RemoveAll(t => t.IsCompleted);
-                    running.Add(Task.Run(async () => { try { await HandleAsync(delivery, stoppingToken); } finally { slots.Release(); } }, CancellationToken.None));
+                    running.Add(Task.Run(async () =>
+                    {
+                        Task announced;
+                        try
+                        {
+                            announced = await HandleAsync(delivery, stoppingToken);
+                        }
+                        finally
+                        {
+                            slots.Release(); // the job is acked (or requeued): the next one may start while its end is announced
+                        }
+                        await announced;
+                    }, CancellationToken.None));
                     delayMs = 100;
                 }
             }
@@ -49,7 +61,13 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
         await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task HandleAsync(JobDelivery delivery, CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs or refuses one delivery and settles it: the terminal event confirmed, then the ack (the
+    /// job is done; its slot and the broker's credit go to the next job at once), then the returned
+    /// task announces the end (job-ended marker on the control stream, metrics, log). The marker
+    /// only lets workers skip a redelivery of a job whose ack was lost, so it may follow the ack.
+    /// </summary>
+    private async Task<Task> HandleAsync(JobDelivery delivery, CancellationToken stoppingToken)
     {
         string id = delivery.Job.JobId;
         using var span = JobTracing.StartJob(delivery);
@@ -60,19 +78,16 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
             if (refusal is null && control.IsFinished(id))
             {
                 WorkerLog.AlreadyFinished(logger, id);
+                await delivery.AckAsync();
+                return Task.CompletedTask;
             }
-            else
-            {
-                var end = refusal ?? await RunAsync(job, delivery, stoppingToken);
-                JobTracing.End(span, end);
-                await ending.EndAsync(job, end);
-            }
-            await delivery.AckAsync();
+            var end = refusal ?? await RunAsync(job, delivery, stoppingToken);
+            JobTracing.End(span, end);
+            return await SettleAsync(job, end, delivery);
         }
         catch (InvalidProtocolBufferException e)
         {
-            await ending.EndAsync(new JobMessage { JobId = id }, EventCodec.Failed(id, ErrorKind.Internal, "undecodable job: " + e.Message));
-            await delivery.AckAsync();
+            return await SettleAsync(new JobMessage { JobId = id }, EventCodec.Failed(id, ErrorKind.Internal, "undecodable job: " + e.Message), delivery);
         }
         catch (Exception e) when (e is OperationCanceledException && stoppingToken.IsCancellationRequested || e is RequeueException)
         {
@@ -84,6 +99,26 @@ public sealed class WorkerService(IMessageTransport transport, JobRunner runner,
         {
             WorkerLog.SettleFailed(logger, e, id);
             await delivery.RejectAsync(requeue: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task<Task> SettleAsync(JobMessage job, JobEvent end, JobDelivery delivery)
+    {
+        await ending.PublishTerminalAsync(end);
+        await delivery.AckAsync();
+        return AnnounceAsync(job, end);
+    }
+
+    private async Task AnnounceAsync(JobMessage job, JobEvent end)
+    {
+        try
+        {
+            await ending.AnnounceAsync(job, end);
+        }
+        catch (Exception e)
+        {
+            WorkerLog.SettleFailed(logger, e, job.JobId);
         }
     }
 
