@@ -128,7 +128,10 @@ public sealed partial class Explainer : IDisposable
         options.Evaluation.Validate();
         if (options.AugSmooth && options.Methods.Contains(CamRegistry.Dff))
             throw new ArgumentException("dff does not combine with aug_smooth: the concepts of differently augmented inputs do not correspond");
-        var explanation = Localize(ExplainSmoothed(input, options), options.Evaluation);
+        var explained = ExplainSmoothed(input, options);
+        var clock = Stopwatch.StartNew();
+        var explanation = Localize(explained, options.Evaluation);
+        explanation = explanation with { TimingsMs = new Dictionary<string, double>(explanation.TimingsMs) { ["localize"] = clock.Elapsed.TotalMilliseconds } };
         if (!options.Metrics)
             return explanation;
         var metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options));
@@ -186,7 +189,10 @@ public sealed partial class Explainer : IDisposable
             StageDone(name);
         }
         var predictions = Card.Task.Kind == ModelTaskKind.Classifier ? Predictions(passes.ClassScores, options.TopPredictions) : [];
-        return new Explanation(predictions, maps, layers, timings) { Texts = Texts(passes, options) };
+        var texts = Texts(passes, options);
+        if (texts is not null)
+            timings["text"] = Lap(clock);
+        return new Explanation(predictions, maps, layers, timings) { Texts = texts };
     }
 
     /// <summary>
