@@ -3,7 +3,7 @@
 // Starts a private broker (tests/Explain.Messaging.Tests/broker scripts, always stopped at the end),
 // hosts ingestion + results in this process on 127.0.0.1, runs 1 then 2 explain-worker processes,
 // and measures per job: submit → COMPLETED (client wall time) minus the worker's own compute time
-// (sum of COMPLETED.timings_ms: decode_preprocess, forward, backward, each method).
+// (sum of COMPLETED.timings_ms: decode_preprocess, forward, backward, each method, localize, text, render).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -178,7 +178,7 @@ md.AppendLine(string.Create(CultureInfo.InvariantCulture,
     $"top-1, overlays included. {jobs} jobs one at a time for latency, then {jobs} jobs with {inflight} in flight for throughput, after a warm-up{repeated}"));
 md.AppendLine();
 md.AppendLine("Overhead = client wall time from Submit to the COMPLETED event (Watch on the results service) minus the worker's in-process " +
-    "compute time, which is the sum of the COMPLETED event's `timings_ms` for that same job: decode_preprocess + forward + backward + gradcam + render " +
+    "compute time, which is the sum of the COMPLETED event's `timings_ms` for that same job: decode_preprocess + forward + backward + gradcam + localize + text + render " +
     "(the overlay PNG and the heatmap event, the same stage `explain run` reports in result.json). " +
     "So overhead includes gRPC submit, the upload's validation, publish/consume through the broker, session rent, event publishing and the results service's fan-out to Watch.");
 md.AppendLine("Queue wait = the STARTED event's `queue_wait_ms` (ingestion's enqueue → a worker takes the job), part of the overhead.");
