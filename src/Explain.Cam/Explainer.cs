@@ -66,7 +66,7 @@ public sealed partial class Explainer : IDisposable
         return selection with
         {
             Items = selection.Items.Select(t => t is ImageSimilarityTarget image
-                ? new SimilarityTarget(Embed(toInput(image.Image), image.OutputName), "image", image.OutputName)
+                ? new SimilarityTarget(Embed(toInput(image.Image), image.OutputName), "image", image.OutputName, SimilarityReference.Image)
                 : t).ToList(),
         };
     }
@@ -186,7 +186,7 @@ public sealed partial class Explainer : IDisposable
             StageDone(name);
         }
         var predictions = Card.Task.Kind == ModelTaskKind.Classifier ? Predictions(passes.ClassScores, options.TopPredictions) : [];
-        return new Explanation(predictions, maps, layers, timings) { Texts = Texts(passes, options) };
+        return new Explanation(predictions, WithGeometry(maps, passes), layers, timings) { Texts = Texts(passes, options) };
     }
 
     /// <summary>
@@ -270,6 +270,18 @@ public sealed partial class Explainer : IDisposable
         {
             ConceptClasses = c.Classes?.Select(k => new Prediction(k.Class, Card.Label(k.Class), k.Score, k.Probability)).ToList(),
         }).ToList();
+    }
+
+    /// <summary>Each map with its target's geometry, a mask brought to the input's resolution (target names are unique within an explanation).</summary>
+    private static List<CamMap> WithGeometry(List<CamMap> maps, SharedPasses passes)
+    {
+        int height = passes.Input.Shape[2], width = passes.Input.Shape[3];
+        var geometry = passes.Targets.Where(t => t.Geometry is not null).DistinctBy(t => t.Name).ToDictionary(t => t.Name, t => t.Geometry switch
+        {
+            TargetGeometry.Mask mask => mask.AtSize(height, width),
+            var other => other!,
+        }, StringComparer.Ordinal);
+        return maps.Select(m => geometry.TryGetValue(m.Target, out var g) ? m with { Geometry = g } : m).ToList();
     }
 
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>
