@@ -58,19 +58,6 @@ public sealed partial class Explainer : IDisposable
         return Backend.Forward(input, PassRequest.Outputs).Outputs[name].Floats.ToArray();
     }
 
-    /// <summary>The selection with each <see cref="ImageSimilarityTarget"/> replaced by a <see cref="SimilarityTarget"/> to its picture's embedding (<paramref name="toInput"/> decodes and preprocesses it).</summary>
-    public TargetSelection EmbedReferences(TargetSelection selection, Func<byte[], Tensor> toInput)
-    {
-        if (!selection.Items.Any(t => t is ImageSimilarityTarget))
-            return selection;
-        return selection with
-        {
-            Items = selection.Items.Select(t => t is ImageSimilarityTarget image
-                ? new SimilarityTarget(Embed(toInput(image.Image), image.OutputName), "image", image.OutputName, SimilarityReference.Image)
-                : t).ToList(),
-        };
-    }
-
     public IModelBackend Backend { get; }
 
     public ModelCard Card { get; }

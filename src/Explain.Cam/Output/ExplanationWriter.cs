@@ -80,12 +80,18 @@ public static class ExplanationWriter
         if (masks.TryGetValue(target, out var file))
             return file;
         file = FileStem($"{target}.mask", stems) + ".png";
+        File.WriteAllBytes(Path.Combine(directory, file), MaskPng(mask));
+        masks[target] = file;
+        return file;
+    }
+
+    /// <summary>A target's mask as a PNG: white inside, black outside, at the mask's resolution.</summary>
+    public static byte[] MaskPng(Targets.TargetGeometry.Mask mask)
+    {
         var pixels = new byte[mask.Pixels.Length * 3];
         for (int q = 0; q < mask.Pixels.Length; q++)
             pixels.AsSpan(3 * q, 3).Fill(mask.Pixels[q] != 0 ? (byte)255 : (byte)0);
-        File.WriteAllBytes(Path.Combine(directory, file), PngEncoder.Encode(new RgbImage(mask.Width, mask.Height, pixels)));
-        masks[target] = file;
-        return file;
+        return PngEncoder.Encode(new RgbImage(mask.Width, mask.Height, pixels));
     }
 
     /// <summary>Each method's two similarity maps of a pair, request picture first.</summary>

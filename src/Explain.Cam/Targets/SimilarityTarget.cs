@@ -75,7 +75,7 @@ public sealed record SimilarityTarget(float[] Reference, string Label = "referen
 
 /// <summary>
 /// A similarity target whose reference is a second picture (GAM's "why are these two similar"): the
-/// explainer embeds the picture first (<see cref="Explainer.EmbedReferences"/>) and explains the
+/// explainer embeds the picture first (<see cref="Explainer.ExplainPair"/>) and explains the
 /// <see cref="SimilarityTarget"/> it becomes, named "similarity-image".
 /// </summary>
 public sealed record ImageSimilarityTarget(byte[] Image, string? OutputName = null) : CamTarget
@@ -92,7 +92,7 @@ public sealed record ImageSimilarityTarget(byte[] Image, string? OutputName = nu
 
     public override float Score(ReadOnlySpan<float> scores) => throw Unresolved();
 
-    private static InvalidOperationException Unresolved() => new("a similarity target's reference image is embedded before the explanation (Explainer.EmbedReferences)");
+    private static InvalidOperationException Unresolved() => new("a similarity target's reference image is embedded before the explanation (Explainer.ExplainPair)");
 
     public bool Equals(ImageSimilarityTarget? other) => other is not null && OutputName == other.OutputName && Image.AsSpan().SequenceEqual(other.Image);
 
