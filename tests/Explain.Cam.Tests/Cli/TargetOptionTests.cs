@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Explain.Cam.Tests.Support;
+using Explain.Testing;
 using Explain.Engine.Tensors;
 
 namespace Explain.Cam.Tests.Cli;

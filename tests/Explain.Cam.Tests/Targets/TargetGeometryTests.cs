@@ -6,6 +6,7 @@ using Explain.Cam.Models;
 using Explain.Cam.Output;
 using Explain.Cam.Targets;
 using Explain.Cam.Tests.Support;
+using Explain.Testing;
 using Explain.Engine.Tensors;
 using Explain.Imaging;
 using Explain.Imaging.Preprocessing;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Explain.Cam.Tests.Support;
+namespace Explain.Testing;
 
 /// <summary>
 /// Tiny ONNX models written in the test (the engine's onnx proto types are internal): the protobuf wire
@@ -8,7 +8,7 @@ namespace Explain.Cam.Tests.Support;
 /// GraphProto 1 node, 2 name, 5 initializer, 11 input, 12 output; NodeProto 1 input, 2 output, 3 name,
 /// 4 op_type, 5 attribute; TensorProto 1 dims, 2 data_type, 8 name, 9 raw_data).
 /// </summary>
-internal static class TinyOnnx
+public static class TinyOnnx
 {
     /// <summary>
     /// A segmentation model: x [1, 3, 16, 16] → Conv 3×3 (4 channels, pad 1) → Relu ("feat") → Conv 1×1
@@ -48,6 +48,26 @@ internal static class TinyOnnx
             ],
             [Value("x", 1, 3, 16, 16)], [Value("det", 1, rows, columns)],
             Tensor("w1", [4, 3, 3, 3], w1), Tensor("w2", [4, rows * columns], w2), Tensor("b2", [rows * columns], bias), Int64Tensor("shape", [1, rows, columns]));
+    }
+
+    /// <summary>
+    /// A classifier with a second output: x [1, 3, 16, 16] → Conv 3×3 (4 channels, pad 1) → Relu ("feat") →
+    /// GlobalAveragePool → Flatten → "embedding" [1, 4] → Gemm → "logits" [1, 5]. With <paramref name="softsign"/>
+    /// the logits pass a Softsign, an operator ONNX Runtime runs and the managed engine lacks.
+    /// </summary>
+    public static byte[] TwoHeads(bool softsign = false)
+    {
+        var w1 = Values(4 * 3 * 3 * 3, 5);
+        var w2 = Values(4 * 5, 6);
+        string gemm = softsign ? "scores" : "logits";
+        byte[][] nodes =
+        [
+            Node("Conv", ["x", "w1"], ["c1"], Ints("pads", 1, 1, 1, 1)), Node("Relu", ["c1"], ["feat"]), Node("GlobalAveragePool", ["feat"], ["pooled"]),
+            Node("Flatten", ["pooled"], ["embedding"]), Node("Gemm", ["embedding", "w2"], [gemm]),
+        ];
+        if (softsign)
+            nodes = [.. nodes, Node("Softsign", ["scores"], ["logits"])];
+        return Model(nodes, [Value("x", 1, 3, 16, 16)], [Value("logits", 1, 5), Value("embedding", 1, 4)], Tensor("w1", [4, 3, 3, 3], w1), Tensor("w2", [4, 5], w2));
     }
 
     private static float[] Values(int n, int seed)
