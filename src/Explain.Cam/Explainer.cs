@@ -58,19 +58,6 @@ public sealed partial class Explainer : IDisposable
         return Backend.Forward(input, PassRequest.Outputs).Outputs[name].Floats.ToArray();
     }
 
-    /// <summary>The selection with each <see cref="ImageSimilarityTarget"/> replaced by a <see cref="SimilarityTarget"/> to its picture's embedding (<paramref name="toInput"/> decodes and preprocesses it).</summary>
-    public TargetSelection EmbedReferences(TargetSelection selection, Func<byte[], Tensor> toInput)
-    {
-        if (!selection.Items.Any(t => t is ImageSimilarityTarget))
-            return selection;
-        return selection with
-        {
-            Items = selection.Items.Select(t => t is ImageSimilarityTarget image
-                ? new SimilarityTarget(Embed(toInput(image.Image), image.OutputName), "image", image.OutputName)
-                : t).ToList(),
-        };
-    }
-
     public IModelBackend Backend { get; }
 
     public ModelCard Card { get; }
@@ -192,7 +179,7 @@ public sealed partial class Explainer : IDisposable
         var texts = Texts(passes, options);
         if (texts is not null)
             timings["text"] = Lap(clock);
-        return new Explanation(predictions, maps, layers, timings) { Texts = texts };
+        return new Explanation(predictions, WithGeometry(maps, passes), layers, timings) { Texts = texts };
     }
 
     /// <summary>
@@ -276,6 +263,18 @@ public sealed partial class Explainer : IDisposable
         {
             ConceptClasses = c.Classes?.Select(k => new Prediction(k.Class, Card.Label(k.Class), k.Score, k.Probability)).ToList(),
         }).ToList();
+    }
+
+    /// <summary>Each map with its target's geometry, a mask brought to the input's resolution (target names are unique within an explanation).</summary>
+    private static List<CamMap> WithGeometry(List<CamMap> maps, SharedPasses passes)
+    {
+        int height = passes.Input.Shape[2], width = passes.Input.Shape[3];
+        var geometry = passes.Targets.Where(t => t.Geometry is not null).DistinctBy(t => t.Name).ToDictionary(t => t.Name, t => t.Geometry switch
+        {
+            TargetGeometry.Mask mask => mask.AtSize(height, width),
+            var other => other!,
+        }, StringComparer.Ordinal);
+        return maps.Select(m => geometry.TryGetValue(m.Target, out var g) ? m with { Geometry = g } : m).ToList();
     }
 
     private static CamMap Assemble(string method, CamTarget target, IReadOnlyList<string> layers, List<(float[] Raw, int Height, int Width)> raws, int height, int width) =>

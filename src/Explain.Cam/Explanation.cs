@@ -16,6 +16,15 @@ public sealed record CamMap(string Method, string Target, int? Class, string Lay
     /// <summary>A dff concept's top classes (the classifier head applied to the concept vector); null for other maps and without a head.</summary>
     public IReadOnlyList<Prediction>? ConceptClasses { get; init; }
 
+    /// <summary>
+    /// What the map's target resolved to (its mask at input resolution, its matched boxes, its similarity
+    /// reference), drawn on the overlay and carried by result.json and the HEATMAP event; null for class targets.
+    /// </summary>
+    public Targets.TargetGeometry? Geometry { get; init; }
+
+    /// <summary>The map lies on the second picture of a similarity pair (GAM), not on the request's.</summary>
+    public bool OnReferenceImage => Geometry is Targets.TargetGeometry.Similarity { OnReferenceImage: true };
+
     /// <summary>What the map shows in words: the class label, or for a dff concept its classes joined by ", ".</summary>
     public string? Label(Func<int, string> classLabel) =>
         Class is int c ? classLabel(c) : ConceptClasses is { Count: > 0 } classes ? string.Join(", ", classes.Select(p => p.Label)) : null;

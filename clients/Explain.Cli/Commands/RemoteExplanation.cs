@@ -1,5 +1,6 @@
 using Explain.Cam;
 using Explain.Cam.Evaluation;
+using Explain.Cam.Targets;
 using Explain.V1;
 using CamPrediction = Explain.Cam.Prediction;
 
@@ -35,6 +36,7 @@ public sealed class RemoteExplanation
                         PointingHit = h.Pointing?.Hit, PointingTolerance = h.Pointing?.Tolerance ?? 0, IoU = h.Pointing?.Iou,
                     },
                     ConceptClasses = h.ConceptClasses.Count == 0 ? null : h.ConceptClasses.Select(p => new CamPrediction(p.ClassIndex, p.Label, p.Score, p.Probability)).ToList(),
+                    Geometry = Geometry(h.TargetRegion),
                 });
                 break;
             case JobEvent.KindOneofCase.Metrics:
@@ -55,6 +57,28 @@ public sealed class RemoteExplanation
     }
 
     public int MapsReceived => _maps.Count;
+
+    /// <summary>The HEATMAP's target_region back as the library's geometry, so the overlays `explain submit` draws match `explain run`'s.</summary>
+    private static TargetGeometry? Geometry(TargetRegion? region)
+    {
+        if (region is null)
+            return null;
+        if (!region.MaskPng.IsEmpty)
+        {
+            var mask = SegmentationMasks.Decode(region.MaskPng.ToByteArray());
+            return new TargetGeometry.Mask(mask.Height, mask.Width, Array.ConvertAll(mask.Values, v => (byte)(v != 0 ? 1 : 0)));
+        }
+        if (region.Boxes.Count > 0)
+            return new TargetGeometry.Boxes(region.Boxes.Select(b => new DetectionMatch(new Cam.Targets.ReferenceBox(b.Reference.X1, b.Reference.Y1, b.Reference.X2, b.Reference.Y2, b.Label),
+                b.Matched ? new MatchedDetection(b.Row, b.MatchedBox.X1, b.MatchedBox.Y1, b.MatchedBox.X2, b.MatchedBox.Y2, b.Score, b.Iou) : null)).ToList());
+        return region.SimilarityReference switch
+        {
+            V1.SimilarityReference.Embedding => new TargetGeometry.Similarity(Cam.Targets.SimilarityReference.Embedding),
+            V1.SimilarityReference.Image => new TargetGeometry.Similarity(Cam.Targets.SimilarityReference.Image),
+            V1.SimilarityReference.RequestImage => new TargetGeometry.Similarity(Cam.Targets.SimilarityReference.RequestImage),
+            _ => null,
+        };
+    }
 
     public Explanation ToExplanation() => new(_predictions, _maps, _layers, _timings) { Metrics = _metrics, Texts = _texts };
 

@@ -96,8 +96,10 @@ public static class RunCommand
                 var backend = view.Step($"loading {card.Name}", () => Backend.Open(card, backendChoice));
                 ModelChecks.Classes(card, classList, backend);
                 using var explainer = new Explainer(backend, card);
-                // A similarity target to a second picture: its embedding first, preprocessed as the model's card says.
-                var runOptions = options with { Targets = explainer.EmbedReferences(options.Targets, bytes => ExplainInput.FromImage("reference", bytes, spec ?? ModelChecks.Preprocessing(card, "--target similar:IMAGE")).Tensor) };
+                // A similarity target to a second picture, preprocessed as the model's card says: GAM's pair, a map on each picture.
+                var reference = options.Targets.Items.OfType<ImageSimilarityTarget>().FirstOrDefault() is { } similar
+                    ? ExplainInput.FromImage("reference", similar.Image, spec ?? ModelChecks.Preprocessing(card, "--target similar:IMAGE"))
+                    : null;
                 var info = ModelInfo.From(card, backend);
                 view.Line($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", options.Methods)}");
                 var folders = InputFiles.OutputFolders(inputs.Select(i => i.File).ToList());
@@ -109,9 +111,9 @@ public static class RunCommand
                         view.Input(Path.GetFileName(file));
                     var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
                     var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
-                    var explanation = explainer.Explain(input.Tensor, runOptions with { Progress = view });
+                    var explanation = explainer.ExplainPair(input.Tensor, reference?.Tensor, options with { Progress = view });
                     string dir = inputs.Count == 1 ? output : Path.Combine(output, folders[file]);
-                    var result = ExplanationWriter.Write(dir, input, explanation, info, palette, prepare);
+                    var result = ExplanationWriter.Write(dir, input, explanation, info, palette, prepare, reference);
                     entries.Add(new RunIndexEntry(inputs.Count == 1 ? "." : folders[file], result));
                     string what = result.Predictions.Count > 0
                         ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"

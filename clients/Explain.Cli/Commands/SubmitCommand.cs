@@ -131,8 +131,11 @@ public static class SubmitCommand
                 return null;
             using var json = JsonDocument.Parse(card.CardJson);
             var input = ExplainInput.FromImage(Path.GetFileName(image), bytes, PreprocessSpec.FromModelJson(json.RootElement));
+            var reference = r.Targets.OfType<Cam.Targets.ImageSimilarityTarget>().FirstOrDefault() is { } similar
+                ? ExplainInput.FromImage("reference", similar.Image, PreprocessSpec.FromModelJson(json.RootElement))
+                : null;
             var info = new ModelInfo(card.Name, card.Labels, card.Opset, card.Producer);
-            var result = ExplanationWriter.Write(outDir, input, remote.ToExplanation(), info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds });
+            var result = ExplanationWriter.Write(outDir, input, remote.ToExplanation(), info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds }, reference);
             var top = result.Predictions[0];
             console.Out.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(outDir, "index.html")}");
             return result;

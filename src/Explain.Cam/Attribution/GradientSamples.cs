@@ -35,7 +35,7 @@ internal static class GradientSamples
             for (int t = 0; t < targets; t++)
                 for (int r = 0; r < take; r++)
                     passes.Targets[t].WriteSeed(scores.Floats.AsSpan(r * classes, classes), seeds.Floats.AsSpan((t * take + r) * classes, classes));
-            var gradients = forward.Gradients(passes.ScoresOutput, seeds, GradientMode.Standard, [passes.InputName])[passes.InputName];
+            var gradients = forward.GradientsOfRows(passes.ScoresOutput, seeds, GradientMode.Standard, [passes.InputName])[passes.InputName];
             for (int t = 0; t < targets; t++)
                 for (int r = 0; r < take; r++)
                     accumulate(t, start + r, gradients.Floats.AsSpan((t * take + r) * size, size));

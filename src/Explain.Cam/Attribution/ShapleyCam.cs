@@ -40,7 +40,7 @@ public sealed class ShapleyCam : AttributionMethod
             bool curved = passes.Targets.Any(t => t is ClassTarget ? score == ShapleyScore.Rest : t is SoftmaxTarget or RestTarget);
             var jvp = curved ? DirectionalDerivative(passes, layer, view) : null;
             var seeds = Seeds(passes, jvp, score);
-            var g = passes.Forward.Gradients(passes.ScoresOutput, seeds, GradientMode.Standard, [layer])[layer];
+            var g = passes.Forward.GradientsOfRows(passes.ScoresOutput, seeds, GradientMode.Standard, [layer])[layer];
             int size = view.Activations.Length;
             return passes.Targets.Select((_, t) =>
             {

@@ -31,34 +31,75 @@ public static class ExplanationWriter
         return unique;
     }
 
-    public static ResultDocument Write(string directory, ExplainInput input, Explanation explanation, ModelInfo model, Colormap colormap, IReadOnlyDictionary<string, double> extraTimings)
+    /// <summary>
+    /// Writes the files, result.json and index.html. <paramref name="reference"/> is the second picture of a
+    /// similarity pair (<see cref="Explainer.ExplainPair"/>): maps on it are drawn on it, and it is written as reference.png.
+    /// </summary>
+    public static ResultDocument Write(string directory, ExplainInput input, Explanation explanation, ModelInfo model, Colormap colormap, IReadOnlyDictionary<string, double> extraTimings, ExplainInput? reference = null)
     {
         Directory.CreateDirectory(directory);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        string original = "input.png";
+        string? referenceFile = reference?.Original is null ? null : "reference.png";
         var files = new List<MapFiles>();
         var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var masks = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var map in explanation.Maps)
         {
             string stem = FileStem($"{map.Method}-{map.Target}", stems);
             Npy.Write(Path.Combine(directory, stem + ".npy"), Tensor.FromArray(map.Map, map.MapShape));
             Npy.Write(Path.Combine(directory, stem + ".raw.npy"), Tensor.FromArray(map.Raw, map.RawShape));
-            File.WriteAllBytes(Path.Combine(directory, stem + ".png"), PngEncoder.Encode(Render(input, map, colormap)));
-            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Label(model.Label), stem + ".npy", stem + ".raw.npy", stem + ".png") { Localization = map.Localization, ConceptClasses = map.ConceptClasses });
+            var on = map.OnReferenceImage && reference is not null ? reference : input;
+            File.WriteAllBytes(Path.Combine(directory, stem + ".png"), PngEncoder.Encode(Render(on, map, colormap)));
+            string? maskFile = map.Geometry is Targets.TargetGeometry.Mask mask ? MaskFile(directory, map.Target, mask, stems, masks) : null;
+            files.Add(new MapFiles(map.Method, map.Target, map.Class, map.Label(model.Label), stem + ".npy", stem + ".raw.npy", stem + ".png")
+            {
+                Localization = map.Localization, ConceptClasses = map.ConceptClasses,
+                TargetRegion = TargetRegionEntry.From(map.Geometry, maskFile, on == reference ? referenceFile ?? "" : original),
+            });
         }
-        string original = "input.png";
         if (input.Original is { } image)
             File.WriteAllBytes(Path.Combine(directory, original), PngEncoder.Encode(image));
+        if (reference?.Original is { } second)
+            File.WriteAllBytes(Path.Combine(directory, referenceFile!), PngEncoder.Encode(second));
         var timings = new Dictionary<string, double>(extraTimings);
         foreach (var (k, v) in explanation.TimingsMs) timings[k] = v;
         timings["render"] = clock.Elapsed.TotalMilliseconds;
         var result = new ResultDocument(model.Name, input.Name, input.Source, explanation.Layers, explanation.Predictions, files,
-            explanation.Metrics, timings, Versions.Current(model)) { Texts = explanation.Texts };
+            explanation.Metrics, timings, Versions.Current(model)) { Texts = explanation.Texts, ReferenceInput = referenceFile, Pairs = Pairs(files) };
         File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
         int inputHeight = input.Tensor.Shape[2], inputWidth = input.Tensor.Shape[3];
         var context = new ReportContext(explanation.Maps, colormap, input.Footprint, input.Original?.Width ?? inputWidth, input.Original?.Height ?? inputHeight, inputWidth, inputHeight);
         File.WriteAllText(Path.Combine(directory, "index.html"), ReportPage.Html(result, input.Original is null ? null : original, context));
         return result;
     }
+
+    /// <summary>A segmentation target's mask as a PNG (white = inside, input resolution), once per target.</summary>
+    private static string MaskFile(string directory, string target, Targets.TargetGeometry.Mask mask, HashSet<string> stems, Dictionary<string, string> masks)
+    {
+        if (masks.TryGetValue(target, out var file))
+            return file;
+        file = FileStem($"{target}.mask", stems) + ".png";
+        File.WriteAllBytes(Path.Combine(directory, file), MaskPng(mask));
+        masks[target] = file;
+        return file;
+    }
+
+    /// <summary>A target's mask as a PNG: white inside, black outside, at the mask's resolution.</summary>
+    public static byte[] MaskPng(Targets.TargetGeometry.Mask mask)
+    {
+        var pixels = new byte[mask.Pixels.Length * 3];
+        for (int q = 0; q < mask.Pixels.Length; q++)
+            pixels.AsSpan(3 * q, 3).Fill(mask.Pixels[q] != 0 ? (byte)255 : (byte)0);
+        return PngEncoder.Encode(new RgbImage(mask.Width, mask.Height, pixels));
+    }
+
+    /// <summary>Each method's two similarity maps of a pair, request picture first.</summary>
+    private static List<SimilarityPairEntry> Pairs(List<MapFiles> files) =>
+        files.Where(f => f.Target == Explainer.ReferencePairTarget)
+            .Select(back => (back, front: files.FirstOrDefault(f => f.Method == back.Method && f.TargetRegion is { Kind: "similarity", Reference: "image" })))
+            .Where(p => p.front is not null)
+            .Select(p => new SimilarityPairEntry(p.back.Method, p.front!.Overlay, p.back.Overlay)).ToList();
 
     /// <summary>
     /// The overlay for a heatmap; guided maps (3×H×W) are pictures in their own right, contrast
@@ -82,6 +123,7 @@ public static class ExplanationWriter
         var overlay = HeatmapOverlay.Render(original, map.Map, map.MapShape[0], map.MapShape[1], input.Footprint, colormap);
         if (map.Localization?.Box is { } box)
             BoxOutline.Draw(overlay, box, input.Footprint, map.MapShape[1], map.MapShape[0]);
+        TargetOutline.Draw(overlay, map.Geometry, input.Footprint, map.MapShape[1], map.MapShape[0]);
         return overlay;
     }
 

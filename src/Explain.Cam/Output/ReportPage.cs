@@ -43,6 +43,7 @@ internal static class ReportPage
         Legend(html, context);
         Predictions(html, result);
         Compare(html, result, original, context);
+        Pairs(html, result);
         Texts(html, result);
         Files(html, result, original);
         Glossary(html, result);
@@ -100,7 +101,7 @@ internal static class ReportPage
 
     private static void Compare(StringBuilder html, ResultDocument result, string? original, ReportContext context)
     {
-        var maps = context.Maps.Where(m => m.MapShape.Length == 2).ToList();
+        var maps = context.Maps.Where(m => m.MapShape.Length == 2 && !m.OnReferenceImage).ToList();
         if (maps.Count == 0 || original is null)
             return;
         var methods = maps.Select(m => m.Method).Distinct().ToList();
@@ -162,8 +163,35 @@ internal static class ReportPage
                 html.Append("<br><span class=\"loc\">box x ").Append(b.X).Append(", y ").Append(b.Y).Append(", ").Append(b.Width).Append("×").Append(b.Height)
                     .Append(" (≥ ").Append(F(m.Localization.Threshold * 100, "F0")).Append(" % of max)")
                     .Append(m.Localization.PointingHit is bool hit ? $", pointing game {(hit ? "hit" : "miss")}, IoU {F(m.Localization.IoU ?? 0, "F2")}" : "").Append("</span>");
+            if (TargetText(m) is { } target)
+                html.Append("<br><span class=\"target\">").Append(E(target)).Append("</span>");
             html.Append("</figcaption></figure>");
         }
+        html.Append("</div>");
+    }
+
+    /// <summary>What a map's target resolved to, as the overlay draws it.</summary>
+    internal static string? TargetText(MapFiles m) => m.TargetRegion switch
+    {
+        { Kind: "mask" } r => $"target: class {m.Class} summed over {r.Pixels} pixels (outline in green; mask {r.Mask})",
+        { Kind: "boxes", Boxes: { } boxes } => "target: " + string.Join("; ", boxes.Select(b => b.Detection is { } d
+            ? $"reference box {b.Reference} (cyan) matched row {d.Row} [{F(d.X1, "F1")}, {F(d.Y1, "F1")}, {F(d.X2, "F1")}, {F(d.Y2, "F1")}] (magenta), score {F(d.Score, "F3")}, IoU {F(d.Iou, "F2")}"
+            : $"reference box {b.Reference} (cyan) matched no detection: it adds nothing")),
+        { Kind: "similarity", Reference: "image" } => "target: cosine similarity of this picture's embedding to the reference picture's",
+        { Kind: "similarity", Reference: "request_image" } => "target (on the reference picture): cosine similarity of its embedding to this input's",
+        { Kind: "similarity" } => "target: cosine similarity of the embedding to the given reference embedding",
+        _ => null,
+    };
+
+    /// <summary>GAM's "why are these two similar": per method, the map on each picture side by side.</summary>
+    private static void Pairs(StringBuilder html, ResultDocument result)
+    {
+        if (result.Pairs.Count == 0)
+            return;
+        html.Append("<h2>Why these two are similar</h2><p class=\"muted\">Each picture's map explains the cosine similarity of its embedding to the other's.</p><div class=\"files\" id=\"pairs\">");
+        foreach (var p in result.Pairs)
+            html.Append("<figure><img src=\"").Append(E(p.Image)).Append("\" alt=\"").Append(E(p.Method + " input")).Append("\"><figcaption><b>").Append(E(p.Method)).Append("</b> — this input</figcaption></figure>")
+                .Append("<figure><img src=\"").Append(E(p.Reference)).Append("\" alt=\"").Append(E(p.Method + " reference")).Append("\"><figcaption><b>").Append(E(p.Method)).Append("</b> — the reference picture</figcaption></figure>");
         html.Append("</div>");
     }
 

@@ -8,6 +8,9 @@ public sealed record MapFiles(string Method, string Target, int? Class, string? 
 
     /// <summary>A dff concept's top classes (its <see cref="Label"/> joins their labels); null for other maps.</summary>
     public IReadOnlyList<Prediction>? ConceptClasses { get; init; }
+
+    /// <summary>What the map's target resolved to (mask, boxes, similarity reference); null for class and output targets.</summary>
+    public TargetRegionEntry? TargetRegion { get; init; }
 }
 
 /// <summary>result.json: what was explained, predictions, files, faithfulness metrics, timings per stage, versions.</summary>
@@ -24,4 +27,10 @@ public sealed record ResultDocument(
 {
     /// <summary>Textual explanations per target (Grad-CAM paper §7).</summary>
     public IReadOnlyList<Evaluation.TextExplanation>? Texts { get; init; }
+
+    /// <summary>The second picture of a similarity pair, as written beside result.json; null without one.</summary>
+    public string? ReferenceInput { get; init; }
+
+    /// <summary>Per method, the overlays of a similarity pair (the request's picture and the reference's); empty without one.</summary>
+    public IReadOnlyList<SimilarityPairEntry> Pairs { get; init; } = [];
 }

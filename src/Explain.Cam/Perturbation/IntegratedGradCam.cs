@@ -29,7 +29,7 @@ public sealed class IntegratedGradCam : PerturbationMethod
         for (int t = 0; t < context.Targets.Count; t++)
             for (int m = 0; m < Steps; m++)
                 context.Targets[t].WriteSeed(scores.Floats.AsSpan(m * classes, classes), seed.Floats.AsSpan((t * Steps + m) * classes, classes));
-        var grads = forward.Gradients(scoresName, seed, GradientMode.Standard, [context.LayerName])[context.LayerName];
+        var grads = forward.GradientsOfRows(scoresName, seed, GradientMode.Standard, [context.LayerName])[context.LayerName];
         var activations = forward.Observed[context.LayerName];
         var layer = context.Layer;
         int size = layer.Activations.Length, rawSize = context.Grid?.RawSize ?? size;

@@ -57,7 +57,7 @@ public sealed class SmoothGradCamPlusPlus : PerturbationMethod
         for (int t = 0; t < targets; t++)
             for (int r = 0; r < take; r++)
                 context.Targets[t].WriteSeed(scores.Floats.AsSpan(r * classes, classes), seed.Floats.AsSpan((t * take + r) * classes, classes));
-        var grads = forward.Gradients(scoresName, seed, GradientMode.Standard, [context.LayerName])[context.LayerName];
+        var grads = forward.GradientsOfRows(scoresName, seed, GradientMode.Standard, [context.LayerName])[context.LayerName];
         int size = context.Layer.Activations.Length, rawSize = context.Grid?.RawSize ?? size;
         for (int t = 0; t < targets; t++)
             for (int r = 0; r < take; r++)

@@ -61,13 +61,13 @@ public sealed class SharedPasses
             if (contrast)
             {
                 var contrastSeeds = FinerCamTarget.Seeds(Targets, Scores, options.Attribution.FinerCamAlpha, options.Attribution.FinerCamComparisons);
-                var all = Forward.Gradients(ScoresOutput, Stack(Seeds, contrastSeeds), GradientMode.Standard, at);
+                var all = Forward.GradientsOfRows(ScoresOutput, Stack(Seeds, contrastSeeds), GradientMode.Standard, at);
                 _gradients = all.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, 0, Targets.Count), StringComparer.Ordinal);
                 contrastGradients = all.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, Targets.Count, Targets.Count), StringComparer.Ordinal);
             }
             else
             {
-                _gradients = Forward.Gradients(ScoresOutput, Seeds, GradientMode.Standard, at);
+                _gradients = Forward.GradientsOfRows(ScoresOutput, Seeds, GradientMode.Standard, at);
             }
             stageDone("backward");
         }
@@ -79,7 +79,7 @@ public sealed class SharedPasses
         {
             // Compat: pytorch-grad-cam guides ReLU only (its GuidedBackpropReLUModel swaps torch.nn.ReLU modules, not ReLU6).
             var guidedMode = options.Compat == CompatMode.PytorchGradCam ? GradientMode.GuidedReluOnly : GradientMode.Guided;
-            _guided = Forward.Gradients(ScoresOutput, Seeds, guidedMode, [InputName])[InputName];
+            _guided = Forward.GradientsOfRows(ScoresOutput, Seeds, guidedMode, [InputName])[InputName];
             stageDone("guided");
         }
     }

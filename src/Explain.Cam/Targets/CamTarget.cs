@@ -23,6 +23,12 @@ public abstract record CamTarget
     public virtual string? Output => null;
 
     /// <summary>
+    /// What the target resolved to when bound (<see cref="Bind"/>): a segmentation target's mask, a detection
+    /// target's matched rows, a similarity target's reference; null for class and output targets.
+    /// </summary>
+    public TargetGeometry? Geometry { get; protected init; }
+
+    /// <summary>
     /// Checks the target against one sample of its output (<paramref name="values"/> and <paramref name="shape"/>
     /// without the batch axis) and returns it ready to seed; a target that reads the prediction (a segmentation
     /// target's predicted mask) fixes it here, once, from the unperturbed input. What does not fit is an

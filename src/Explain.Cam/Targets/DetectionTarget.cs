@@ -56,7 +56,20 @@ public sealed record DetectionTarget(IReadOnlyList<ReferenceBox> Boxes, ModelTas
         }
         if (!(IouThreshold >= 0 && IouThreshold < 1))
             throw new ArgumentException($"the IoU threshold is in [0, 1), not {IouThreshold}");
-        return this with { _columns = columns };
+        var bound = this with { _columns = columns };
+        var matched = bound.Match(values);
+        var matches = new DetectionMatch[Boxes.Count];
+        for (int b = 0; b < Boxes.Count; b++)
+        {
+            MatchedDetection? detection = null;
+            if (matched[b] is int i and >= 0)
+            {
+                var box = values.Slice(i * columns + L.BoxColumn, 4);
+                detection = new MatchedDetection(i, box[0], box[1], box[2], box[3], values[i * columns + L.ScoreColumn + Boxes[b].Label], (float)Iou(Boxes[b], box));
+            }
+            matches[b] = new DetectionMatch(Boxes[b], detection);
+        }
+        return bound with { Geometry = new TargetGeometry.Boxes(matches) };
     }
 
     /// <summary>For each reference box, the matched row (or −1) in <paramref name="rows"/>.</summary>

@@ -82,7 +82,8 @@ public sealed record SegmentationTarget(int Class, SegmentationRegion Region, st
             default:
                 throw new ArgumentException("unknown segmentation region");
         }
-        return this with { _mask = mask, _planes = classes, MaskSize = (height, width) };
+        var pixels = Array.ConvertAll(mask, v => (byte)(v != 0 ? 1 : 0));
+        return this with { _mask = mask, _planes = classes, MaskSize = (height, width), Geometry = new TargetGeometry.Mask(height, width, pixels) };
     }
 
     public override void WriteSeed(ReadOnlySpan<float> scores, Span<float> seed)

@@ -7,9 +7,9 @@ namespace Explain.Cam.Targets;
 /// similar"): the cosine similarity of the model's embedding e to a reference embedding r,
 /// f = e·r / (|e| |r|). Seed ∂f/∂e = r / (|e| |r|) − f e / |e|². The reference is a vector the caller
 /// gives, or the embedding of a second image (<see cref="Explainer.Embed"/>); <paramref name="Label"/>
-/// names it in the target's name.
+/// names it in the target's name, <paramref name="Kind"/> says where the reference came from.
 /// </summary>
-public sealed record SimilarityTarget(float[] Reference, string Label = "reference", string? OutputName = null) : CamTarget
+public sealed record SimilarityTarget(float[] Reference, string Label = "reference", string? OutputName = null, SimilarityReference Kind = SimilarityReference.Embedding) : CamTarget
 {
     private const double Epsilon = 1e-12;
 
@@ -25,7 +25,7 @@ public sealed record SimilarityTarget(float[] Reference, string Label = "referen
             throw new ArgumentException($"the reference embedding has {Reference.Length} values; the output '{LogText.Of(OutputName ?? "scores")}' has {values.Length} per sample");
         if (Norm(Reference) < Epsilon || Reference.Any(v => !float.IsFinite(v)))
             throw new ArgumentException("the reference embedding is zero or not finite");
-        return this;
+        return this with { Geometry = new TargetGeometry.Similarity(Kind) };
     }
 
     public override void WriteSeed(ReadOnlySpan<float> scores, Span<float> seed)
@@ -68,14 +68,14 @@ public sealed record SimilarityTarget(float[] Reference, string Label = "referen
         return Math.Sqrt(sum);
     }
 
-    public bool Equals(SimilarityTarget? other) => other is not null && Label == other.Label && OutputName == other.OutputName && Reference.AsSpan().SequenceEqual(other.Reference);
+    public bool Equals(SimilarityTarget? other) => other is not null && Label == other.Label && OutputName == other.OutputName && Kind == other.Kind && Reference.AsSpan().SequenceEqual(other.Reference);
 
     public override int GetHashCode() => HashCode.Combine(Label, OutputName, Reference.Length);
 }
 
 /// <summary>
 /// A similarity target whose reference is a second picture (GAM's "why are these two similar"): the
-/// explainer embeds the picture first (<see cref="Explainer.EmbedReferences"/>) and explains the
+/// explainer embeds the picture first (<see cref="Explainer.ExplainPair"/>) and explains the
 /// <see cref="SimilarityTarget"/> it becomes, named "similarity-image".
 /// </summary>
 public sealed record ImageSimilarityTarget(byte[] Image, string? OutputName = null) : CamTarget
@@ -92,7 +92,7 @@ public sealed record ImageSimilarityTarget(byte[] Image, string? OutputName = nu
 
     public override float Score(ReadOnlySpan<float> scores) => throw Unresolved();
 
-    private static InvalidOperationException Unresolved() => new("a similarity target's reference image is embedded before the explanation (Explainer.EmbedReferences)");
+    private static InvalidOperationException Unresolved() => new("a similarity target's reference image is embedded before the explanation (Explainer.ExplainPair)");
 
     public bool Equals(ImageSimilarityTarget? other) => other is not null && OutputName == other.OutputName && Image.AsSpan().SequenceEqual(other.Image);
 

@@ -26,6 +26,9 @@ namespace Explain.Jobs.Admission;
 /// <item>metrics: pad(1) × F + maps × (pad(1) + 2 pad(17)) × F, maps = methods × K; with
 /// parameters.sanity_check, once more everything above the metrics (the explanation on the
 /// randomized copy).</item>
+/// <item>a similarity to a second picture (GAM's pair, <see cref="Explainer.ExplainPair"/>): 2F for the two
+/// embeddings, plus the reference picture's explanation, costed as this request with one similarity target and
+/// no metrics.</item>
 /// </list>
 /// Decoding, rendering and encoding are not counted: they are bounded by the image limits and the
 /// number of maps.
@@ -86,7 +89,19 @@ public static class JobCost
             if (request.Options.Parameters?.SanityCheck == true)
                 flops += explanation;
         }
+        if (targets?.Items.Any(t => t.Kind == TargetKind.Similarity && !t.ReferenceImage.IsEmpty) == true)
+            flops += 2 * f + 1e9 * Gflop(ReferenceHalf(request), layers, model);
         return flops / 1e9;
+    }
+
+    /// <summary>The explanation of a pair's reference picture: the same methods and parameters, one similarity target, no metrics.</summary>
+    private static ExplainRequest ReferenceHalf(ExplainRequest request)
+    {
+        var half = request.Clone();
+        half.Targets = new Targets { Items = { new Target { Kind = TargetKind.Similarity } } };
+        if (half.Options is { } options)
+            options.Metrics = false;
+        return half;
     }
 
     private static double Pad(int rows) => (rows + Batch - 1) / Batch * Batch;

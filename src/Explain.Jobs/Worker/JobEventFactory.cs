@@ -68,9 +68,45 @@ public static class JobEventFactory
             if (place.PointingHit is bool hit)
                 heatmap.Pointing = new PointingGame { Hit = hit, Tolerance = place.PointingTolerance, Iou = place.IoU ?? 0 };
         }
+        heatmap.TargetRegion = TargetRegion(map.Geometry);
         if (!options.OmitOverlay)
             heatmap.OverlayPng = ByteString.CopyFrom(PngEncoder.Encode(ExplanationWriter.Render(input, map, options.Colormap == V1.Colormap.Turbo ? Colormap.Turbo : Colormap.Jet)));
         return new JobEvent { JobId = jobId, Heatmap = heatmap };
+    }
+
+    private static TargetRegion? TargetRegion(Cam.Targets.TargetGeometry? geometry)
+    {
+        switch (geometry)
+        {
+            case Cam.Targets.TargetGeometry.Mask mask:
+                return new TargetRegion { MaskPng = ByteString.CopyFrom(ExplanationWriter.MaskPng(mask)), MaskPixels = mask.Count };
+            case Cam.Targets.TargetGeometry.Boxes boxes:
+                var region = new TargetRegion();
+                region.Boxes.AddRange(boxes.Matches.Select(m => new BoxMatch
+                {
+                    Reference = new CornerBox { X1 = m.Reference.X1, Y1 = m.Reference.Y1, X2 = m.Reference.X2, Y2 = m.Reference.Y2 },
+                    Label = m.Reference.Label,
+                    Matched = m.Detection is not null,
+                    Row = m.Detection?.Row ?? -1,
+                    MatchedBox = m.Detection is { } d ? new CornerBox { X1 = d.X1, Y1 = d.Y1, X2 = d.X2, Y2 = d.Y2 } : null,
+                    Score = m.Detection?.Score ?? 0,
+                    Iou = m.Detection?.Iou ?? 0,
+                }));
+                return region;
+            case Cam.Targets.TargetGeometry.Similarity similarity:
+                return new TargetRegion
+                {
+                    SimilarityReference = similarity.Reference switch
+                    {
+                        Cam.Targets.SimilarityReference.Image => SimilarityReference.Image,
+                        Cam.Targets.SimilarityReference.RequestImage => SimilarityReference.RequestImage,
+                        _ => SimilarityReference.Embedding,
+                    },
+                    OnReferenceImage = similarity.OnReferenceImage,
+                };
+            default:
+                return null;
+        }
     }
 
     public static JobEvent MetricsEvent(string jobId, IReadOnlyList<FaithfulnessScores> scores)

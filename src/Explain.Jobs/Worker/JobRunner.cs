@@ -61,17 +61,19 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             bool explained = false;
             try
             {
-                var (input, explanation) = Compute(rented, job.Request, job.Request.Options?.Progress == true ? progress : null, cancellationToken);
+                var (input, reference, explanation) = Compute(rented, job.Request, job.Request.Options?.Progress == true ? progress : null, cancellationToken);
                 explained = true;
                 startedHanded.Wait(CancellationToken.None); // events go out in sequence order: STARTED is handed to the publisher first
                 predictions = Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanation), firstHeatmap - 1), cancellationToken);
                 // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
                 var clock = Stopwatch.StartNew();
                 var overlays = JobEventFactory.ForOverlays(input, options.Limits.MaxOverlaySide);
+                var referenceOverlays = reference is null ? null : JobEventFactory.ForOverlays(reference, options.Limits.MaxOverlaySide);
                 var heatmaps = explanation.Maps.Select((map, i) =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    return EventCodec.Event(JobEventFactory.HeatmapEvent(id, overlays, map, i, explanation.Maps.Count, apiOptions, rented.Card.Label), firstHeatmap + i);
+                    var on = map.OnReferenceImage ? referenceOverlays ?? overlays : overlays;
+                    return EventCodec.Event(JobEventFactory.HeatmapEvent(id, on, map, i, explanation.Maps.Count, apiOptions, rented.Card.Label), firstHeatmap + i);
                 }).ToList();
                 return (Explainer: rented, Explanation: explanation, Heatmaps: heatmaps, RenderMs: clock.Elapsed.TotalMilliseconds);
             }
@@ -123,20 +125,25 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         return transport.Events.PublishAsync(envelope, CancellationToken.None);
     }
 
-    private (ExplainInput Input, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
+    private (ExplainInput Input, ExplainInput? Reference, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var input = request.InputCase == ExplainRequest.InputOneofCase.Image
             ? ExplainInput.FromImage("image", request.Image.ToByteArray(), PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json")), options.Limits.Image)
             : ExplainInput.FromTensor("tensor", Tensor.FromArray(request.Tensor.Data.ToArray(), request.Tensor.Shape.ToArray()));
+        var targets = TargetsMapper.From(request.Targets);
+        // A similarity to a second picture: GAM's pair, a map on each picture (Explainer.ExplainPair).
+        var reference = targets.Items.OfType<ImageSimilarityTarget>().FirstOrDefault() is { } similar
+            ? ExplainInput.FromImage("reference_image", similar.Image,
+                PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json: give reference_embedding")), options.Limits.Image)
+            : null;
         double decode = clock.Elapsed.TotalMilliseconds;
         var camOptions = new CamOptions
         {
             Methods = request.Methods.Count > 0 ? request.Methods.ToList() : ["gradcam"],
             Layers = request.Layers.ToList(),
-            Targets = explainer.EmbedReferences(TargetsMapper.From(request.Targets), image => ExplainInput.FromImage("reference_image", image,
-                PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json: give reference_embedding")), options.Limits.Image).Tensor),
+            Targets = targets,
             Metrics = request.Options?.Metrics ?? false,
             Progress = progress,
             Seed = request.Options?.Seed ?? 0,
@@ -146,8 +153,8 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Compat = EvaluationParameters.Compat(request.Options),
             Evaluation = EvaluationParameters.From(request.Options?.Parameters),
         };
-        var explanation = explainer.Explain(input.Tensor, camOptions, cancellationToken);
+        var explanation = explainer.ExplainPair(input.Tensor, reference?.Tensor, camOptions, cancellationToken);
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
-        return (input, explanation with { TimingsMs = timings });
+        return (input, reference, explanation with { TimingsMs = timings });
     }
 }

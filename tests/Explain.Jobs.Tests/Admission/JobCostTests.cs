@@ -26,6 +26,22 @@ public sealed class JobCostTests
         Assert.Equal((1 + channels) * model.ForwardFlops / 1e9, gflop, 9);
     }
 
+    /// <summary>A similarity to a second picture explains that picture too (issue 14 part 5): two embeddings and one more one-target explanation.</summary>
+    [Fact]
+    public void Estimate_SimilarityToAnImage_AddsTheReferencePicturesExplanation()
+    {
+        var entry = Catalog.Get(RepoPaths.SmallModel);
+        var model = new ModelCost(entry.Graph, entry.Layers);
+        double f = model.ForwardFlops, s = model.SuffixFlops(entry.DefaultLayer!);
+        var embedding = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam");
+        embedding.Targets = new Targets { Items = { new Target { Kind = TargetKind.Similarity, ReferenceEmbedding = { 1f } } } };
+        var image = Requests.Image("both.png", RepoPaths.SmallModel, "gradcam");
+        image.Targets = new Targets { Items = { new Target { Kind = TargetKind.Similarity, ReferenceImage = Requests.Image("horses.jpg").Image } } };
+
+        Assert.Equal(f + s, _admission.Estimate(embedding, entry) * 1e9, 0);
+        Assert.Equal(f + s + 2 * f + (f + s), _admission.Estimate(image, entry) * 1e9, 0);
+    }
+
     [Fact]
     public void Estimate_CamVariants_FinerCamDoublesTheBackwardRowsOthersCostTheirPasses()
     {

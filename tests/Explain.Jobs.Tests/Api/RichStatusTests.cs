@@ -95,10 +95,19 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
         var (heatmaps, last) = await HeatmapsAsync(request);
 
         Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
-        Assert.Equal(["c3", "out:logits[3]", "similarity-image"], heatmaps.Select(h => h.Target));
+        // GAM's pair (issue 14 part 5): the reference picture gets its own map, for its similarity to the request's picture.
+        Assert.Equal(["c3", "out:logits[3]", "similarity-image", "similarity-image@reference"], heatmaps.Select(h => h.Target));
         Assert.Equal(heatmaps[0].Raw, heatmaps[1].Raw);
         Assert.True(heatmaps[2].Raw.Any(v => v != 0), "the similarity map is all zero");
         Assert.NotEqual(heatmaps[0].Raw, heatmaps[2].Raw);
+        Assert.Null(heatmaps[0].TargetRegion);
+        Assert.Equal((SimilarityReference.Image, false), (heatmaps[2].TargetRegion.SimilarityReference, heatmaps[2].TargetRegion.OnReferenceImage));
+        Assert.Equal((SimilarityReference.RequestImage, true), (heatmaps[3].TargetRegion.SimilarityReference, heatmaps[3].TargetRegion.OnReferenceImage));
+        Assert.All(heatmaps, h => Assert.Equal(4, h.Count));
+        // Each overlay is drawn on its own picture: both.png is 224 × 224, horses.jpg 425 × 280.
+        var front = Imaging.ImageDecoder.Decode(heatmaps[2].OverlayPng.Span);
+        var back = Imaging.ImageDecoder.Decode(heatmaps[3].OverlayPng.Span);
+        Assert.Equal((224, 224, 425, 280), (front.Width, front.Height, back.Width, back.Height));
     }
 
     /// <summary>Targets on outputs (issue 14): refused before queueing, naming the item's field.</summary>
