@@ -16,10 +16,9 @@ namespace Explain.Jobs.Worker;
 /// Runs one job: rents an explainer, makes ONE explanation (one forward pass, every method and
 /// target from it) and publishes STARTED, PROGRESS while it computes when asked (<see cref="ProgressPublisher"/>),
 /// PREDICTIONS, the HEATMAPs, METRICS and COMPLETED.
-/// The CPU work (explaining, then rendering and encoding the heatmap events) runs on a compute
-/// thread in one go, never on the thread pool that sends and receives messages; publishes are pipelined:
-/// STARTED is confirmed while the model runs, PREDICTIONS goes out (from the compute thread, which
-/// only hands it to the publisher) while the heatmaps render,
+/// The CPU work (explaining, then rendering and encoding the heatmap events) runs on the compute
+/// threads, never on the thread pool that sends and receives messages; publishes are pipelined:
+/// STARTED is confirmed while the model runs, PREDICTIONS goes out while the heatmaps render,
 /// COMPLETED right behind the last heatmap (the stream keeps the order of the calls, re-sends
 /// after a lost connection included), and the job returns once every event is confirmed. A cancel
 /// request or the deadline reaches the computation (the explainer checks the token before every
@@ -51,61 +50,50 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         // The model starts first; STARTED is sent while it runs.
         var computeStart = DateTime.UtcNow;
         var progress = new ProgressPublisher(id, envelope => transport.Events.PublishAsync(envelope, CancellationToken.None), cancellationToken);
-        var apiOptions = job.Request.Options ?? new V1.ExplainOptions();
-        long firstHeatmap = EventSequences.FirstWorkerEvent + 2;
-        Task? predictions = null;
-        using var startedHanded = new ManualResetEventSlim();
         var compute = threads.RunAsync(() =>
         {
             var rented = cache.Rent(job.Request.Model);
-            bool explained = false;
             try
             {
-                var (input, reference, explanation) = Compute(rented, job.Request, job.Request.Options?.Progress == true ? progress : null, cancellationToken);
-                explained = true;
-                startedHanded.Wait(CancellationToken.None); // events go out in sequence order: STARTED is handed to the publisher first
-                predictions = Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanation), firstHeatmap - 1), cancellationToken);
-                // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
-                var clock = Stopwatch.StartNew();
-                var overlays = JobEventFactory.ForOverlays(input, options.Limits.MaxOverlaySide);
-                var referenceOverlays = reference is null ? null : JobEventFactory.ForOverlays(reference, options.Limits.MaxOverlaySide);
-                var heatmaps = explanation.Maps.Select((map, i) =>
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var on = map.OnReferenceImage ? referenceOverlays ?? overlays : overlays;
-                    return EventCodec.Event(JobEventFactory.HeatmapEvent(id, on, map, i, explanation.Maps.Count, apiOptions, rented.Card.Label), firstHeatmap + i);
-                }).ToList();
-                return (Explainer: rented, Explanation: explanation, Heatmaps: heatmaps, RenderMs: clock.Elapsed.TotalMilliseconds);
+                return (Explainer: rented, Result: Compute(rented, job.Request, job.Request.Options?.Progress == true ? progress : null, cancellationToken));
             }
-            catch (Exception e) when (e is OperationCanceledException || explained)
+            catch (OperationCanceledException)
             {
-                // An interrupted explainer is whole (the next run re-plans nothing and overwrites every
-                // buffer), and so is one whose rendering failed.
-                cache.Return(rented);
+                cache.Return(rented); // an interrupted explainer is whole: the next run re-plans nothing and overwrites every buffer
                 throw;
             }
         });
         inFlight.Add(compute); // however the job ends, it ends after its computation stopped
         inFlight.Add(compute.ContinueWith(_ => progress.Confirmed(), TaskScheduler.Default).Unwrap());
         var started = new JobEvent { JobId = id, Started = new Started { Worker = options.WorkerName, Attempt = attempt, QueueWaitMs = queueWait } };
-        try
-        {
-            inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
-        }
-        finally
-        {
-            startedHanded.Set();
-        }
+        inFlight.Add(Publish(EventCodec.Event(started, EventSequences.FirstWorkerEvent), cancellationToken));
         progress.Open(); // PROGRESS goes out behind STARTED
         _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
         // No WaitAsync: a cancel or the deadline stops the computation itself within one operator,
         // and the job ends only then, so its compute thread is free for the next job (issue 12, part 4).
-        // A cancel during rendering stops it; the PREDICTIONS already handed over is confirmed before the job ends.
-        var computed = await compute.ContinueWith(t => { if (predictions is not null) inFlight.Add(predictions); return t; }, TaskScheduler.Default).Unwrap();
-        var (explanation, heatmaps, renderMs) = (computed.Explanation, computed.Heatmaps, computed.RenderMs);
+        var (explainer, (input, reference, explanation)) = await compute;
+
+        long sequence = EventSequences.FirstWorkerEvent + 1;
+        inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanation), sequence++), cancellationToken));
+        var apiOptions = job.Request.Options ?? new V1.ExplainOptions();
+        long firstHeatmap = sequence;
+        var (heatmaps, renderMs) = await threads.RunAsync(() =>
+        {
+            // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
+            var clock = Stopwatch.StartNew();
+            var overlays = JobEventFactory.ForOverlays(input, options.Limits.MaxOverlaySide);
+            var referenceOverlays = reference is null ? null : JobEventFactory.ForOverlays(reference, options.Limits.MaxOverlaySide);
+            var events = explanation.Maps.Select((map, i) =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var on = map.OnReferenceImage ? referenceOverlays ?? overlays : overlays;
+                return EventCodec.Event(JobEventFactory.HeatmapEvent(id, on, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i);
+            }).ToList();
+            return (events, clock.Elapsed.TotalMilliseconds);
+        });
         foreach (var heatmap in heatmaps)
             inFlight.Add(Publish(heatmap, cancellationToken));
-        long sequence = firstHeatmap + heatmaps.Count;
+        sequence += heatmaps.Count;
         var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["render"] = renderMs };
         if (explanation.Metrics is { } scores)
             inFlight.Add(Publish(EventCodec.Event(JobEventFactory.MetricsEvent(id, scores), sequence++), cancellationToken));
