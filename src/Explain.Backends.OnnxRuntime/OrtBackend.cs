@@ -30,15 +30,15 @@ public sealed class OrtBackend : IModelBackend
 
     private readonly int _threads;
 
-    private OrtBackend(ModelProto model, string? path, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
+    private OrtBackend(ModelProto model, ModelFile? file, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
     {
-        _path = path;
+        _path = file?.Path;
         _threads = threads;
         _model = model;
         ModelDirectory = modelDirectory;
         // The weights move out of the proto into native memory once; every edited copy below is then a few kilobytes.
         // GPU sessions place weights on the device, where a CPU value cannot be shared: they keep the weights in the proto.
-        var initializers = SharedInitializers.Take(_model, share: !device.IsGpu);
+        var initializers = SharedInitializers.Take(_model, share: !device.IsGpu, file);
         if (initializers.Count > 0)
             OrtSessions.CollectGarbage();
         _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, ModelDirectory, initializers) { Optimization = optimization, SpinWait = spinWait };
@@ -87,14 +87,19 @@ public sealed class OrtBackend : IModelBackend
         if (!File.Exists(onnxPath))
             throw new FileNotFoundException($"model file '{onnxPath}' not found", onnxPath);
         string path = Path.GetFullPath(onnxPath);
-        return new OrtBackend(Read(path), path, Path.GetDirectoryName(path), device ?? ExecutionDevice.Cpu, threads, optimization, spinWait);
+        var (model, file) = Read(path);
+        return new OrtBackend(model, file, Path.GetDirectoryName(path), device ?? ExecutionDevice.Cpu, threads, optimization, spinWait);
     }
 
     public static OrtBackend Load(byte[] model, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>
         new(Parse(model), null, null, device ?? ExecutionDevice.Cpu, threads, optimization);
 
-    /// <summary>The file's model; its bytes are garbage once this returns (the backend keeps the parsed proto, weights moved out).</summary>
-    private static ModelProto Read(string path) => Parse(File.ReadAllBytes(path));
+    /// <summary>The file's model and where its weights lie in it; its bytes are garbage once this returns (the backend keeps the parsed proto, weights moved out).</summary>
+    private static (ModelProto Model, ModelFile File) Read(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return (Parse(bytes), ModelFile.Of(path, bytes));
+    }
 
     private static ModelProto Parse(byte[] bytes)
     {

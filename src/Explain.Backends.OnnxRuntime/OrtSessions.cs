@@ -78,6 +78,7 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
                 }
             }
         }
+        Initializers.Reference(model);
         Initializers.Fill(model);
         var session = Build(model, Optimization, readsSharedOnly: false);
         if (share)

@@ -19,7 +19,9 @@ namespace Explain.Backends.OnnxRuntime;
 /// session declares the data as external, at location "." (the external-data folder itself, which
 /// always exists); ONNX Runtime never reads it, the shared value overrides it. A graph optimizer that
 /// reads weight values (the NCHWc layout of ORT_ENABLE_ALL, Conv+BatchNormalization folding) would try
-/// and fail: such sessions get the data written back (<see cref="Fill"/>).
+/// and fail: such sessions get the data back, as references into the model file when it is unchanged
+/// since load (<see cref="Reference"/>: ONNX Runtime maps them, parsing no copy), else written into
+/// the proto (<see cref="Fill"/>).
 /// </para>
 /// </summary>
 internal sealed class SharedInitializers : IDisposable
@@ -28,10 +30,12 @@ internal sealed class SharedInitializers : IDisposable
     public const int MinBytes = 1024;
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ModelFile? _file;
     private bool _disposed;
 
-    private SharedInitializers()
+    private SharedInitializers(ModelFile? file)
     {
+        _file = file;
     }
 
     /// <summary>How many initializers are held.</summary>
@@ -40,10 +44,13 @@ internal sealed class SharedInitializers : IDisposable
     /// <summary>Their size in bytes.</summary>
     public long Bytes => _entries.Values.Sum(e => e.Length);
 
-    /// <summary>Moves the large floating-point initializers of <paramref name="model"/> (main graph, data inline) into shared memory; none when <paramref name="share"/> is false.</summary>
-    public static SharedInitializers Take(ModelProto model, bool share)
+    /// <summary>
+    /// Moves the large floating-point initializers of <paramref name="model"/> (main graph, data inline) into shared
+    /// memory; none when <paramref name="share"/> is false. <paramref name="file"/>: the file the model was read from.
+    /// </summary>
+    public static SharedInitializers Take(ModelProto model, bool share, ModelFile? file = null)
     {
-        var shared = new SharedInitializers();
+        var shared = new SharedInitializers(file);
         if (!share || model.Graph is null)
             return shared;
         foreach (var t in model.Graph.Initializer)
@@ -88,6 +95,26 @@ internal sealed class SharedInitializers : IDisposable
             t.ExternalData.Clear();
             t.DataLocation = TensorProto.Types.DataLocation.Default;
             t.RawData = UnsafeByteOperations.UnsafeWrap(_entries[t.Name].Memory);
+        }
+    }
+
+    /// <summary>
+    /// Declares <paramref name="model"/>'s shared initializers as external data at their place in the model file
+    /// (relative to its folder, which sessions resolve external data against), when the file is unchanged since load.
+    /// </summary>
+    public void Reference(ModelProto model)
+    {
+        if (_file is not { } file || !file.Unchanged())
+            return;
+        foreach (var t in model.Graph.Initializer.Where(t => _entries.ContainsKey(t.Name) && !HasInlineData(t)))
+        {
+            if (!file.RawData.TryGetValue(t.Name, out var at) || at.Length != _entries[t.Name].Length)
+                continue;
+            t.DataLocation = TensorProto.Types.DataLocation.External;
+            t.ExternalData.Clear();
+            t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = Path.GetFileName(file.Path) });
+            t.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = at.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            t.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = at.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
     }
 
