@@ -117,7 +117,11 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
         if (modelDirectory is not null)
             options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", modelDirectory);
         OrtDevice.Configure(options, Device);
-        Initializers.AddTo(options, model);
+        // NOTE: only sessions that read the shared weights get them as overrides. A session with the data at hand may
+        // rewrite an initializer under its own name (the transpose optimizer permutes ConvNeXt's layer scale in place),
+        // and an override by name would hand the rewritten graph the original tensor.
+        if (readsSharedOnly)
+            Initializers.AddTo(options, model);
         // NOTE: constant folding materializes the initializers of the nodes it considers, and the Conv fusions rewrite
         // the weights of a Conv followed by BatchNormalization, Add or Mul; both fail reading sealed ones. The graphs
         // that read shared weights (gradients, suffixes, descriptions) run without them.

@@ -21,7 +21,7 @@ namespace Explain.Backends.OnnxRuntime;
 /// reads weight values (the NCHWc layout of ORT_ENABLE_ALL, Conv+BatchNormalization folding) would try
 /// and fail: such sessions get the data back, as references into the model file when it is unchanged
 /// since load (<see cref="Reference"/>: ONNX Runtime maps them, parsing no copy), else written into
-/// the proto (<see cref="Fill"/>).
+/// the proto (<see cref="Fill"/>), and no overrides (<see cref="OrtSessions"/> says why).
 /// </para>
 /// </summary>
 internal sealed class SharedInitializers : IDisposable
