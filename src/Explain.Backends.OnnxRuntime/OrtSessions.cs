@@ -122,11 +122,12 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
         // and an override by name would hand the rewritten graph the original tensor.
         if (readsSharedOnly)
             Initializers.AddTo(options, model);
-        // NOTE: constant folding materializes the initializers of the nodes it considers, and the Conv fusions rewrite
-        // the weights of a Conv followed by BatchNormalization, Add or Mul; both fail reading sealed ones. The graphs
-        // that read shared weights (gradients, suffixes, descriptions) run without them.
+        // NOTE: constant folding materializes the initializers of the nodes it considers, the Conv fusions rewrite the
+        // weights of a Conv followed by BatchNormalization, Add or Mul, and the transpose optimizer permutes or reshapes
+        // constants it pushes a Transpose through: each would read a sealed tensor, or rewrite one an override then
+        // replaces. The graphs that read shared weights (gradients, suffixes, descriptions) run without them.
         if (readsSharedOnly)
-            options.AddSessionConfigEntry("optimization.disable_specified_optimizers", "ConstantFolding,ConvBNFusion,ConvAddFusion,ConvMulFusion");
+            options.AddSessionConfigEntry("optimization.disable_specified_optimizers", "ConstantFolding,ConvBNFusion,ConvAddFusion,ConvMulFusion,TransposeOptimizer");
         try
         {
             return new InferenceSession(bytes, options, _weights);
