@@ -32,11 +32,14 @@ public static class CamBench
         var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
         using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
         var input = Timing.Input(args);
+        Timing.Trace("loaded");
 
         var one = new ExplainOptions { Methods = ["gradcam"], Layers = [layer], Targets = TargetSelection.Predicted };
         var (gradcam, _) = Timing.Measure(() => explainer.Explain(input, one), 2, iterations);
         var many = new ExplainOptions { Methods = GradientMethods, Layers = [layer], Targets = new TargetSelection([], 5, false) };
+        Timing.Trace("gradcam");
         var (multi, _) = Timing.Measure(() => explainer.Explain(input, many), 1, few);
+        Timing.Trace("many");
         if (maps.Length > 0)
             WriteMaps(maps, explainer.Explain(input, one), explainer.Explain(input, many));
 
@@ -45,8 +48,10 @@ public static class CamBench
             Methods = [method], Layers = [layer], Targets = TargetSelection.Predicted, ScoreCamChannels = channels,
         };
         double ablation = Timing.Measure(() => explainer.Explain(input, Method("ablationcam")), 1, 3).MedianMs;
+        Timing.Trace("ablation");
         double fasterScore = Timing.Measure(() => explainer.Explain(input, Method("scorecam", 64)), 1, 3).MedianMs;
         // Minutes: one run, no warm-up beyond the runs above, as on the PyTorch side.
+        Timing.Trace("fasterscore");
         double score = heavy ? Timing.Measure(() => explainer.Explain(input, Method("scorecam")), 0, 1).MedianMs : double.NaN;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -22,8 +22,10 @@ public static class EngineBench
         var options = BackendOptions.Parse(Timing.Arg(args, "backend", "managed"), Timing.Arg(args, "device", "cpu"), threads);
         using var model = ExecutionBackends.Open(options, modelPath);
         var input = Timing.Input(args);
+        Timing.Trace("loaded");
         var (fwd, fwdMin) = Timing.Measure(() => model.Forward(input, PassRequest.Outputs), 3, iterations);
 
+        Timing.Trace("forward");
         string output = model.OutputNames[0];
         var request = new PassRequest([layer], Gradients: true);
         int classes = model.Forward(input, PassRequest.Outputs).Outputs[output].Shape[^1];
@@ -31,6 +33,7 @@ public static class EngineBench
         seed.Floats[0] = 1;
         var (grad, gradMin) = Timing.Measure(() => model.Forward(input, request).Gradients(output, seed, GradientMode.Standard, [layer]), 3, iterations);
 
+        Timing.Trace("grad");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\":\"{(options.Kind == BackendKind.Managed ? "explain" : "explain-ort")}\",\"threads\":{threads},\"forward_ms\":{fwd:F2},\"forward_min_ms\":{fwdMin:F2},\"forward_grad_ms\":{grad:F2},\"forward_grad_min_ms\":{gradMin:F2},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;

@@ -19,6 +19,18 @@ public static class Timing
         return (times[iterations / 2], times[0]);
     }
 
+    public static void Trace(string phase)
+    {
+        if (Environment.GetEnvironmentVariable("EXPLAIN_RSS_TRACE") is null) return;
+        string rss = "", hwm = "";
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = line[6..].Trim();
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = line[6..].Trim();
+        }
+        Console.Error.WriteLine($"[rss] {phase}: VmRSS {rss} VmHWM {hwm} managed {GC.GetTotalMemory(false) >> 20} MiB");
+    }
+
     /// <summary>VmHWM: the peak resident set size of this process, in MiB.</summary>
     public static double PeakRssMiB()
     {

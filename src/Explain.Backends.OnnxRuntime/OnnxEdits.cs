@@ -32,8 +32,8 @@ internal static class OnnxEdits
         return graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
     }
 
-    /// <summary>The model with <paramref name="outputs"/> added as graph outputs (those not already outputs or inputs) and a symbolic batch.</summary>
-    public static byte[] WithOutputs(ModelProto model, IEnumerable<string> outputs)
+    /// <summary>A copy of the model with <paramref name="outputs"/> added as graph outputs (those not already outputs or inputs) and a symbolic batch.</summary>
+    public static ModelProto WithOutputs(ModelProto model, IEnumerable<string> outputs)
     {
         var copy = model.Clone();
         var graph = copy.Graph;
@@ -41,7 +41,7 @@ internal static class OnnxEdits
         foreach (var name in outputs.Where(n => n.Length > 0 && present.Add(n)))
             graph.Output.Add(new ValueInfoProto { Name = name });
         MakeBatchSymbolic(copy);
-        return copy.ToByteArray();
+        return copy;
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace Explain.Backends.OnnxRuntime;
 
 /// <summary>
 /// ONNX Runtime behind the backend seam. Each request shape gets its own edited copy of the model
-/// and one session, built on first use and kept (<see cref="OrtSessions"/>): a forward pass with
-/// observed tensors runs the model with those tensors added as graph outputs; gradients run the
+/// and one session, built on first use and kept (<see cref="OrtSessions"/>), all reading one copy of
+/// the weights (<see cref="SharedInitializers"/>): forward passes run one session of the model with
+/// every tensor observed so far added as graph outputs (a pass observing a new one replaces it); gradients run the
 /// gradient graph compiled from the model (<see cref="OrtGradients"/>); Ablation-CAM runs a
 /// suffix model cut out after the target tensor. Batches run whole: the copies make the batch
 /// dimension symbolic; a model that bakes batch 1 into its graph (a Reshape to [1, -1]) fails a
@@ -18,7 +19,7 @@ namespace Explain.Backends.OnnxRuntime;
 public sealed class OrtBackend : IModelBackend
 {
     private readonly ModelProto _model;
-    private readonly byte[] _bytes;
+    private readonly string? _path;
     private readonly OrtSessions _sessions;
     private readonly OrtGradients _gradients;
     private readonly Dictionary<string, SuffixModel> _suffixes = new(StringComparer.Ordinal);
@@ -29,20 +30,23 @@ public sealed class OrtBackend : IModelBackend
 
     private readonly int _threads;
 
-    private OrtBackend(byte[] bytes, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
+    private OrtBackend(ModelProto model, ModelFile? file, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
     {
-        _bytes = bytes;
+        _path = file?.Path;
         _threads = threads;
-        _model = OnnxEdits.Parse(bytes);
-        if (_model.Graph is null || _model.Graph.Node.Count == 0 || _model.Graph.Output.Count == 0)
-            throw new ArgumentException($"not an ONNX model: no graph, nodes or outputs in {bytes.Length} bytes");
+        _model = model;
         ModelDirectory = modelDirectory;
-        _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, modelDirectory) { Optimization = optimization, SpinWait = spinWait };
+        // The weights move out of the proto into native memory once; every edited copy below is then a few kilobytes.
+        // GPU sessions place weights on the device, where a CPU value cannot be shared: they keep the weights in the proto.
+        var initializers = SharedInitializers.Take(_model, share: !device.IsGpu, file);
+        if (initializers.Count > 0)
+            OrtSessions.CollectGarbage();
+        _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, ModelDirectory, initializers) { Optimization = optimization, SpinWait = spinWait };
         _gradients = new OrtGradients(this);
         InputNames = OnnxEdits.FedInputs(_model.Graph).Select(i => i.Name).ToList();
         OutputNames = _model.Graph.Output.Select(o => o.Name).ToList();
         // Load the unedited model once now, so a model ONNX Runtime cannot run fails here, at load, naming the op.
-        _sessions.Get("forward:", () => OnnxEdits.WithOutputs(_model, []));
+        ForwardSession([]);
     }
 
     public string Name => $"ort {_sessions.Device}";
@@ -57,10 +61,11 @@ public sealed class OrtBackend : IModelBackend
 
     internal string? ModelDirectory { get; }
 
-    /// <summary>The managed importer's view of the same bytes, parsed on first use (only methods that read parameters ask).</summary>
-    public Explain.Engine.Onnx.OnnxModel Graph => _graph ??= Explain.Engine.Onnx.OnnxModel.Load(_bytes, ModelDirectory);
+    /// <summary>The managed importer's view of the same model, read on first use (only methods that read parameters ask): from its file, else from the weights written back.</summary>
+    public Explain.Engine.Onnx.OnnxModel Graph => _graph ??= Explain.Engine.Onnx.OnnxModel.Load(_path is not null ? File.ReadAllBytes(_path) : FullBytes(_model), ModelDirectory);
 
-    internal byte[] Bytes => _bytes;
+    /// <summary>The serialized model with its shared weights declared without data (what the gradient compiler reads: it needs no weight values).</summary>
+    internal byte[] Bytes => Google.Protobuf.MessageExtensions.ToByteArray(_model);
 
     internal ModelProto Model => _model;
 
@@ -81,16 +86,34 @@ public sealed class OrtBackend : IModelBackend
     {
         if (!File.Exists(onnxPath))
             throw new FileNotFoundException($"model file '{onnxPath}' not found", onnxPath);
-        return new OrtBackend(File.ReadAllBytes(onnxPath), Path.GetDirectoryName(Path.GetFullPath(onnxPath)), device ?? ExecutionDevice.Cpu, threads, optimization, spinWait);
+        string path = Path.GetFullPath(onnxPath);
+        var (model, file) = Read(path);
+        return new OrtBackend(model, file, Path.GetDirectoryName(path), device ?? ExecutionDevice.Cpu, threads, optimization, spinWait);
     }
 
     public static OrtBackend Load(byte[] model, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>
-        new(model, null, device ?? ExecutionDevice.Cpu, threads, optimization);
+        new(Parse(model), null, null, device ?? ExecutionDevice.Cpu, threads, optimization);
+
+    /// <summary>The file's model and where its weights lie in it; its bytes are garbage once this returns (the backend keeps the parsed proto, weights moved out).</summary>
+    private static (ModelProto Model, ModelFile File) Read(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return (Parse(bytes), ModelFile.Of(path, bytes));
+    }
+
+    private static ModelProto Parse(byte[] bytes)
+    {
+        var model = OnnxEdits.Parse(bytes);
+        if (model.Graph is null || model.Graph.Node.Count == 0 || model.Graph.Output.Count == 0)
+            throw new ArgumentException($"not an ONNX model: no graph, nodes or outputs in {bytes.Length} bytes");
+        return model;
+    }
 
     /// <summary>A copy of the model with the initializers replaced as raw float data (external data of those tensors dropped), on a new set of sessions.</summary>
     public IModelBackend WithInitializers(IReadOnlyDictionary<string, Tensor> replaced)
     {
         var model = _model.Clone();
+        _sessions.Initializers.Fill(model);
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in model.Graph.Initializer)
         {
@@ -106,7 +129,7 @@ public sealed class OrtBackend : IModelBackend
         }
         if (replaced.Keys.FirstOrDefault(k => !found.Contains(k)) is { } missing)
             throw new ArgumentException($"the model has no initializer '{missing}'");
-        return new OrtBackend(Google.Protobuf.MessageExtensions.ToByteArray(model), ModelDirectory, _sessions.Device, _threads, _sessions.Optimization, _sessions.SpinWait);
+        return new OrtBackend(model, null, ModelDirectory, _sessions.Device, _threads, _sessions.Optimization, _sessions.SpinWait);
     }
 
     public ForwardPass Forward(Tensor input, PassRequest request)
@@ -115,7 +138,7 @@ public sealed class OrtBackend : IModelBackend
         var observe = request.Observe.Where(o => !InputNames.Contains(o)).Distinct().ToList();
         foreach (var name in observe.Where(o => !_model.Graph.Node.Any(n => n.Output.Contains(o))))
             throw new ArgumentException($"the model has no tensor '{name}' to observe (explain layers lists them)");
-        var session = _sessions.Get("forward:" + string.Join('\n', observe), () => OnnxEdits.WithOutputs(_model, observe));
+        var session = ForwardSession(observe);
         var values = Run(session, new Dictionary<string, Tensor> { [InputNames[0]] = input }, OutputNames.Concat(observe).Distinct().ToList());
         var observed = request.Observe.Distinct().ToDictionary(o => o, o => InputNames.Contains(o) ? input : values[o]);
         return new OrtPass(_gradients, input, OutputNames.ToDictionary(o => o, o => values[o]), observed);
@@ -125,7 +148,7 @@ public sealed class OrtBackend : IModelBackend
     {
         CheckInput(input);
         var suffix = Suffix(tensor, output, input);
-        var session = _sessions.Get($"suffix:{tensor}\n{output}", () => suffix.Bytes);
+        var session = _sessions.Get($"suffix:{tensor}\n{output}", () => suffix.Model.Clone());
         var crossing = CrossingValues(input, suffix);
         int rows = replacement.Shape[0];
         var feeds = new Dictionary<string, Tensor> { [tensor] = replacement };
@@ -152,6 +175,34 @@ public sealed class OrtBackend : IModelBackend
         foreach (var tensor in DescribeTensors(inputShapes))
             shapes.TryAdd(tensor.Name, tensor.Shape);
         return shapes;
+    }
+
+    /// <summary>
+    /// The forward session observing every tensor in <paramref name="observe"/>: the one built last when
+    /// it observes them all, else a new one observing those too, which replaces it. One session of the
+    /// whole model at a time (each optimized at <see cref="OrtSessions.Optimization"/> holds its own
+    /// layout of the convolution weights); an output nobody fetches costs ONNX Runtime nothing.
+    /// </summary>
+    private InferenceSession ForwardSession(IReadOnlyList<string> observe)
+    {
+        string key = "forward:" + string.Join('\n', _observedSoFar);
+        if (_sessions.Keys.Contains(key) && observe.All(_observedSoFar.Contains))
+            return _sessions.Get(key, () => throw new InvalidOperationException($"session '{key}' was released"));
+        // The old session goes first: two sessions of the whole model at once would be the peak this avoids.
+        _sessions.Release(key);
+        _observedSoFar.AddRange(observe.Where(o => !_observedSoFar.Contains(o)));
+        key = "forward:" + string.Join('\n', _observedSoFar);
+        return _sessions.Get(key, () => OnnxEdits.WithOutputs(_model, _observedSoFar), full: true);
+    }
+
+    private readonly List<string> _observedSoFar = [];
+
+    /// <summary>The serialized model with every weight written back (the managed importer, a model with replaced initializers).</summary>
+    private byte[] FullBytes(ModelProto model)
+    {
+        var copy = model.Clone();
+        _sessions.Initializers.Fill(copy);
+        return Google.Protobuf.MessageExtensions.ToByteArray(copy);
     }
 
     /// <summary>Runs <paramref name="session"/>; a batch the graph cannot take whole (batch 1 baked in) runs row by row.</summary>
@@ -201,7 +252,11 @@ public sealed class OrtBackend : IModelBackend
         }
     }
 
-    internal static Dictionary<string, Tensor> RunOnce(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs)
+    internal static Dictionary<string, Tensor> RunOnce(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs) =>
+        RunOnce(session, feeds, outputs, OrtValues.ToTensor);
+
+    /// <summary>One run of <paramref name="session"/>, each output read by <paramref name="read"/> before ONNX Runtime releases it.</summary>
+    internal static Dictionary<string, T> RunOnce<T>(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs, Func<OrtValue, string, T> read)
     {
         var names = feeds.Keys.ToList();
         var values = names.Select(n => OrtValues.From(feeds[n])).ToList();
@@ -213,7 +268,7 @@ public sealed class OrtBackend : IModelBackend
             // ORT checks the flag between kernels: a cancel stops the run within one operator.
             using var stop = cancellation.Register(() => options.Terminate = true);
             using var results = RunTerminable(session, options, names, values, outputs, cancellation);
-            return outputs.Select((name, i) => (name, i)).ToDictionary(o => o.name, o => OrtValues.ToTensor(results[o.i], o.name));
+            return outputs.Select((name, i) => (name, i)).ToDictionary(o => o.name, o => read(results[o.i], o.name));
         }
         finally
         {
@@ -233,25 +288,18 @@ public sealed class OrtBackend : IModelBackend
         string key = tensor + "\n" + output;
         if (_suffixes.TryGetValue(key, out var suffix))
             return suffix;
-        // Types and ranks of the tensors at the cut come from one forward pass that observes every candidate.
-        var probe = Forward(input, new PassRequest(CutCandidates(tensor)));
-        var types = probe.Observed.ToDictionary(o => o.Key, o => (o.Value.Type == DataType.Float32 ? 1 : 7, o.Value.Rank));
-        if (!types.ContainsKey(tensor))
+        if (!InputNames.Contains(tensor) && !_model.Graph.Node.Any(n => n.Output.Contains(tensor)))
             throw new ArgumentException($"the model has no tensor '{tensor}' to re-run from");
-        return _suffixes[key] = SuffixModel.Cut(_model, tensor, output, types);
-    }
-
-    /// <summary>The tensor and every tensor produced before it or fed in (the suffix's possible inputs).</summary>
-    private List<string> CutCandidates(string tensor)
-    {
-        var names = new List<string>(InputNames);
-        foreach (var node in _model.Graph.Node)
+        // Types and ranks of the suffix's inputs (the tensor and those crossing the cut) come from one forward pass observing them.
+        var inputs = new List<string>();
+        SuffixModel.Cut(_model, tensor, output, name =>
         {
-            names.AddRange(node.Output.Where(o => o.Length > 0));
-            if (node.Output.Contains(tensor))
-                break;
-        }
-        return names.Contains(tensor) ? names : [.. names, tensor];
+            inputs.Add(name);
+            return new ValueInfoProto { Name = name };
+        });
+        var probe = Forward(input, new PassRequest(inputs));
+        var types = probe.Observed.ToDictionary(o => o.Key, o => (o.Value.Type == DataType.Float32 ? 1 : 7, o.Value.Rank));
+        return _suffixes[key] = SuffixModel.Cut(_model, tensor, output, types);
     }
 
     private Dictionary<string, Tensor> CrossingValues(Tensor input, SuffixModel suffix)

@@ -8,8 +8,8 @@ namespace Explain.Backends.OnnxRuntime;
 /// Gradients on ONNX Runtime: its inference builds have no gradient ops, so the model is compiled
 /// (src/Explain.Autodiff) into a gradient graph of standard ONNX ops that runs the forward pass and
 /// the backward pass for all K seeds in one session run. Each (tensors, mode) compiles once per
-/// backend, straight into its session: the compiled model (weights inlined) is not kept once the
-/// session holds it, so a worker's memory follows the explainers it caches. The graph is compiled for batch 1:
+/// backend, straight into its session: the compiler reads the model with its weights declared
+/// without data (<see cref="SharedInitializers"/>), and its session reads the shared weights. The graph is compiled for batch 1:
 /// a batch of B inputs (Integrated Grad-CAM's path) runs as B runs of K seeds each.
 /// </summary>
 internal sealed class OrtGradients(OrtBackend backend)
@@ -25,7 +25,7 @@ internal sealed class OrtGradients(OrtBackend backend)
         if (seeds.Rank == 0 || seeds.Shape[0] % batch != 0)
             throw new ArgumentException($"seeds of shape {TensorShape.Format(seeds.Shape)} do not stack K seeds per input row of a batch of {batch}");
         int k = seeds.Shape[0] / batch;
-        if (SuffixGraph(values, output, mode, at, input) is { } suffix)
+        if (SuffixGraph(values, output, mode, at) is { } suffix)
             return Stacked(at, suffix.Names, k, batch, b => OrtBackend.RunOnce(suffix.Session, suffix.Feeds(b, batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray())), suffix.Names));
         var inputs = at.Where(backend.InputNames.Contains).ToList();
         var request = new GradientRequest(at.Except(inputs).ToList(), output, Map(mode), inputs.Count > 0);
@@ -34,7 +34,7 @@ internal sealed class OrtGradients(OrtBackend backend)
         {
             // Static shapes from ONNX Runtime itself (one run on zeros), so any model it runs can be compiled.
             var full = Compile(backend.Bytes, request, backend.TensorShapes);
-            backend.Sessions.Get(key, () => full.Model);
+            backend.Sessions.Get(key, () => OnnxEdits.Parse(full.Model));
             _compiled[key] = graph = new Compiled(full.Inputs[0], full.SeedInput, full.GradientOutputs);
         }
         var session = backend.Sessions.Get(key, () => throw new InvalidOperationException($"session '{key}' was released"));
@@ -109,7 +109,7 @@ internal sealed class OrtGradients(OrtBackend backend)
     /// The backward pass is the same either way (it only ever runs from the scores back to the
     /// requested tensors); what the suffix saves is re-running the layers before the cut.
     /// </summary>
-    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, Tensor> values, string output, CamGradientMode mode, IReadOnlyList<string> at, Tensor input)
+    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, Tensor> values, string output, CamGradientMode mode, IReadOnlyList<string> at)
     {
         if (at.Count == 0 || at.Any(a => backend.InputNames.Contains(a) || !values.TryGetValue(a, out var v) || v.Type != DataType.Float32))
             return null;
@@ -127,9 +127,10 @@ internal sealed class OrtGradients(OrtBackend backend)
             if (model is not null && at.All(a => a == cut || model.Contains(a)))
             {
                 var request = new GradientRequest(at.Where(a => a != cut).ToList(), output, Map(mode), IncludeInputGradient: true);
-                var fullShapes = new Dictionary<string, int[]> { [backend.InputNames[0]] = [1, .. input.Shape[1..]] };
-                var compiled = Compile(model.Bytes, request, _ => backend.TensorShapes(fullShapes));
-                backend.Sessions.Get(key, () => compiled.Model);
+                // The shapes come from a run of the suffix itself: a run of the whole model with every tensor an output would
+                // hold the whole model's activations at once for shapes the suffix does not read.
+                var compiled = Compile(model.Bytes, request, shapes => TensorDescriptions.Shapes(backend.Sessions, model.Model, shapes));
+                backend.Sessions.Get(key, () => OnnxEdits.Parse(compiled.Model));
                 graph = new Compiled(cut, compiled.SeedInput, compiled.GradientOutputs);
             }
             _suffixGraphs[key] = entry = (model, graph);

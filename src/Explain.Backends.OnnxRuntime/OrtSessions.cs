@@ -1,19 +1,25 @@
 using Explain.Cam.Backends;
+using Explain.Engine.Onnx.Proto;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Explain.Backends.OnnxRuntime;
 
 /// <summary>
-/// The sessions of one model, built once per request shape and kept until disposal. They share one
-/// prepacked-weights container, so weights ONNX Runtime repacks for its kernels (convolution and
-/// GEMM blocks) exist once per model, not once per session. Disposal releases the sessions, then
-/// the container they point into.
+/// The sessions of one model, built once per request shape and kept until disposal. They read the
+/// model's weights from one <see cref="SharedInitializers"/> and share one prepacked-weights
+/// container, so weights (and the blocks ONNX Runtime repacks them into for GEMM kernels) exist once
+/// per model, not once per session. Only a session built <c>full</c> (the forward pass, whose
+/// ORT_ENABLE_ALL layout transform rewrites convolution weights into its own NCHWc copy) carries
+/// the weight data itself. Disposal releases the sessions, then the container and the weights they point into.
 /// </summary>
-internal sealed class OrtSessions(ExecutionDevice device, int threads, string? modelDirectory) : IDisposable
+internal sealed class OrtSessions(ExecutionDevice device, int threads, string? modelDirectory, SharedInitializers initializers) : IDisposable
 {
     private readonly Dictionary<string, InferenceSession> _sessions = new(StringComparer.Ordinal);
     private readonly PrePackedWeightsContainer _weights = new();
     private bool _disposed;
+
+    public SharedInitializers Initializers { get; } = initializers;
 
     public ExecutionDevice Device { get; } = device;
 
@@ -28,23 +34,80 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
     /// <summary>The keys of the sessions built so far (which route a pass took).</summary>
     public IReadOnlyCollection<string> Keys => _sessions.Keys;
 
-    public InferenceSession Get(string key, Func<byte[]> model)
+    /// <summary>The cached session <paramref name="key"/>, else one built from <paramref name="model"/> (a copy the build may edit).</summary>
+    public InferenceSession Get(string key, Func<ModelProto> model, bool full = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_sessions.TryGetValue(key, out var session))
-            _sessions[key] = session = Create(model());
+            _sessions[key] = session = Create(model(), full);
         return session;
     }
 
-    /// <summary>A session outside the cache (the caller disposes it), for one-off graphs such as every-tensor descriptions.</summary>
-    public InferenceSession Create(byte[] model)
+    /// <summary>Disposes and forgets session <paramref name="key"/> (a forward session replaced by one observing more).</summary>
+    public void Release(string key)
     {
+        if (_sessions.Remove(key, out var session))
+            session.Dispose();
+    }
+
+    /// <summary>
+    /// A session outside the cache (the caller disposes it) of <paramref name="model"/>, a copy the build
+    /// may edit. It reads the shared weights, optimized at ORT_ENABLE_EXTENDED at most (no layout
+    /// transform, which would copy the convolution weights); when <paramref name="full"/>, or when ONNX
+    /// Runtime cannot load it so, the weights are written into the copy and it is optimized at <see cref="Optimization"/>.
+    /// </summary>
+    public InferenceSession Create(ModelProto model, bool full = false)
+    {
+        bool share = Initializers.Count > 0 && Initializers.Declared(model).Any();
+        if (!full && share)
+        {
+            Initializers.Seal(model);
+            // NOTE: an optimizer that reads weight values fails on the sealed declarations (ORT names no optimizer in
+            // the error: BatchNormalization folding in ResNet-18 is one); unoptimized, the graph still reads the shared
+            // weights, and only when that fails too are the weights written back and loaded like any model's.
+            var levels = new[] { (GraphOptimizationLevel)Math.Min((int)Optimization, (int)GraphOptimizationLevel.ORT_ENABLE_EXTENDED), GraphOptimizationLevel.ORT_DISABLE_ALL };
+            foreach (var level in levels.Distinct())
+            {
+                try
+                {
+                    return Build(model, level, readsSharedOnly: true);
+                }
+                catch (ArgumentException)
+                {
+                    // The next level, else the weights written back (a model ONNX Runtime cannot load fails there, with its own error).
+                }
+            }
+        }
+        Initializers.Reference(model);
+        Initializers.Fill(model);
+        var session = Build(model, Optimization, readsSharedOnly: false);
+        if (share)
+            CollectGarbage();
+        return session;
+    }
+
+    /// <summary>
+    /// A compacting full collection, then the C heap's free pages handed back: after a model's bytes are parsed or
+    /// serialized (the weights' size on the large object heap) and after ONNX Runtime frees its parse of them
+    /// (glibc keeps freed blocks below its 32 MiB mmap threshold mapped), neither stays resident on top of the sessions.
+    /// </summary>
+    public static void CollectGarbage()
+    {
+        // Aggressive: compacts every generation (the large object heap included) and decommits the freed memory, not only frees it.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
+    }
+
+    /// <summary>Serializes <paramref name="model"/> and loads it; the bytes are garbage when this returns (a caller's collection frees them).</summary>
+    private InferenceSession Build(ModelProto model, GraphOptimizationLevel optimization, bool readsSharedOnly)
+    {
+        byte[] bytes = model.ToByteArray();
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = Optimization,
+            GraphOptimizationLevel = optimization,
             // Warnings (unused initializers of cut-out suffixes, fallbacks of providers) are not the caller's business; errors surface as exceptions.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
@@ -54,9 +117,20 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
         if (modelDirectory is not null)
             options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", modelDirectory);
         OrtDevice.Configure(options, Device);
+        // NOTE: only sessions that read the shared weights get them as overrides. A session with the data at hand may
+        // rewrite an initializer under its own name (the transpose optimizer permutes ConvNeXt's layer scale in place),
+        // and an override by name would hand the rewritten graph the original tensor.
+        if (readsSharedOnly)
+            Initializers.AddTo(options, model);
+        // NOTE: constant folding materializes the initializers of the nodes it considers, the Conv fusions rewrite the
+        // weights of a Conv followed by BatchNormalization, Add or Mul, and the transpose optimizer permutes or reshapes
+        // constants it pushes a Transpose through: each would read a sealed tensor, or rewrite one an override then
+        // replaces. The graphs that read shared weights (gradients, suffixes, descriptions) run without them.
+        if (readsSharedOnly)
+            options.AddSessionConfigEntry("optimization.disable_specified_optimizers", "ConstantFolding,ConvBNFusion,ConvAddFusion,ConvMulFusion,TransposeOptimizer");
         try
         {
-            return new InferenceSession(model, options, _weights);
+            return new InferenceSession(bytes, options, _weights);
         }
         catch (OnnxRuntimeException e)
         {
@@ -73,5 +147,6 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
             session.Dispose();
         _sessions.Clear();
         _weights.Dispose();
+        Initializers.Dispose();
     }
 }

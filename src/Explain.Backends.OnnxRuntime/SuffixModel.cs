@@ -10,10 +10,13 @@ namespace Explain.Backends.OnnxRuntime;
 /// further inputs, fed from the full model's forward pass. Constant-only nodes the suffix needs
 /// come along. Its one output is the requested output.
 /// </summary>
-internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<string> Crossing, IReadOnlySet<string> Computed)
+internal sealed record SuffixModel(ModelProto Model, string Tensor, IReadOnlyList<string> Crossing, IReadOnlySet<string> Computed)
 {
     /// <summary>Whether the suffix computes <paramref name="name"/> (a tensor after the cut on the way to the output).</summary>
     public bool Contains(string name) => Computed.Contains(name);
+
+    /// <summary>The serialized model (its shared weights declared without data, see <see cref="SharedInitializers"/>).</summary>
+    public byte[] Bytes => Model.ToByteArray();
 
     public static SuffixModel Cut(ModelProto model, string tensor, string output, IReadOnlyDictionary<string, (int ElemType, int Rank)> types) =>
         Cut(model, tensor, output, name => Input(name, types[name]))!;
@@ -83,7 +86,7 @@ internal sealed record SuffixModel(byte[] Bytes, string Tensor, IReadOnlyList<st
         cut.Output.Clear();
         cut.Output.Add(scores);
         OnnxEdits.MakeBatchSymbolic(copy);
-        return new SuffixModel(copy.ToByteArray(), tensor, crossing, cut.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal));
+        return new SuffixModel(copy, tensor, crossing, cut.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>A float32 input of exactly <paramref name="shape"/>.</summary>

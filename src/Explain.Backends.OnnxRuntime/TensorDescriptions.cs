@@ -1,4 +1,5 @@
 using Explain.Engine.Graph;
+using Explain.Engine.Onnx.Proto;
 using Explain.Engine.Tensors;
 
 namespace Explain.Backends.OnnxRuntime;
@@ -17,25 +18,35 @@ internal static class TensorDescriptions
 
     public static IReadOnlyList<TensorInfo> Describe(OrtBackend backend, IReadOnlyDictionary<string, int[]> shapes)
     {
-        var graph = backend.Model.Graph;
-        var nodes = graph.Node.Where(n => n.OpType != "Constant").ToList();
-        var names = nodes.SelectMany(n => n.Output).Where(o => o.Length > 0).Distinct().ToList();
-        var feeds = OnnxEdits.FedInputs(graph).ToDictionary(i => i.Name, i => i.Type?.TensorType?.ElemType == 7
-            ? Tensor.FromInt64(new long[TensorShape.ElementCount(shapes[i.Name])], shapes[i.Name])
-            : Tensor.Zeros(shapes[i.Name]));
-        Dictionary<string, Tensor> values;
-        using (var session = backend.Sessions.Create(OnnxEdits.WithOutputs(backend.Model, names)))
-            values = OrtBackend.RunOnce(session, feeds, names);
-        var rows = feeds.Select(f => (Name: f.Key, f.Value.Shape, Op: "input")).ToList();
+        var nodes = backend.Model.Graph.Node.Where(n => n.OpType != "Constant").ToList();
+        var values = Shapes(backend.Sessions, backend.Model, shapes);
+        var rows = OnnxEdits.FedInputs(backend.Model.Graph).Select(i => (Name: i.Name, Shape: shapes[i.Name], Op: "input")).ToList();
         foreach (var node in nodes)
             foreach (var o in node.Output.Where(o => o.Length > 0 && values.ContainsKey(o)))
-                rows.Add((o, values[o].Shape, node.OpType));
+                rows.Add((o, values[o], node.OpType));
         int target = -1;
         var pool = nodes.LastOrDefault(n => n.OpType is "GlobalAveragePool" or "GlobalMaxPool");
-        if (pool is not null && values.TryGetValue(pool.Input[0], out var pooled) && pooled.Rank == 4 && pooled.Shape[2] * pooled.Shape[3] > 1)
+        if (pool is not null && values.TryGetValue(pool.Input[0], out var pooled) && pooled.Length == 4 && pooled[2] * pooled[3] > 1)
             target = rows.FindIndex(r => r.Name == pool.Input[0] && r.Op != "input");
         if (target < 0)
             target = rows.FindLastIndex(r => r.Shape.Length == 4 && r.Shape[2] * r.Shape[3] > 1 && r.Op != "input" && !NotTargets.Contains(r.Op));
         return rows.Select((r, i) => new TensorInfo(r.Name, r.Shape, r.Op, i == target)).ToList();
+    }
+
+    /// <summary>The shape of every node output of <paramref name="model"/> (Constant nodes left out) and of its inputs, run once on zeros of <paramref name="shapes"/>.</summary>
+    public static Dictionary<string, int[]> Shapes(OrtSessions sessions, ModelProto model, IReadOnlyDictionary<string, int[]> shapes)
+    {
+        var graph = model.Graph;
+        var names = graph.Node.Where(n => n.OpType != "Constant").SelectMany(n => n.Output).Where(o => o.Length > 0).Distinct().ToList();
+        var feeds = OnnxEdits.FedInputs(graph).ToDictionary(i => i.Name, i => i.Type?.TensorType?.ElemType == 7
+            ? Tensor.FromInt64(new long[TensorShape.ElementCount(shapes[i.Name])], shapes[i.Name])
+            : Tensor.Zeros(shapes[i.Name]));
+        // Only the shapes leave the run: every tensor's values at once would be the model's whole activation memory again, in managed arrays.
+        Dictionary<string, int[]> values;
+        using (var session = sessions.Create(OnnxEdits.WithOutputs(model, names)))
+            values = OrtBackend.RunOnce(session, feeds, names, (value, _) => Array.ConvertAll(value.GetTensorTypeAndShape().Shape, d => checked((int)d)));
+        foreach (var (name, feed) in feeds)
+            values.TryAdd(name, feed.Shape);
+        return values;
     }
 }
