@@ -46,16 +46,12 @@ public sealed class ModelProbe(IModelBackend backend, string scoresOutput, int c
         int rowSize = TensorShape.ElementCount(rowShape.AsSpan(1));
         int[] shape = [Chunk, .. rowShape[1..]];
         var result = new List<float>();
-        // One batch buffer for every chunk (cleared before each): a new one per chunk (6–10 MiB for a ResNet layer or
-        // image batch) left hundreds of MiB of large-object garbage per explanation between full collections.
-        var batch = Tensor.Zeros(shape);
         for (int start = 0; start < rows; start += Chunk)
         {
             Cancellation.ThrowIfCancellationRequested();
             BatchesRun++;
             int take = Math.Min(Chunk, rows - start);
-            if (start > 0)
-                batch.Floats.AsSpan().Clear();
+            var batch = Tensor.Zeros(shape);
             for (int r = 0; r < take; r++)
                 fill(start + r, batch.Floats.AsSpan(r * rowSize, rowSize));
             var scores = run(batch);
