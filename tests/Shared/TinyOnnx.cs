@@ -70,6 +70,27 @@ public static class TinyOnnx
         return Model(nodes, [Value("x", 1, 3, 16, 16)], [Value("logits", 1, 5), Value("embedding", 1, 4)], Tensor("w1", [4, 3, 3, 3], w1), Tensor("w2", [4, 5], w2));
     }
 
+    /// <summary>
+    /// A classifier whose Conv has a bias: x [1, 3, 16, 16] → Conv 3×3 (4 channels, pad 1, bias "b1") → Relu
+    /// ("feat") → GlobalAveragePool → Flatten → Gemm → "logits" [1, 5]. With <paramref name="throughIdentity"/>
+    /// the Conv reads its bias through an Identity of the initializer, as PyTorch's exporter writes parameters
+    /// it stored once for several users.
+    /// </summary>
+    public static byte[] BiasedClassifier(bool throughIdentity)
+    {
+        var w1 = Values(4 * 3 * 3 * 3, 7);
+        var b1 = Values(4, 8);
+        var w2 = Values(4 * 5, 9);
+        byte[][] nodes =
+        [
+            Node("Conv", ["x", "w1", throughIdentity ? "b1_shared" : "b1"], ["c1"], Ints("pads", 1, 1, 1, 1)), Node("Relu", ["c1"], ["feat"]),
+            Node("GlobalAveragePool", ["feat"], ["pooled"]), Node("Flatten", ["pooled"], ["flat"]), Node("Gemm", ["flat", "w2"], ["logits"]),
+        ];
+        if (throughIdentity)
+            nodes = [Node("Identity", ["b1"], ["b1_shared"]), .. nodes];
+        return Model(nodes, [Value("x", 1, 3, 16, 16)], [Value("logits", 1, 5)], Tensor("w1", [4, 3, 3, 3], w1), Tensor("b1", [4], b1), Tensor("w2", [4, 5], w2));
+    }
+
     private static float[] Values(int n, int seed)
     {
         var rng = new Random(seed);
