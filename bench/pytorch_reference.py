@@ -20,7 +20,7 @@ engine: ResNet-50 forward (no_grad), and forward + gradient of one logit with re
 Prints one JSON object; with --maps DIR also writes DIR/pytorch-gradcam.npy (the top-1 Grad-CAM)
 and DIR/pytorch-top5.json so report.py can check both sides explained the same thing.
 """
-import argparse, json, os, resource, statistics, time
+import argparse, json, math, os, resource, statistics, time
 
 import numpy as np
 import torch
@@ -254,9 +254,281 @@ def cam(args):
     return r
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 13's methods (bench/Explain.Bench/MethodsBench.cs has the parameters, the same here).
+
+OCCLUSION_WINDOW, OCCLUSION_STRIDE = 32, 16
+RISE_MASKS, RISE_CELLS, RISE_P = 1000, 7, 0.5
+SGCPP_SAMPLES, SGCPP_STD = 4, 0.3
+ROAD_PERCENTILES = [10, 20, 30, 40, 50, 60, 70, 80, 90]
+BATCH = 16   # Explain's ModelProbe chunk; pytorch-grad-cam's ScoreCAM batch
+
+
+def minmax_channels(t):
+    """pytorch-grad-cam scale_accross_batch_and_channels' per-channel (x - min) / (max + 1e-7), t [C, h, w]."""
+    flat = t.flatten(1)
+    flat = flat - flat.min(1, keepdim=True)[0]
+    return (flat / (flat.max(1, keepdim=True)[0] + 1e-7)).view_as(t)
+
+
+def up(t, size):
+    return F.interpolate(t[None], size=size, mode="bilinear", align_corners=False)[0]
+
+
+def bias_layers(model):
+    for m in model.modules():
+        if getattr(m, "inplace", False):
+            m.inplace = False   # an in-place ReLU would overwrite the hooked BN output
+    return [m for m in model.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.BatchNorm2d)) and m.bias is not None]
+
+
+def bias_of(m):
+    if isinstance(m, torch.nn.BatchNorm2d):
+        return (m.bias - m.running_mean * m.weight / torch.sqrt(m.running_var + m.eps)).detach()
+    return m.bias.detach()
+
+
+def fullgrad(model, x, cls, user):
+    """pytorch-grad-cam FullGrad. user: as the library runs (parameters requiring grad, hooks on
+    every bias layer, loss.backward(), every channel of every layer min-maxed and resized to the
+    input before the channel sum). like-for-like: frozen parameters, one autograd.grad at the input
+    and the bias layers' outputs, the channel sum at each layer's own resolution and one resize per
+    layer (min-max per channel, then a linear resize and a sum commute: the same map)."""
+    layers = bias_layers(model)
+    outs = []
+    hooks = [m.register_forward_hook(lambda _m, _i, o: outs.append(o)) for m in layers]
+    try:
+        xg = x.clone().requires_grad_(True)
+        if user:
+            store = {}
+            y = model(xg)
+            for i, o in enumerate(outs):
+                o.register_hook(lambda g, i=i: store.__setitem__(i, g))
+            model.zero_grad()
+            y[0, cls].backward()
+            grads = [xg.grad] + [store[i] for i in range(len(outs))]
+        else:
+            y = model(xg)
+            grads = torch.autograd.grad(y[0, cls], [xg] + outs)
+    finally:
+        for h in hooks:
+            h.remove()
+    size = x.shape[2:]
+    with torch.no_grad():
+        total = up(minmax_channels((grads[0] * x)[0].abs()), size).sum(0)
+        for m, g in zip(layers, grads[1:]):
+            t = minmax_channels((bias_of(m)[:, None, None] * g[0]).abs())
+            total += up(t, size).sum(0) if user else up(t.sum(0, keepdim=True), size)[0]
+    return scale(total, x)
+
+
+def rest(logits, cls):
+    """ClassifierOutputReST: y_c - cross_entropy(y, c)."""
+    return logits[0, cls] - F.cross_entropy(logits, torch.tensor([cls]))
+
+
+def shapleycam(model, x, cls, user):
+    """pytorch-grad-cam ShapleyCAM with ClassifierOutputReST, w_k = mean(g - 1/2 H A). user: the
+    library's pass (parameters requiring grad, the gradient with create_graph=True through the whole
+    model from the input, then the Hessian-vector product at layer4). like-for-like: frozen, layer4's
+    output detached as the leaf, both differentiations through avgpool + fc only."""
+    if user:
+        store = {}
+        handle = model.layer4.register_forward_hook(lambda m, i, o: store.__setitem__("a", o))
+        xg = x.clone().requires_grad_(True)
+        logits = model(xg)
+        handle.remove()
+        a = store["a"]
+        (g,) = torch.autograd.grad(rest(logits, cls), a, create_graph=True)
+    else:
+        a, _ = layer4(model, x)
+        a = a[None].detach().requires_grad_(True)
+        logits = model.fc(torch.flatten(model.avgpool(a), 1))
+        (g,) = torch.autograd.grad(rest(logits, cls), a, create_graph=True)
+    (hvp,) = torch.autograd.grad(g, a, grad_outputs=a.detach(), allow_unused=True)
+    hvp = torch.zeros_like(g) if hvp is None else hvp
+    w = (g - 0.5 * hvp).detach()[0].mean(dim=(1, 2))
+    return scale((w[:, None, None] * a.detach()[0]).sum(0), x)
+
+
+def smoothgradcampp(model, x, cls, user, seed=0):
+    """TorchCAM SmoothGradCAMpp at layer4 (its default for ResNet): D^p = mean over noisy inputs
+    x + N(0, std^2) of (dy/dA)^p, alpha = D2 / (2 D2 + sum(A) D3 + 1e-8), w = sum(alpha relu(D1)),
+    on the clean activations. user: TorchCAM's loop, the clean forward then one forward + backward
+    per sample (parameters requiring grad); like-for-like: frozen, the samples in one batch."""
+    gen = torch.Generator().manual_seed(seed)
+    noisy = x + SGCPP_STD * torch.randn((SGCPP_SAMPLES,) + tuple(x.shape[1:]), generator=gen)
+    store = {}
+    handle = model.layer4.register_forward_hook(lambda m, i, o: store.__setitem__("a", o))
+    try:
+        with torch.no_grad():
+            model(x)
+        a = store["a"][0]
+        if user:
+            grads = []
+            for i in range(SGCPP_SAMPLES):
+                xi = noisy[i:i + 1].clone().requires_grad_(True)
+                logits = model(xi)
+                store["a"].register_hook(lambda g: grads.append(g))
+                model.zero_grad()
+                logits[0, cls].backward()
+            g = torch.cat(grads)
+        else:
+            # The noisy batch's layer4 output as the autograd leaf: the backward runs avgpool + fc only.
+            handle.remove()
+            handle = model.layer4.register_forward_hook(lambda m, i, o: store.__setitem__("a", o.detach().requires_grad_()) or store["a"])
+            logits = model(noisy)
+            (g,) = torch.autograd.grad(logits[:, cls].sum(), store["a"])
+    finally:
+        handle.remove()
+    d1, d2, d3 = g.mean(0), (g ** 2).mean(0), (g ** 3).mean(0)
+    alpha = d2 / (2 * d2 + a.sum(dim=(1, 2))[:, None, None] * d3 + 1e-8)
+    w = (alpha * d1.clamp(min=0)).sum(dim=(1, 2))
+    return scale((w[:, None, None] * a).sum(0), x)
+
+
+def occlusion(model, x, cls, batch):
+    """Captum Occlusion, sliding window (3, w, w), strides (3, s, s), baseline 0: each pixel's mean
+    over the windows covering it of y_c(x) - y_c(x occluded). batch = perturbations_per_eval
+    (Captum's default 1 is the user-facing row)."""
+    h, w = x.shape[2:]
+    ny = math.ceil((h - OCCLUSION_WINDOW) / OCCLUSION_STRIDE) + 1
+    nx = math.ceil((w - OCCLUSION_WINDOW) / OCCLUSION_STRIDE) + 1
+    boxes = [(i * OCCLUSION_STRIDE, j * OCCLUSION_STRIDE) for i in range(ny) for j in range(nx)]
+    total, count = torch.zeros(h, w), torch.zeros(h, w)
+    with torch.no_grad():
+        base = model(x)[0, cls]
+        for start in range(0, len(boxes), batch):
+            chunk = boxes[start:start + batch]
+            rows = x.repeat(len(chunk), 1, 1, 1)
+            for r, (i, j) in enumerate(chunk):
+                rows[r, :, i:i + OCCLUSION_WINDOW, j:j + OCCLUSION_WINDOW] = 0
+            scores = model(rows)[:, cls]
+            for r, (i, j) in enumerate(chunk):
+                total[i:i + OCCLUSION_WINDOW, j:j + OCCLUSION_WINDOW] += base - scores[r]
+                count[i:i + OCCLUSION_WINDOW, j:j + OCCLUSION_WINDOW] += 1
+    return scale(total / count, x)
+
+
+def rise(model, x, cls, seed=0):
+    """RISE (Petsiuk et al.; the authors' generate_masks + explain): N binary s x s grids kept with
+    probability p, bilinear up to (s + 1) cells, a random crop; sum_i softmax(y(x * M_i))_c M_i / (N p),
+    masked inputs in batches."""
+    h, w = x.shape[2:]
+    gen = torch.Generator().manual_seed(seed)
+    ch, cw = math.ceil(h / RISE_CELLS), math.ceil(w / RISE_CELLS)
+    grids = (torch.rand(RISE_MASKS, 1, RISE_CELLS, RISE_CELLS, generator=gen) < RISE_P).float()
+    big = F.interpolate(grids, size=((RISE_CELLS + 1) * ch, (RISE_CELLS + 1) * cw), mode="bilinear", align_corners=False)
+    shifts = torch.randint(0, ch, (RISE_MASKS, 2), generator=gen)
+    masks = torch.stack([big[i, 0, dy:dy + h, dx:dx + w] for i, (dy, dx) in enumerate(shifts.tolist())])
+    sal = torch.zeros(h, w)
+    with torch.no_grad():
+        for s in range(0, RISE_MASKS, BATCH):
+            m = masks[s:s + BATCH]
+            p = torch.softmax(model(x * m[:, None]), 1)[:, cls]
+            sal += (p[:, None, None] * m).sum(0)
+    return scale(sal / (RISE_MASKS * RISE_P), x)
+
+
+NEIGHBOURS = [((1, 1), 1 / 12), ((0, 1), 1 / 6), ((-1, 1), 1 / 12), ((1, -1), 1 / 12),
+              ((0, -1), 1 / 6), ((-1, -1), 1 / 12), ((1, 0), 1 / 6), ((-1, 0), 1 / 6)]
+
+
+def impute(img, keep):
+    """pytorch-grad-cam NoisyLinearImputer with noise 0: each removed pixel the weighted mean of its
+    in-bounds neighbours, one sparse system (lil_matrix, then scipy's spsolve on its CSC form)."""
+    from scipy.sparse import lil_matrix, csc_matrix
+    from scipy.sparse.linalg import spsolve
+    c, h, w = img.shape
+    flat = keep.reshape(-1)
+    missing = np.flatnonzero(flat == 0)
+    index = np.zeros(flat.size, dtype=int)
+    index[missing] = np.arange(len(missing))
+    a = lil_matrix((len(missing), len(missing)))
+    b = np.zeros((len(missing), c))
+    total = np.ones(len(missing))
+    pixels = img.reshape(c, -1)
+    for (dy, dx), weight in NEIGHBOURS:
+        y, xx = missing // w + dy, missing % w + dx
+        valid = (y >= 0) & (xx >= 0) & (y < h) & (xx < w)
+        target = missing + dy * w + dx
+        rows, cols = np.flatnonzero(valid), target[valid]
+        known = flat[cols] > 0.5
+        b[rows[known], :] -= weight * pixels[:, cols[known]].T
+        a[rows[~known], index[cols[~known]]] = weight
+        total[~valid] -= weight
+    a[np.arange(len(missing)), np.arange(len(missing))] = -total
+    out = pixels.copy()
+    out[:, missing] = spsolve(csc_matrix(a), b).reshape(len(missing), -1).T
+    return out.reshape(img.shape)
+
+
+def road(model, x, cam, cls, user):
+    """pytorch-grad-cam ROADCombined: per percentile, MoRF keeps cam < percentile(cam), LeRF
+    1 - cam; the logit after imputation minus before. user: the library's calls (each percentile and
+    order re-runs the model on the input too, then on its one imputed image); like-for-like: the
+    input once and the 18 imputed images in batches."""
+    img = x[0].numpy()
+    images, before = [], None
+    with torch.no_grad():
+        for morf in (True, False):
+            for p in ROAD_PERCENTILES:
+                m = cam if morf else 1 - cam
+                keep = np.float32(m < np.percentile(m, p))
+                imputed = torch.from_numpy(impute(img, keep)).float()[None]
+                if user:
+                    before = float(model(x)[0, cls])
+                    images.append(float(model(imputed)[0, cls]) - before)
+                else:
+                    images.append(imputed)
+        if user:
+            changes = images
+        else:
+            before = float(model(x)[0, cls])
+            rows = torch.cat(images)
+            changes = [float(v) - before for v in torch.cat([model(rows[s:s + BATCH])[:, cls] for s in range(0, len(rows), BATCH)])]
+    n = len(ROAD_PERCENTILES)
+    return dict(morf=changes[:n], lerf=changes[n:])
+
+
+def methods(args):
+    """Issue 13's methods on the predicted class: a user-facing row (the reference library as
+    people run it) and a like-for-like row (PyTorch doing what Explain does) where they differ."""
+    user_model, x = model_and_input(args)
+    lean_model, _ = model_and_input(args)
+    frozen(lean_model)
+    _, y = layer4(lean_model, x)
+    cls = int(y.argmax())
+    few = max(1, args.iterations)
+    r, maps = {}, {}
+    for name, fn in (("fullgrad", fullgrad), ("shapleycam", shapleycam), ("smoothgradcampp", smoothgradcampp)):
+        r[name + "_user_ms"], _ = timed(lambda: fn(user_model, x, cls, True), 1, few)
+        r[name + "_ms"], _ = timed(lambda: fn(lean_model, x, cls, False), 1, few)
+        maps[name] = fn(lean_model, x, cls, False)
+        if name != "smoothgradcampp":   # the user-facing pass computes the same map (a check of this script)
+            np.testing.assert_allclose(fn(user_model, x, cls, True), maps[name], atol=1e-3)
+    frozen(user_model)   # the perturbation methods run under no_grad on both rows
+    r["occlusion_user_ms"], _ = timed(lambda: occlusion(user_model, x, cls, 1), 0, 1)
+    r["occlusion_ms"], _ = timed(lambda: occlusion(lean_model, x, cls, BATCH), 1, 1)
+    maps["occlusion"] = occlusion(lean_model, x, cls, BATCH)
+    r["rise_ms"], _ = timed(lambda: rise(lean_model, x, cls), 0, 1)
+    maps["rise"] = rise(lean_model, x, cls)
+    cam = SuffixGrad(lean_model).maps(x, ["gradcam"], [cls])[0]
+    out = {}
+    r["road_user_ms"], _ = timed(lambda: out.setdefault("user", road(user_model, x, cam, cls, True)), 0, 1)
+    r["road_ms"], _ = timed(lambda: out.setdefault("lean", road(lean_model, x, cam, cls, False)), 0, 1)
+    if args.maps:
+        os.makedirs(args.maps, exist_ok=True)
+        for name, m in maps.items():
+            np.save(os.path.join(args.maps, f"pytorch-{name}.npy"), m.astype(np.float32))
+        np.save(os.path.join(args.maps, "pytorch-gradcam.npy"), cam.astype(np.float32))
+        json.dump(dict(cls=cls, **out["lean"]), open(os.path.join(args.maps, "pytorch-road.json"), "w"))
+    return r
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["engine", "cam"])
+    parser.add_argument("mode", choices=["engine", "cam", "methods"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--input", required=True, help="the shared input .npy (make_models.py)")
@@ -264,7 +536,7 @@ def main():
     parser.add_argument("--heavy", default="yes", help="also full Ablation-CAM and Score-CAM (minutes)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    result = engine(args) if args.mode == "engine" else cam(args)
+    result = {"engine": engine, "cam": cam, "methods": methods}[args.mode](args)
     result.update(impl="pytorch", threads=args.threads, torch=torch.__version__,
                   peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(result))

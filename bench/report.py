@@ -26,6 +26,19 @@ CAM_ROWS = [
     ("Faster Score-CAM (top 64)", "scorecam_top64_ms", "scorecam_ms", "user-facing (PyTorch: full Score-CAM)"),
     ("Score-CAM (2048 channels)", "scorecam_ms", "scorecam_ms", "like-for-like = user-facing"),
 ]
+METHOD_ROWS = [
+    ("FullGrad", "fullgrad_ms", "fullgrad_user_ms", "user-facing (pytorch-grad-cam FullGrad)"),
+    ("FullGrad", "fullgrad_ms", "fullgrad_ms", "like-for-like"),
+    ("ShapleyCAM", "shapleycam_ms", "shapleycam_user_ms", "user-facing (pytorch-grad-cam ShapleyCAM)"),
+    ("ShapleyCAM", "shapleycam_ms", "shapleycam_ms", "like-for-like"),
+    ("SmoothGrad-CAM++ (4 samples)", "smoothgradcampp_ms", "smoothgradcampp_user_ms", "user-facing (TorchCAM SmoothGradCAMpp)"),
+    ("SmoothGrad-CAM++ (4 samples)", "smoothgradcampp_ms", "smoothgradcampp_ms", "like-for-like"),
+    ("Occlusion (169 windows)", "occlusion_ms", "occlusion_user_ms", "user-facing (Captum Occlusion, perturbations_per_eval 1)"),
+    ("Occlusion (169 windows)", "occlusion_ms", "occlusion_ms", "like-for-like (batches of 16)"),
+    ("RISE (1000 masks)", "rise_ms", "rise_ms", "like-for-like = user-facing (batches of 16)"),
+    ("ROAD (MoRF + LeRF, 9 percentiles)", "road_ms", "road_user_ms", "user-facing (pytorch-grad-cam ROADCombined)"),
+    ("ROAD (MoRF + LeRF, 9 percentiles)", "road_ms", "road_ms", "like-for-like (one batch of re-runs)"),
+]
 ENGINE_ROWS = [(m, m + "_ms", m + "_ms", "like-for-like") for m in ("forward", "forward_min", "forward_grad", "forward_grad_min")]
 
 
@@ -44,7 +57,7 @@ for (bench, threads), impls in sorted(by_key.items()):
         ours = impls.get(impl)
         if not ours or not ref:
             continue
-        for label, mine, theirs, kind in (CAM_ROWS if bench == "cam" else ENGINE_ROWS):
+        for label, mine, theirs, kind in {"cam": CAM_ROWS, "methods": METHOD_ROWS}.get(bench, ENGINE_ROWS):
             a, b = ms(ours, mine), ms(ref, theirs)
             if a is not None and b is not None:
                 print(f"| {bench} | {threads} | {backend} | {label} | {kind} | {a:.1f} | {b:.1f} | {a / b:.3f} |")
@@ -59,4 +72,20 @@ if maps and os.path.exists(os.path.join(maps, "managed", "explain-gradcam.npy"))
           f"top-1 Grad-CAM map max |Explain − PyTorch| = {diff:.2e}")
     if t_ours != t_ref or diff > 1e-3:
         print("MISMATCH: the two sides did not explain the same thing", file=sys.stderr)
+        sys.exit(1)
+
+methods = os.path.join(maps, "methods") if maps else ""
+if methods and os.path.exists(os.path.join(methods, "explain-road.json")):
+    # Deterministic methods must give the same map on both sides (float32 on both; PyTorch's and ONNX Runtime's
+    # kernels sum in different orders), ROAD the same score changes (imputation noise 0 on both sides).
+    worst = 0.0
+    for name in ("gradcam", "fullgrad", "shapleycam", "occlusion"):
+        diff = float(np.abs(np.load(os.path.join(methods, f"explain-{name}.npy")) - np.load(os.path.join(methods, f"pytorch-{name}.npy"))).max())
+        worst = max(worst, diff)
+        print(f"{name}: max |Explain − PyTorch| = {diff:.2e}")
+    ours, ref = json.load(open(os.path.join(methods, "explain-road.json"))), json.load(open(os.path.join(methods, "pytorch-road.json")))
+    road = max(abs(a - b) for k in ("morf", "lerf") for a, b in zip(ours[k], ref[k]))
+    print(f"ROAD: class {ours['cls']} / {ref['cls']}, max |Δ logit change| over 18 imputations = {road:.2e}")
+    if ours["cls"] != ref["cls"] or worst > 1e-2 or road > 1e-2:
+        print("MISMATCH: the two sides did not compute the same thing", file=sys.stderr)
         sys.exit(1)

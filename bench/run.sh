@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks side by side with the PyTorch reference on this machine and prints a
 # Markdown table of times and ratios (bench/out/results.md). Copy it into bench/RESULTS.md with
-# the date and the machine. Usage: [ITERATIONS=n] [HEAVY=no] bench/run.sh [engine|cam|all]
+# the date and the machine. Usage: [ITERATIONS=n] [HEAVY=no] bench/run.sh [engine|cam|all|methods]
 # (HEAVY=no leaves out full Score-CAM on both sides and PyTorch's full-model Ablation-CAM).
 # Both sides read the same model and the same input (bench/out/input.npy), run the same warm-ups
 # and iterations (ITERATIONS, default 20 for the engine and 10 for CAM), and report.py fails when
@@ -43,6 +43,12 @@ if [ "$mode" = cam ] || [ "$mode" = all ]; then
     ours cam --backend "$b" --threads 2 --iterations "$cam_iterations" --maps "$out/maps/$b" --heavy "${HEAVY:-yes}" | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
   done
   torch_run cam --threads 2 --iterations "$cam_iterations" --maps "$out/maps" --heavy "${HEAVY:-yes}" | sed 's/^{/{"bench":"cam",/' | tee -a "$out/raw.jsonl"
+fi
+if [ "$mode" = methods ]; then
+  # Issue 13's methods on the ONNX Runtime backend (the default) against the reference implementations: ~6 minutes.
+  rm -rf "$out/maps/methods"
+  ours methods --backend ort --threads 2 --iterations "${ITERATIONS:-3}" --maps "$out/maps/methods" | sed 's/^{/{"bench":"methods",/' | tee -a "$out/raw.jsonl"
+  torch_run methods --threads 2 --iterations "${ITERATIONS:-3}" --maps "$out/maps/methods" | sed 's/^{/{"bench":"methods",/' | tee -a "$out/raw.jsonl"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 "$root/bench/report.py" "$out/raw.jsonl" "$out/maps" | tee "$out/results.md"

@@ -70,7 +70,7 @@ internal static class Faithfulness
     }
 
     /// <summary>The logit change after imputing each percentile's removed pixels, MoRF and LeRF, in one batch.</summary>
-    private static Dictionary<(double, bool), float> RoadChanges(ModelProbe probe, Tensor input, float[] map, int cls, float before, List<double> percentiles, float noise, ulong seed, int mapIndex)
+    internal static Dictionary<(double, bool), float> RoadChanges(ModelProbe probe, Tensor input, float[] map, int cls, float before, List<double> percentiles, float noise, ulong seed, int mapIndex)
     {
         int[] shape = input.Shape;
         var keys = percentiles.SelectMany(p => new[] { (p, true), (p, false) }).ToList();
