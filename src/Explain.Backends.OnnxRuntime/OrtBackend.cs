@@ -71,6 +71,8 @@ public sealed class OrtBackend : IModelBackend
 
     internal OrtSessions Sessions => _sessions;
 
+    internal OrtGradients GradientGraphs => _gradients;
+
     /// <summary>Each node output's position in the graph's (topological) node order.</summary>
     internal IReadOnlyDictionary<string, int> NodeOrder => _nodeOrder ??= _model.Graph.Node
         .SelectMany((node, i) => node.Output.Where(o => o.Length > 0).Select(o => (o, i)))

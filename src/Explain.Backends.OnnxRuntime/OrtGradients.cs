@@ -54,9 +54,12 @@ internal sealed class OrtGradients(OrtBackend backend)
         }, names));
     }
 
-    /// <summary>The gradient output a compiled graph (session <paramref name="key"/>, full or suffix) names for tensor <paramref name="at"/>, for tests that rerun it unbound.</summary>
-    internal string GradientOutput(string key, string at) =>
-        (_compiled.TryGetValue(key, out var full) ? full : _suffixGraphs[key].Graph!).GradientOutputs[at];
+    /// <summary>The inputs and gradient outputs of the graph compiled for session <paramref name="key"/> (full or suffix), for tests that rerun it unbound.</summary>
+    internal (string Input, string SeedInput, IReadOnlyDictionary<string, string> GradientOutputs) Graph(string key)
+    {
+        var graph = _compiled.TryGetValue(key, out var full) ? full : _suffixGraphs[key].Graph!;
+        return (graph.Input, graph.SeedInput, graph.GradientOutputs);
+    }
 
     private Dictionary<string, Tensor> RunToHost(Microsoft.ML.OnnxRuntime.InferenceSession session, Action<Feeds> feed, IReadOnlyList<string> outputs)
     {
