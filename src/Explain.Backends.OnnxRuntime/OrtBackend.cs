@@ -181,7 +181,7 @@ public sealed class OrtBackend : IModelBackend
     /// <summary>Releases every pass's device values (values read stay readable), the crossing values, then the sessions.</summary>
     public void Dispose()
     {
-        foreach (var pass in _devicePasses)
+        foreach (var pass in _devicePasses.ToList())
             pass.Dispose();
         _devicePasses.Clear();
         _crossing?.Pass.Dispose();
@@ -216,6 +216,9 @@ public sealed class OrtBackend : IModelBackend
             _devicePasses.RemoveAt(0);
         }
     }
+
+    /// <summary>Takes a disposed pass out of the cache: it holds nothing more.</summary>
+    internal void Forget(OrtPass pass) => _devicePasses.Remove(pass);
 
     /// <summary>Marks <paramref name="pass"/> most recently used (its gradients are being taken).</summary>
     internal void Touch(OrtPass pass)

@@ -53,6 +53,7 @@ internal sealed class OrtPass : ForwardPass, IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        _backend.Forget(this);
         Input.Dispose();
         foreach (var value in Values.Values)
             value.Dispose();
