@@ -31,7 +31,7 @@ internal sealed class DeviceMemory(OrtSessions sessions) : IDisposable
 
     /// <summary>Where outputs go: the CUDA device of <c>cuda:N</c> / <c>tensorrt:N</c>, else the CPU.</summary>
     public OrtMemoryInfo Info { get; } = sessions.Device.IsGpu
-        ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, sessions.Device.Index, OrtMemType.Default)
+        ? new OrtMemoryInfo("Cuda", OrtAllocatorType.DeviceAllocator, sessions.Device.Index, OrtMemType.Default)
         : OrtMemoryInfo.DefaultInstance;
 
     /// <summary>Host memory, where outputs the CAM code reads at once (scores, gradients) are bound.</summary>

@@ -12,7 +12,10 @@ namespace Explain.Backends.OnnxRuntime;
 /// the weights (<see cref="SharedInitializers"/>): forward passes run one session of the model with
 /// every tensor observed so far added as graph outputs (a pass observing a new one replaces it); gradients run the
 /// gradient graph compiled from the model (<see cref="OrtGradients"/>); Ablation-CAM runs a
-/// suffix model cut out after the target tensor. Batches run whole: the copies make the batch
+/// suffix model cut out after the target tensor. Every run goes through IO binding (<see cref="OrtRuns"/>):
+/// what the next pass reads stays on the session's device, owned by the pass (<see cref="PassValue"/>,
+/// at most <see cref="MaxDevicePasses"/> passes at once), and what the CAM code reads comes to the host
+/// once (docs/architecture.md, Execution backends). Batches run whole: the copies make the batch
 /// dimension symbolic; a model that bakes batch 1 into its graph (a Reshape to [1, -1]) fails a
 /// batched run, and from then on its batches run row by row.
 /// </summary>
@@ -141,7 +144,7 @@ public sealed class OrtBackend : IModelBackend
         foreach (var name in observe.Where(o => !_model.Graph.Node.Any(n => n.Output.Contains(o))))
             throw new ArgumentException($"the model has no tensor '{name}' to observe (explain layers lists them)");
         var pass = RunPass(input, request.Observe.Distinct().ToList(), keepInput: request.Gradients || request.InputGradients);
-        Keep(pass);
+        _devicePasses.Keep(pass);
         return pass;
     }
 
@@ -181,51 +184,27 @@ public sealed class OrtBackend : IModelBackend
     /// <summary>Releases every pass's device values (values read stay readable), the crossing values, then the sessions.</summary>
     public void Dispose()
     {
-        foreach (var pass in _devicePasses.ToList())
-            pass.Dispose();
-        _devicePasses.Clear();
+        _devicePasses.DisposeAll();
         _crossing?.Pass.Dispose();
         _crossing = null;
         _sessions.Dispose();
     }
 
-    /// <summary>
-    /// How many passes keep their values on the device at once. NOTE: two, so the explanation's main pass
-    /// (its gradients run again later: the guided pass, Shapley-CAM) survives one method's own pass (Integrated
-    /// Grad-CAM's path); an older pass is evicted to the host. That bounds the device memory held between calls
-    /// to two passes' observed tensors and inputs, whatever the callers keep.
-    /// </summary>
-    internal const int MaxDevicePasses = 2;
+    /// <summary>How many passes keep their values on the device at once (<see cref="OnnxRuntime.DevicePasses.Max"/>).</summary>
+    internal const int MaxDevicePasses = OnnxRuntime.DevicePasses.Max;
 
-    private readonly List<OrtPass> _devicePasses = [];
+    private readonly DevicePasses _devicePasses = new();
 
-    /// <summary>The passes holding device values now, oldest first.</summary>
-    internal IReadOnlyList<OrtPass> DevicePasses => _devicePasses;
+    /// <summary>The passes holding device values now, least recently used first.</summary>
+    internal IReadOnlyList<OrtPass> DevicePasses => _devicePasses.Passes;
 
     internal DeviceMemory Memory => _sessions.Memory;
 
-    /// <summary>Registers a new pass that holds device values, evicting the least recently used beyond <see cref="MaxDevicePasses"/>.</summary>
-    private void Keep(OrtPass pass)
-    {
-        if (!pass.HoldsDeviceValues)
-            return;
-        _devicePasses.Add(pass);
-        while (_devicePasses.Count > MaxDevicePasses)
-        {
-            _devicePasses[0].Evict();
-            _devicePasses.RemoveAt(0);
-        }
-    }
-
-    /// <summary>Takes a disposed pass out of the cache: it holds nothing more.</summary>
-    internal void Forget(OrtPass pass) => _devicePasses.Remove(pass);
+    /// <summary>Takes a disposed pass out of the device cache.</summary>
+    internal void Forget(OrtPass pass) => _devicePasses.Forget(pass);
 
     /// <summary>Marks <paramref name="pass"/> most recently used (its gradients are being taken).</summary>
-    internal void Touch(OrtPass pass)
-    {
-        if (_devicePasses.Remove(pass))
-            _devicePasses.Add(pass);
-    }
+    internal void Touch(OrtPass pass) => _devicePasses.Touch(pass);
 
     internal IReadOnlyDictionary<string, Tensor> GradientsOf(OrtPass pass, string output, Tensor seeds, GradientMode mode, IReadOnlyList<string> at) =>
         _gradients.Run(pass, output, seeds, mode, at);
