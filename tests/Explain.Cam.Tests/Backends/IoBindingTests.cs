@@ -285,7 +285,7 @@ public sealed class IoBindingTests
         IModelBackend seam = backend;
         var input = fixture.Input();
         string layer = fixture.ActivationName;
-        var batch = Batch(input, 24);
+        var batch = Batch(input, 32);
         var request = new PassRequest([layer], Gradients: true);
         // The session built and planned first, so the cancel lands inside the batch's run, not before it.
         ((OrtPass)backend.Forward(input, request)).Dispose();
@@ -295,8 +295,16 @@ public sealed class IoBindingTests
         try
         {
             var started = DateTime.UtcNow;
-            cancel.CancelAfter(TimeSpan.FromMilliseconds(100));
+            // NOTE: a thread of its own, not CancelAfter's timer: the whole suite's parallel tests can starve the
+            // thread pool past the batch's run, and then nothing is cancelled.
+            var canceller = new Thread(() =>
+            {
+                Thread.Sleep(100);
+                cancel.Cancel();
+            });
+            canceller.Start();
             Assert.ThrowsAny<OperationCanceledException>(() => backend.Forward(batch, request));
+            canceller.Join();
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the run stopped soon after the cancel");
         }
         finally
