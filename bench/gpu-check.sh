@@ -2,8 +2,10 @@
 # On a machine with an NVIDIA GPU (driver, CUDA 13 runtime and cuDNN 9 installed; this project's
 # own machines have none): builds the CLI and the benchmark on ONNX Runtime's CUDA build
 # (-p:ExplainOrtGpu=true), checks CUDA-provider parity against the CPU provider on every engine
-# fixture (logits, and every CAM method's maps on resnet18), then runs the benchmarks with
-# --device cuda next to the CPU provider. Exit status non-zero on a parity failure.
+# fixture (logits, and every CAM method's maps on resnet18), runs the IO-binding tests on the device
+# (bound runs against unbound runs of the same CUDA sessions, which values stay on the device, their
+# lifetime), then runs the benchmarks with --device cuda next to the CPU provider. Exit status
+# non-zero on a parity or IO-binding failure.
 # Usage: bench/gpu-check.sh [DEVICE]   (DEVICE: cuda, cuda:N or tensorrt:N; default cuda:0)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,6 +55,16 @@ for f in "$out/run-cpu"/*.raw.npy; do
   compare "$out/run-${device%%:*}/$(basename "$f")" "$f" 1e-3 "resnet18 $(basename "$f" .raw.npy) ($device vs cpu)"
 done
 
+# IO binding on the device: every run binds its outputs to the GPU or the host (src/Explain.Backends.OnnxRuntime/OrtRuns.cs);
+# IoBindingTests check on the device that bound runs match unbound runs of the same sessions (1e-5), that observed
+# activations and crossing values stay on the GPU until read, and that disposal and eviction free them. The cancel
+# test is timed for the CPU and left out. Built on the CUDA package into its own artifacts folder.
+[ -d "$root/.fixtures/cam/resnet18_view" ] || bash "$root/tests/fixtures/ensure-fixtures.sh"
+EXPLAIN_TEST_DEVICE="$device" dotnet test "$root/tests/Explain.Cam.Tests" -c Release -p:ExplainOrtGpu=true --artifacts-path "$out/tests" \
+  --filter "FullyQualifiedName~Explain.Cam.Tests.Backends.IoBindingTests&FullyQualifiedName!~CancelledMidRun" --nologo -v q \
+  | tee "$out/iobinding.log" | grep -E "Passed!|Failed!|^\s+Failed " || true
+grep -q "Passed!" "$out/iobinding.log" || { echo "IO-binding tests on $device failed (bench/out/gpu/iobinding.log)"; failures=$((failures + 1)); }
+
 # Benchmarks: the CAM benchmark on the GPU next to the CPU provider, one run (bench/run.sh makes the PyTorch rows).
 [ -f "$root/bench/out/resnet50.onnx" ] || /usr/bin/python3 -W ignore "$root/bench/make_models.py" "$root/bench/out/resnet50.onnx"
 dotnet build "$root/bench/Explain.Bench" -c Release -p:ExplainOrtGpu=true -o "$out/bench" --nologo -v q >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
@@ -60,5 +72,5 @@ for d in cpu "$device"; do
   dotnet "$out/bench/Explain.Bench.dll" cam --backend ort --device "$d" --threads 2 --iterations 10 \
     --model "$root/bench/out/resnet50.onnx" --layer "${LAYER:-/layer4/layer4.2/relu_2/Relu_output_0}" | tee -a "$out/raw.jsonl"
 done
-if [ "$failures" -gt 0 ]; then echo "gpu-check: $failures parity failure(s)"; exit 1; fi
-echo "gpu-check: CUDA-provider parity holds; benchmark rows in $out/raw.jsonl"
+if [ "$failures" -gt 0 ]; then echo "gpu-check: $failures parity or IO-binding failure(s)"; exit 1; fi
+echo "gpu-check: CUDA-provider parity and IO binding hold; benchmark rows in $out/raw.jsonl"

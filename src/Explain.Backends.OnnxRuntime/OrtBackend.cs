@@ -12,7 +12,10 @@ namespace Explain.Backends.OnnxRuntime;
 /// the weights (<see cref="SharedInitializers"/>): forward passes run one session of the model with
 /// every tensor observed so far added as graph outputs (a pass observing a new one replaces it); gradients run the
 /// gradient graph compiled from the model (<see cref="OrtGradients"/>); Ablation-CAM runs a
-/// suffix model cut out after the target tensor. Batches run whole: the copies make the batch
+/// suffix model cut out after the target tensor. Every run goes through IO binding (<see cref="OrtRuns"/>):
+/// what the next pass reads stays on the session's device, owned by the pass (<see cref="PassValue"/>,
+/// at most <see cref="MaxDevicePasses"/> passes at once), and what the CAM code reads comes to the host
+/// once (docs/architecture.md, Execution backends). Batches run whole: the copies make the batch
 /// dimension symbolic; a model that bakes batch 1 into its graph (a Reshape to [1, -1]) fails a
 /// batched run, and from then on its batches run row by row.
 /// </summary>
@@ -22,9 +25,9 @@ public sealed class OrtBackend : IModelBackend
     private readonly string? _path;
     private readonly OrtSessions _sessions;
     private readonly OrtGradients _gradients;
-    private readonly Dictionary<string, SuffixModel> _suffixes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SuffixModel Model, IReadOnlySet<string> Repeated)> _suffixes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<TensorInfo>> _descriptions = new(StringComparer.Ordinal);
-    private (Tensor Input, Dictionary<string, Tensor> Values)? _crossing;
+    private (Tensor Input, OrtPass Pass)? _crossing;
     private bool _rowsOnly;
     private Explain.Engine.Onnx.OnnxModel? _graph;
 
@@ -70,6 +73,8 @@ public sealed class OrtBackend : IModelBackend
     internal ModelProto Model => _model;
 
     internal OrtSessions Sessions => _sessions;
+
+    internal OrtGradients GradientGraphs => _gradients;
 
     /// <summary>Each node output's position in the graph's (topological) node order.</summary>
     internal IReadOnlyDictionary<string, int> NodeOrder => _nodeOrder ??= _model.Graph.Node
@@ -138,23 +143,33 @@ public sealed class OrtBackend : IModelBackend
         var observe = request.Observe.Where(o => !InputNames.Contains(o)).Distinct().ToList();
         foreach (var name in observe.Where(o => !_model.Graph.Node.Any(n => n.Output.Contains(o))))
             throw new ArgumentException($"the model has no tensor '{name}' to observe (explain layers lists them)");
-        var session = ForwardSession(observe);
-        var values = Run(session, new Dictionary<string, Tensor> { [InputNames[0]] = input }, OutputNames.Concat(observe).Distinct().ToList());
-        var observed = request.Observe.Distinct().ToDictionary(o => o, o => InputNames.Contains(o) ? input : values[o]);
-        return new OrtPass(_gradients, input, OutputNames.ToDictionary(o => o, o => values[o]), observed);
+        var pass = RunPass(input, request.Observe.Distinct().ToList(), keepInput: request.Gradients || request.InputGradients);
+        _devicePasses.Keep(pass);
+        return pass;
     }
 
     public Tensor RunFrom(Tensor input, string tensor, Tensor replacement, string output)
     {
         CheckInput(input);
-        var suffix = Suffix(tensor, output, input);
-        var session = _sessions.Get($"suffix:{tensor}\n{output}", () => suffix.Model.Clone());
+        var (suffix, repeated) = Suffix(tensor, output, input);
+        var session = _sessions.Get($"suffix:{tensor}\n{output}", () => suffix.Repeating(repeated));
         var crossing = CrossingValues(input, suffix);
-        int rows = replacement.Shape[0];
-        var feeds = new Dictionary<string, Tensor> { [tensor] = replacement };
-        foreach (var name in suffix.Crossing)
-            feeds[name] = Repeat(crossing[name], rows, input.Shape[0]);
-        return Run(session, feeds, [output])[output];
+        int rows = replacement.Shape[0], inputBatch = input.Shape[0];
+        var rowsValue = PassValue.Host(_sessions.Memory, tensor, replacement);
+        // NOTE: the values crossing the cut stay on the device at the input's batch; the suffix repeats them to the
+        // rows' batch itself (a Tile per crossing value, SuffixModel.Repeating), fed how many copies from here.
+        return Run(session, (feeds, row) =>
+        {
+            rowsValue.BindTo(feeds, tensor, row, rows);
+            foreach (var name in suffix.Crossing)
+            {
+                var value = crossing[name];
+                bool batched = value.IsFloat && value.Shape.Length > 0 && value.Shape[0] == inputBatch;
+                value.BindTo(feeds, name, row < 0 || !batched ? -1 : row % inputBatch, inputBatch);
+                if (repeated.Contains(name))
+                    feeds.Add(SuffixModel.RepeatsInput(name), Repeats(value.Shape.Length, batched && row < 0 ? rows / inputBatch : 1));
+            }
+        }, [output], [], rows).Host[output];
     }
 
     public IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null)
@@ -166,7 +181,65 @@ public sealed class OrtBackend : IModelBackend
         return description;
     }
 
-    public void Dispose() => _sessions.Dispose();
+    /// <summary>Releases every pass's device values (values read stay readable), the crossing values, then the sessions.</summary>
+    public void Dispose()
+    {
+        _devicePasses.DisposeAll();
+        _crossing?.Pass.Dispose();
+        _crossing = null;
+        _sessions.Dispose();
+    }
+
+    /// <summary>How many passes keep their values on the device at once (<see cref="OnnxRuntime.DevicePasses.Max"/>).</summary>
+    internal const int MaxDevicePasses = OnnxRuntime.DevicePasses.Max;
+
+    private readonly DevicePasses _devicePasses = new();
+
+    /// <summary>The passes holding device values now, least recently used first.</summary>
+    internal IReadOnlyList<OrtPass> DevicePasses => _devicePasses.Passes;
+
+    internal DeviceMemory Memory => _sessions.Memory;
+
+    /// <summary>Takes a disposed pass out of the device cache.</summary>
+    internal void Forget(OrtPass pass) => _devicePasses.Forget(pass);
+
+    /// <summary>Marks <paramref name="pass"/> most recently used (its gradients are being taken).</summary>
+    internal void Touch(OrtPass pass) => _devicePasses.Touch(pass);
+
+    internal IReadOnlyDictionary<string, Tensor> GradientsOf(OrtPass pass, string output, Tensor seeds, GradientMode mode, IReadOnlyList<string> at) =>
+        _gradients.Run(pass, output, seeds, mode, at);
+
+    /// <summary>
+    /// One forward run observing <paramref name="requested"/>: model outputs bound to the host (every caller reads
+    /// the scores), observed tensors to the device, left there for the passes that feed on them and copied to the
+    /// host on first read. <paramref name="keepInput"/>: the input is copied to the device once, for the gradient
+    /// runs that read it again; otherwise it is bound where it lies and ONNX Runtime copies it for this run only.
+    /// </summary>
+    private OrtPass RunPass(Tensor input, IReadOnlyList<string> requested, bool keepInput)
+    {
+        var observe = requested.Where(o => !InputNames.Contains(o)).ToList();
+        var session = ForwardSession(observe);
+        var memory = _sessions.Memory;
+        var inputValue = keepInput ? PassValue.Uploaded(memory, InputNames[0], input) : PassValue.Host(memory, InputNames[0], input);
+        try
+        {
+            var onDevice = observe.Where(o => !OutputNames.Contains(o)).ToList();
+            var (host, device) = Run(session, (feeds, row) => inputValue.BindTo(feeds, InputNames[0], row, input.Shape[0]), OutputNames, onDevice, input.Shape[0]);
+            var values = new Dictionary<string, PassValue>(StringComparer.Ordinal);
+            foreach (var name in requested)
+                values[name] = InputNames.Contains(name) ? inputValue
+                    : device.TryGetValue(name, out var v) ? PassValue.Device(memory, name, v) : PassValue.Host(memory, name, host[name]);
+            return new OrtPass(this, inputValue, OutputNames.ToDictionary(o => o, o => host[o]), values);
+        }
+        catch
+        {
+            inputValue.Dispose();
+            throw;
+        }
+    }
+
+
+
 
     /// <summary>The shape of every tensor ONNX Runtime computes for <paramref name="inputShapes"/> (the gradient compiler's <see cref="Autodiff.TensorShapeProbe"/>).</summary>
     internal IReadOnlyDictionary<string, int[]> TensorShapes(IReadOnlyDictionary<string, int[]> inputShapes)
@@ -205,113 +278,110 @@ public sealed class OrtBackend : IModelBackend
         return Google.Protobuf.MessageExtensions.ToByteArray(copy);
     }
 
-    /// <summary>Runs <paramref name="session"/>; a batch the graph cannot take whole (batch 1 baked in) runs row by row.</summary>
-    internal Dictionary<string, Tensor> Run(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs)
+    /// <summary>
+    /// Runs <paramref name="session"/>, fed by <paramref name="feed"/> (row -1: the whole batch), <paramref name="toHost"/>
+    /// read on the host and <paramref name="toDevice"/> left on the device (the caller owns those). A batch the graph
+    /// cannot take whole (batch 1 baked in) runs row by row, and then everything comes back stacked on the host.
+    /// </summary>
+    private (Dictionary<string, Tensor> Host, Dictionary<string, OrtValue> Device) Run(InferenceSession session, Action<Feeds, int> feed, IReadOnlyList<string> toHost, IReadOnlyList<string> toDevice, int batch)
     {
-        int batch = feeds.Values.First().Shape[0];
         if (batch > 1 && _rowsOnly)
-            return RowByRow(session, feeds, outputs, batch);
+            return (RowByRow(session, feed, toHost.Concat(toDevice).Distinct().ToList(), batch), []);
+        var outputs = toHost.Concat(toDevice).Distinct().ToList();
+        Dictionary<string, OrtValue> values;
         try
         {
-            return RunOnce(session, feeds, outputs);
+            using var feeds = new Feeds(_sessions.Memory);
+            feed(feeds, -1);
+            values = OrtRuns.Run(session, feeds, outputs, toDevice.Contains);
         }
         catch (OnnxRuntimeException) when (batch > 1)
         {
             // NOTE: the batched run failed and a single row may still succeed (a fixed batch in a Reshape);
             // a row-by-row run that fails too surfaces its own error.
             _rowsOnly = true;
-            return RowByRow(session, feeds, outputs, batch);
+            return (RowByRow(session, feed, outputs, batch), []);
+        }
+        try
+        {
+            var host = toHost.ToDictionary(o => o, o => OrtValues.ToTensor(values[o], o), StringComparer.Ordinal);
+            foreach (var name in toHost.Where(o => !toDevice.Contains(o)))
+                _sessions.Memory.Free(values[name]);
+            return (host, toDevice.ToDictionary(o => o, o => values[o], StringComparer.Ordinal));
+        }
+        catch
+        {
+            foreach (var value in values.Values)
+                _sessions.Memory.Free(value);
+            throw;
         }
     }
 
     /// <summary>
-    /// The token of the explain call running on this thread (<see cref="IModelBackend.Cancellation"/>).
-    /// NOTE: thread-static because every pass of one call runs synchronously on the caller's thread,
-    /// and the static run helpers serve the forward, gradient and description sessions alike.
+    /// The token of the explain call running on this thread (<see cref="IModelBackend.Cancellation"/>; <see cref="OrtRuns.Cancellation"/>).
     /// </summary>
-    [ThreadStatic]
-    private static CancellationToken _threadCancellation;
-
-    private static CancellationToken Cancellation => _threadCancellation;
-
     CancellationToken IModelBackend.Cancellation
     {
-        get => _threadCancellation;
-        set => _threadCancellation = value;
+        get => OrtRuns.Cancellation;
+        set => OrtRuns.Cancellation = value;
     }
 
-    private static IDisposableReadOnlyCollection<OrtValue> RunTerminable(InferenceSession session, RunOptions options, List<string> names, List<OrtValue> values, IReadOnlyList<string> outputs, CancellationToken cancellation)
+    /// <summary>One run of <paramref name="session"/> on host tensors, its outputs read on the host (the shared-weights tests' sessions).</summary>
+    internal Dictionary<string, Tensor> RunOnce(InferenceSession session, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string> outputs)
     {
-        try
-        {
-            return session.Run(options, names, values, outputs);
-        }
-        catch (OnnxRuntimeException) when (cancellation.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellation);
-        }
+        using var feeds = new Feeds(_sessions.Memory);
+        foreach (var (name, value) in inputs)
+            feeds.Add(name, value);
+        return OrtRuns.RunToHost(session, feeds, outputs);
     }
 
-    internal static Dictionary<string, Tensor> RunOnce(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs) =>
-        RunOnce(session, feeds, outputs, OrtValues.ToTensor);
-
-    /// <summary>One run of <paramref name="session"/>, each output read by <paramref name="read"/> before ONNX Runtime releases it.</summary>
-    internal static Dictionary<string, T> RunOnce<T>(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs, Func<OrtValue, string, T> read)
+    private Dictionary<string, Tensor> RowByRow(InferenceSession session, Action<Feeds, int> feed, IReadOnlyList<string> outputs, int batch)
     {
-        var names = feeds.Keys.ToList();
-        var values = names.Select(n => OrtValues.From(feeds[n])).ToList();
-        try
+        var rows = Enumerable.Range(0, batch).Select(r =>
         {
-            var cancellation = Cancellation;
-            cancellation.ThrowIfCancellationRequested();
-            using var options = new RunOptions();
-            // ORT checks the flag between kernels: a cancel stops the run within one operator.
-            using var stop = cancellation.Register(() => options.Terminate = true);
-            using var results = RunTerminable(session, options, names, values, outputs, cancellation);
-            return outputs.Select((name, i) => (name, i)).ToDictionary(o => o.name, o => read(results[o.i], o.name));
-        }
-        finally
-        {
-            foreach (var v in values)
-                v.Dispose();
-        }
+            using var feeds = new Feeds(_sessions.Memory);
+            feed(feeds, r);
+            return OrtRuns.RunToHost(session, feeds, outputs);
+        }).ToList();
+        return outputs.Distinct().ToDictionary(o => o, o => Stack(rows.Select(r => r[o]).ToList()), StringComparer.Ordinal);
     }
 
-    private Dictionary<string, Tensor> RowByRow(InferenceSession session, IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyList<string> outputs, int batch)
-    {
-        var rows = Enumerable.Range(0, batch).Select(r => RunOnce(session, feeds.ToDictionary(f => f.Key, f => Row(f.Value, r, batch)), outputs)).ToList();
-        return outputs.ToDictionary(o => o, o => Stack(rows.Select(r => r[o]).ToList()));
-    }
-
-    private SuffixModel Suffix(string tensor, string output, Tensor input)
+    /// <summary>Ablation-CAM's suffix after <paramref name="tensor"/>, and which of its crossing inputs it repeats to the rows' batch (the float ones with a batch dimension).</summary>
+    private (SuffixModel Model, IReadOnlySet<string> Repeated) Suffix(string tensor, string output, Tensor input)
     {
         string key = tensor + "\n" + output;
         if (_suffixes.TryGetValue(key, out var suffix))
             return suffix;
         if (!InputNames.Contains(tensor) && !_model.Graph.Node.Any(n => n.Output.Contains(tensor)))
             throw new ArgumentException($"the model has no tensor '{tensor}' to re-run from");
-        // Types and ranks of the suffix's inputs (the tensor and those crossing the cut) come from one forward pass observing them.
+        // Types and ranks of the suffix's inputs (the tensor and those crossing the cut) come from one forward pass observing them,
+        // read from ONNX Runtime's type info: none of them is copied to the host.
         var inputs = new List<string>();
         SuffixModel.Cut(_model, tensor, output, name =>
         {
             inputs.Add(name);
             return new ValueInfoProto { Name = name };
         });
-        var probe = Forward(input, new PassRequest(inputs));
-        var types = probe.Observed.ToDictionary(o => o.Key, o => (o.Value.Type == DataType.Float32 ? 1 : 7, o.Value.Rank));
-        return _suffixes[key] = SuffixModel.Cut(_model, tensor, output, types);
+        Dictionary<string, (int, int)> types;
+        using (var probe = RunPass(input, inputs.Distinct().ToList(), keepInput: false))
+            types = probe.Values.ToDictionary(o => o.Key, o => ((int)o.Value.ElementType, o.Value.Shape.Length));
+        var model = SuffixModel.Cut(_model, tensor, output, types);
+        var repeated = model.Crossing.Where(c => types[c] is (1, > 0)).ToHashSet(StringComparer.Ordinal);
+        return _suffixes[key] = (model, repeated);
     }
 
-    private Dictionary<string, Tensor> CrossingValues(Tensor input, SuffixModel suffix)
+    /// <summary>The values crossing the cut for <paramref name="input"/>, on the device: one forward pass per input, kept until another input asks (or disposal).</summary>
+    private IReadOnlyDictionary<string, PassValue> CrossingValues(Tensor input, SuffixModel suffix)
     {
         if (suffix.Crossing.Count == 0)
-            return [];
-        if (_crossing is { } cached && ReferenceEquals(cached.Input, input) && suffix.Crossing.All(cached.Values.ContainsKey))
-            return cached.Values;
-        var pass = Forward(input, new PassRequest(suffix.Crossing));
-        var values = pass.Observed.ToDictionary(o => o.Key, o => o.Value);
-        _crossing = (input, values);
-        return values;
+            return new Dictionary<string, PassValue>();
+        if (_crossing is { } cached && ReferenceEquals(cached.Input, input) && suffix.Crossing.All(cached.Pass.Values.ContainsKey))
+            return cached.Pass.Values;
+        _crossing?.Pass.Dispose();
+        _crossing = null;
+        var pass = RunPass(input, suffix.Crossing, keepInput: false);
+        _crossing = (input, pass);
+        return pass.Values;
     }
 
     private void CheckInput(Tensor input)
@@ -332,27 +402,13 @@ public sealed class OrtBackend : IModelBackend
         return dims;
     }
 
-    /// <summary>A tensor read before the cut, repeated along dimension 0 to match <paramref name="rows"/> replacement rows (shape tensors pass as they are).</summary>
-    private static Tensor Repeat(Tensor value, int rows, int inputBatch)
+    /// <summary>Tile's repeats for a crossing value of rank <paramref name="rank"/>: <paramref name="copies"/> along dimension 0.</summary>
+    private static Tensor Repeats(int rank, int copies)
     {
-        if (value.Type != DataType.Float32 || value.Rank == 0 || value.Shape[0] != inputBatch || rows == inputBatch)
-            return value;
-        int[] shape = [rows * value.Shape[0] / inputBatch, .. value.Shape[1..]];
-        var result = Tensor.Create(shape);
-        for (int r = 0; r < rows / inputBatch; r++)
-            value.Floats.CopyTo(result.Floats.AsSpan(r * value.Length));
-        return result;
-    }
-
-    private static Tensor Row(Tensor value, int row, int batch)
-    {
-        if (value.Rank == 0 || value.Shape[0] != batch)
-            return value;
-        int size = value.Length / batch;
-        int[] shape = [1, .. value.Shape[1..]];
-        return value.Type == DataType.Float32
-            ? Tensor.FromArray(value.Floats.AsSpan(row * size, size).ToArray(), shape)
-            : Tensor.FromInt64(value.Longs.AsSpan(row * size, size).ToArray(), shape);
+        var repeats = new long[rank];
+        Array.Fill(repeats, 1L);
+        repeats[0] = copies;
+        return Tensor.FromInt64(repeats, rank);
     }
 
     private static Tensor Stack(IReadOnlyList<Tensor> rows)

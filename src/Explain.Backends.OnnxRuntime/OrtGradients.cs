@@ -16,17 +16,23 @@ internal sealed class OrtGradients(OrtBackend backend)
 {
     private readonly Dictionary<string, Compiled> _compiled = new(StringComparer.Ordinal);
 
-    /// <param name="values">Tensors the forward pass of <paramref name="input"/> computed (its observed ones): when they hold
-    /// the earliest tensor of <paramref name="at"/> and everything the layers after it read from before it, the
-    /// gradients run on the suffix model from there and the forward pass is not repeated.</param>
-    public IReadOnlyDictionary<string, Tensor> Run(Tensor input, IReadOnlyDictionary<string, Tensor> values, string output, Tensor seeds, CamGradientMode mode, IReadOnlyList<string> at)
+    /// <summary>
+    /// Gradients of <paramref name="output"/> for <paramref name="pass"/>. When its observed values hold the earliest
+    /// tensor of <paramref name="at"/> and everything the layers after it read from before it, the gradients run on
+    /// the suffix model from there, fed those values where the forward session left them (on the device), and the
+    /// forward pass is not repeated; otherwise the whole gradient graph runs on the pass's input. Gradients come back
+    /// to the host once, at the end of each run (the CAM code reads them all).
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Run(OrtPass pass, string output, Tensor seeds, CamGradientMode mode, IReadOnlyList<string> at)
     {
+        var input = pass.Input;
         int batch = input.Shape[0];
         if (seeds.Rank == 0 || seeds.Shape[0] % batch != 0)
             throw new ArgumentException($"seeds of shape {TensorShape.Format(seeds.Shape)} do not stack K seeds per input row of a batch of {batch}");
         int k = seeds.Shape[0] / batch;
-        if (SuffixGraph(values, output, mode, at) is { } suffix)
-            return Stacked(at, suffix.Names, k, batch, b => OrtBackend.RunOnce(suffix.Session, suffix.Feeds(b, batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray())), suffix.Names));
+        Tensor SeedsOf(int b) => batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray());
+        if (SuffixGraph(pass.Values, output, mode, at) is { } suffix)
+            return Stacked(at, suffix.Names, k, batch, b => RunToHost(suffix.Session, feeds => suffix.Feed(feeds, batch == 1 ? -1 : b, batch, SeedsOf(b)), suffix.Names));
         var inputs = at.Where(backend.InputNames.Contains).ToList();
         var request = new GradientRequest(at.Except(inputs).ToList(), output, Map(mode), inputs.Count > 0);
         string key = $"gradients:{mode}\n{string.Join('\n', at)}";
@@ -41,11 +47,25 @@ internal sealed class OrtGradients(OrtBackend backend)
         var names = at.Select(a => graph.GradientOutputs.TryGetValue(a, out var g) ? g
             : throw new ArgumentException($"the gradient graph has no gradient for '{a}'")).ToList();
 
-        return Stacked(at, names, k, batch, b => OrtBackend.RunOnce(session, new Dictionary<string, Tensor>
+        return Stacked(at, names, k, batch, b => RunToHost(session, feeds =>
         {
-            [graph.Input] = batch == 1 ? input : Rows(input, [b]),
-            [graph.SeedInput] = batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray()),
+            input.BindTo(feeds, graph.Input, batch == 1 ? -1 : b, batch);
+            feeds.Add(graph.SeedInput, SeedsOf(b));
         }, names));
+    }
+
+    /// <summary>The inputs and gradient outputs of the graph compiled for session <paramref name="key"/> (full or suffix), for tests that rerun it unbound.</summary>
+    internal (string Input, string SeedInput, IReadOnlyDictionary<string, string> GradientOutputs) Graph(string key)
+    {
+        var graph = _compiled.TryGetValue(key, out var full) ? full : _suffixGraphs[key].Graph!;
+        return (graph.Input, graph.SeedInput, graph.GradientOutputs);
+    }
+
+    private Dictionary<string, Tensor> RunToHost(Microsoft.ML.OnnxRuntime.InferenceSession session, Action<Feeds> feed, IReadOnlyList<string> outputs)
+    {
+        using var feeds = new Feeds(backend.Memory);
+        feed(feeds);
+        return OrtRuns.RunToHost(session, feeds, outputs);
     }
 
     /// <summary>One run per batch row (the graphs are compiled for batch 1), back in the seam's row order: row t·B + b is target t on batch row b.</summary>
@@ -89,14 +109,14 @@ internal sealed class OrtGradients(OrtBackend backend)
     private sealed record Compiled(string Input, string SeedInput, IReadOnlyDictionary<string, string> GradientOutputs);
 
     /// <summary>A gradient graph compiled from the suffix after the earliest requested tensor, with what to feed it.</summary>
-    private sealed record SuffixRun(Microsoft.ML.OnnxRuntime.InferenceSession Session, IReadOnlyList<string> Names, string SeedInput, IReadOnlyList<string> Fed, IReadOnlyDictionary<string, Tensor> Values)
+    private sealed record SuffixRun(Microsoft.ML.OnnxRuntime.InferenceSession Session, IReadOnlyList<string> Names, string SeedInput, IReadOnlyList<string> Fed, IReadOnlyDictionary<string, PassValue> Values)
     {
-        public Dictionary<string, Tensor> Feeds(int row, Tensor seeds)
+        /// <summary>Binds the seeds and the pass's values (row <paramref name="row"/> of each, or whole when -1) where they lie.</summary>
+        public void Feed(Feeds feeds, int row, int batch, Tensor seeds)
         {
-            var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [SeedInput] = seeds };
+            feeds.Add(SeedInput, seeds);
             foreach (var name in Fed)
-                feeds[name] = Values[name].Shape[0] == 1 ? Values[name] : Rows(Values[name], [row]);
-            return feeds;
+                Values[name].BindTo(feeds, name, row, batch);
         }
     }
 
@@ -109,9 +129,9 @@ internal sealed class OrtGradients(OrtBackend backend)
     /// The backward pass is the same either way (it only ever runs from the scores back to the
     /// requested tensors); what the suffix saves is re-running the layers before the cut.
     /// </summary>
-    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, Tensor> values, string output, CamGradientMode mode, IReadOnlyList<string> at)
+    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, PassValue> values, string output, CamGradientMode mode, IReadOnlyList<string> at)
     {
-        if (at.Count == 0 || at.Any(a => backend.InputNames.Contains(a) || !values.TryGetValue(a, out var v) || v.Type != DataType.Float32))
+        if (at.Count == 0 || at.Any(a => backend.InputNames.Contains(a) || !values.TryGetValue(a, out var v) || !v.IsFloat))
             return null;
         var order = backend.NodeOrder;
         if (at.Any(a => !order.ContainsKey(a)))
@@ -120,9 +140,8 @@ internal sealed class OrtGradients(OrtBackend backend)
         string key = $"suffix-gradients:{mode}\n{output}\n{cut}\n{string.Join('\n', at)}";
         if (!_suffixGraphs.TryGetValue(key, out var entry))
         {
-            int[] RowShape(Tensor t) => [1, .. t.Shape[1..]];
             var model = SuffixModel.Cut(backend.Model, cut, output,
-                name => values.TryGetValue(name, out var t) && t.Type == DataType.Float32 ? SuffixModel.StaticInput(name, RowShape(t)) : null);
+                name => values.TryGetValue(name, out var v) && v.IsFloat ? SuffixModel.StaticInput(name, [1, .. v.Shape[1..]]) : null);
             Compiled? graph = null;
             if (model is not null && at.All(a => a == cut || model.Contains(a)))
             {

@@ -21,6 +21,11 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
 
     public SharedInitializers Initializers { get; } = initializers;
 
+    /// <summary>The device memory every run binds its outputs to, and the copies between it and the host.</summary>
+    public DeviceMemory Memory => _memory ??= new DeviceMemory(this);
+
+    private DeviceMemory? _memory;
+
     public ExecutionDevice Device { get; } = device;
 
     /// <summary>ONNX Runtime's graph optimization level; tests compare all against none.</summary>
@@ -98,6 +103,13 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
         NativeHeap.Trim();
     }
 
+    /// <summary>A session of a small model outside the cache, on the device, unoptimized and without shared weights (<see cref="DeviceMemory"/>'s copies).</summary>
+    public InferenceSession CreateUtility(ModelProto model)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Build(model, GraphOptimizationLevel.ORT_DISABLE_ALL, readsSharedOnly: false);
+    }
+
     /// <summary>Serializes <paramref name="model"/> and loads it; the bytes are garbage when this returns (a caller's collection frees them).</summary>
     private InferenceSession Build(ModelProto model, GraphOptimizationLevel optimization, bool readsSharedOnly)
     {
@@ -146,6 +158,7 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
         foreach (var session in _sessions.Values)
             session.Dispose();
         _sessions.Clear();
+        _memory?.Dispose();
         _weights.Dispose();
         Initializers.Dispose();
     }

@@ -89,6 +89,36 @@ internal sealed record SuffixModel(ModelProto Model, string Tensor, IReadOnlyLis
         return new SuffixModel(copy, tensor, crossing, cut.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal));
     }
 
+    /// <summary>The input that says how many copies of crossing value <paramref name="name"/> the rows need (<see cref="Repeating"/>).</summary>
+    public static string RepeatsInput(string name) => "explain.repeats:" + name;
+
+    /// <summary>
+    /// A copy of the model whose crossing inputs in <paramref name="repeated"/> are repeated along dimension 0 inside
+    /// the graph: each gets a Tile (ONNX Tile-6, repeats fed as input <see cref="RepeatsInput"/>) before its readers.
+    /// NOTE: the crossing values come from one forward pass of the input (batch B) and the replacement rows are N;
+    /// repeating them in the graph lets them stay on the device at batch B and the copies be made there, where a
+    /// host repeat would bring each one back and send N/B copies per chunk. Repeats of 1 (a single row, a value
+    /// without the batch dimension) make the Tile a copy.
+    /// </summary>
+    public ModelProto Repeating(IReadOnlySet<string> repeated)
+    {
+        var copy = Model.Clone();
+        var graph = copy.Graph;
+        string Tiled(string name) => "explain.tiled:" + name;
+        foreach (var node in graph.Node)
+            for (int i = 0; i < node.Input.Count; i++)
+                if (repeated.Contains(node.Input[i]))
+                    node.Input[i] = Tiled(node.Input[i]);
+        foreach (var name in Crossing.Where(repeated.Contains).Reverse())
+        {
+            var repeats = new TensorShapeProto();
+            repeats.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "rank" });
+            graph.Input.Add(new ValueInfoProto { Name = RepeatsInput(name), Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 7, Shape = repeats } } });
+            graph.Node.Insert(0, new NodeProto { OpType = "Tile", Name = Tiled(name), Input = { name, RepeatsInput(name) }, Output = { Tiled(name) } });
+        }
+        return copy;
+    }
+
     /// <summary>A float32 input of exactly <paramref name="shape"/>.</summary>
     public static ValueInfoProto StaticInput(string name, int[] shape)
     {

@@ -43,8 +43,14 @@ internal static class TensorDescriptions
             : Tensor.Zeros(shapes[i.Name]));
         // Only the shapes leave the run: every tensor's values at once would be the model's whole activation memory again, in managed arrays.
         Dictionary<string, int[]> values;
+        // Bound to the device and read there: a shape is type info, no value is copied to the host.
         using (var session = sessions.Create(OnnxEdits.WithOutputs(model, names)))
-            values = OrtBackend.RunOnce(session, feeds, names, (value, _) => Array.ConvertAll(value.GetTensorTypeAndShape().Shape, d => checked((int)d)));
+        using (var bound = new Feeds(sessions.Memory))
+        {
+            foreach (var (name, feed) in feeds)
+                bound.Add(name, feed);
+            values = OrtRuns.RunOnDevice(session, bound, names, (value, _) => Array.ConvertAll(value.GetTensorTypeAndShape().Shape, d => checked((int)d)));
+        }
         foreach (var (name, feed) in feeds)
             values.TryAdd(name, feed.Shape);
         return values;

@@ -40,7 +40,7 @@ public sealed class SharedWeightsTests
         {
             foreach (var session in sessions)
             {
-                var logits = OrtBackend.RunOnce(session, new Dictionary<string, Tensor> { [backend.InputNames[0]] = input }, [fixture.OutputName])[fixture.OutputName];
+                var logits = backend.RunOnce(session, new Dictionary<string, Tensor> { [backend.InputNames[0]] = input }, [fixture.OutputName])[fixture.OutputName];
                 double error = EngineReference.RelativeL2(logits.Floats, expected.Floats);
                 Assert.True(error < 1e-5, $"relative L2 {error:E3} between a session on the shared weights and the forward session");
             }
