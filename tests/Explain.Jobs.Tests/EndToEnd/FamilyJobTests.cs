@@ -143,6 +143,8 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var violation = Assert.Single(Detail<Google.Rpc.BadRequest>(ex.GetRpcStatus()!).FieldViolations);
         Assert.Equal(field, violation.Field);
+        if (what == "mask-wrong-size")
+            Assert.Contains("the mask is 64x64; the output 'out' is 128x128", violation.Description);
         Assert.Equal(events, server.Transport.Events.Count);
         Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
     }
