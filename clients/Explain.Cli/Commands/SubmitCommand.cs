@@ -135,9 +135,13 @@ public static class SubmitCommand
                 ? ExplainInput.FromImage("reference", similar.Image, PreprocessSpec.FromModelJson(json.RootElement))
                 : null;
             var info = new ModelInfo(card.Name, card.Labels, card.Opset, card.Producer);
-            var result = ExplanationWriter.Write(outDir, input, remote.ToExplanation(), info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds }, reference);
-            var top = result.Predictions[0];
-            console.Out.WriteLine($"{input.Name}: {top.Label} ({top.Class}, p={top.Probability:P1}); {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(outDir, "index.html")}");
+            var explanation = remote.ToExplanation();
+            var result = ExplanationWriter.Write(outDir, input, explanation, info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds }, reference);
+            // Non-classifiers (segmentation, detection, embedding) list no predictions: the line names the task and targets, as `explain run`'s does.
+            string what = result.Predictions.Count > 0
+                ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"
+                : $"{TaskKind(json.RootElement)}, targets {string.Join(", ", explanation.Maps.Select(m => m.Target).Distinct())}";
+            console.Out.WriteLine($"{input.Name}: {what}; {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(outDir, "index.html")}");
             return result;
         }
         catch (RpcException e)
@@ -188,4 +192,7 @@ public static class SubmitCommand
         r.AddError($"--server: '{text}' is not a server address like http://127.0.0.1:50051 (or 127.0.0.1:50051).");
         return null!;
     }
+
+    private static string TaskKind(JsonElement card) =>
+        card.TryGetProperty("task", out var task) && task.TryGetProperty("kind", out var kind) && kind.GetString() is { Length: > 0 } k ? k : "classifier";
 }

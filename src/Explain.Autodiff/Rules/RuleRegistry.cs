@@ -20,6 +20,7 @@ internal static class RuleRegistry
         NormalizationRules.Register(rules);
         ShapeRules.Register(rules);
         IndexRules.Register(rules);
+        ResizeRules.Register(rules);
         return rules;
     }
 }

@@ -54,6 +54,9 @@ public abstract record CamTarget
     public abstract float Score(ReadOnlySpan<float> scores);
 
     /// <summary>Stacks the seeds of several targets for one sample: F rows, one backward pass.</summary>
+    /// <summary>How an error names the output a target read: by name when the target carries it, else as the explained one.</summary>
+    internal static string OutputText(string? output) => output is null ? "the explained output" : $"the output '{Engine.Errors.LogText.Of(output)}'";
+
     public static Tensor Seeds(IReadOnlyList<CamTarget> targets, ReadOnlySpan<float> scores)
     {
         var seed = Tensor.Zeros(targets.Count, scores.Length);

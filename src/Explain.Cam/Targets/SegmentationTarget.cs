@@ -75,7 +75,7 @@ public sealed record SegmentationTarget(int Class, SegmentationRegion Region, st
                 break;
             case SegmentationRegion.Mask m:
                 if (m.Height != height || m.Width != width || m.Values.Length != plane)
-                    throw new ArgumentException($"the mask is {m.Width}x{m.Height}; the output '{LogText.Of(OutputName ?? "scores")}' is {width}x{height}");
+                    throw new ArgumentException($"the mask is {m.Width}x{m.Height}; {OutputText(OutputName)} is {width}x{height}");
                 for (int q = 0; q < plane; q++)
                     mask[q] = m.Values[q] != 0 ? 1f : 0f;
                 break;

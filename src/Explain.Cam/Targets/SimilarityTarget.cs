@@ -22,7 +22,7 @@ public sealed record SimilarityTarget(float[] Reference, string Label = "referen
     public override CamTarget Bind(ReadOnlySpan<float> values, IReadOnlyList<int> shape)
     {
         if (values.Length != Reference.Length)
-            throw new ArgumentException($"the reference embedding has {Reference.Length} values; the output '{LogText.Of(OutputName ?? "scores")}' has {values.Length} per sample");
+            throw new ArgumentException($"the reference embedding has {Reference.Length} values; {CamTarget.OutputText(OutputName)} has {values.Length} per sample");
         if (Norm(Reference) < Epsilon || Reference.Any(v => !float.IsFinite(v)))
             throw new ArgumentException("the reference embedding is zero or not finite");
         return this with { Geometry = new TargetGeometry.Similarity(Kind) };

@@ -13,14 +13,26 @@ public static class TaskTargets
     /// <summary>Rows a detector's default targets must overlap less than (a greedy NMS over the top rows).</summary>
     public const float DefaultNmsIou = 0.5f;
 
-    /// <summary>The selection with the task's layout given to detection targets that do not carry one (the CLI's and the wire's).</summary>
+    /// <summary>
+    /// The selection with the task's layout given to detection targets that do not carry one (the CLI's and the wire's),
+    /// and the task's output named on segmentation and similarity targets that name none (they read it; their errors say so).
+    /// </summary>
     public static TargetSelection ForTask(ModelTask task, TargetSelection selection)
     {
-        if (!selection.Items.Any(t => t is DetectionTarget { Layout: null }))
-            return selection;
-        if (task.Kind != ModelTaskKind.Detection)
+        if (selection.Items.Any(t => t is DetectionTarget { Layout: null }) && task.Kind != ModelTaskKind.Detection)
             throw new ArgumentException("a detection target needs a detector: model.json's task (kind detection) says how its rows hold boxes and scores");
-        return selection with { Items = selection.Items.Select(t => t is DetectionTarget { Layout: null } d ? d with { Layout = task, OutputName = d.OutputName ?? task.Output } : t).ToList() };
+        if (!selection.Items.Any(t => t is DetectionTarget { Layout: null } || (task.Output is not null && t is SegmentationTarget { OutputName: null } or SimilarityTarget { OutputName: null })))
+            return selection;
+        return selection with
+        {
+            Items = selection.Items.Select(t => t switch
+            {
+                DetectionTarget { Layout: null } d => d with { Layout = task, OutputName = d.OutputName ?? task.Output },
+                SegmentationTarget { OutputName: null } s when task.Output is not null => s with { OutputName = task.Output },
+                SimilarityTarget { OutputName: null } s when task.Output is not null => s with { OutputName = task.Output },
+                _ => t,
+            }).ToList(),
+        };
     }
 
     /// <summary>The bound targets for <paramref name="selection"/> on a non-classifier task; null when the selection's own resolution applies.</summary>

@@ -12,13 +12,22 @@ internal static class GraphValidator
 {
     public static List<OnnxNode> Validate(IReadOnlyList<OnnxNode> nodes, IEnumerable<string> constants, IEnumerable<string> inputs, int opset)
     {
-        var unsupported = nodes
-            .Where(n => !(n.Domain is "" or "ai.onnx") || !OnnxOps.IsSupported(n.OpType))
-            .GroupBy(n => (n.Domain, n.OpType))
-            .Select(g => $"{(g.Key.Domain is "" ? "" : g.Key.Domain + "::")}{g.Key.OpType} (opset {opset}) at node '{g.First().DisplayName}'" + (g.Count() > 1 ? $" and {g.Count() - 1} more" : ""))
-            .ToList();
+        var unsupported = Unsupported(nodes, opset);
         if (unsupported.Count > 0)
             throw new UnsupportedOperatorException(unsupported);
+        return Order(nodes, constants, inputs);
+    }
+
+    /// <summary>The operators the engine lacks, one line per op type ("Resize (opset 17) at node 'x' and 1 more").</summary>
+    public static List<string> Unsupported(IReadOnlyList<OnnxNode> nodes, int opset) => nodes
+        .Where(n => !(n.Domain is "" or "ai.onnx") || !OnnxOps.IsSupported(n.OpType))
+        .GroupBy(n => (n.Domain, n.OpType))
+        .Select(g => $"{(g.Key.Domain is "" ? "" : g.Key.Domain + "::")}{g.Key.OpType} (opset {opset}) at node '{g.First().DisplayName}'" + (g.Count() > 1 ? $" and {g.Count() - 1} more" : ""))
+        .ToList();
+
+    /// <summary>The structural checks (every input produced, nothing produced twice, no cycle) and a topological order.</summary>
+    public static List<OnnxNode> Order(IReadOnlyList<OnnxNode> nodes, IEnumerable<string> constants, IEnumerable<string> inputs)
+    {
 
         var available = new HashSet<string>(constants, StringComparer.Ordinal);
         available.UnionWith(inputs);

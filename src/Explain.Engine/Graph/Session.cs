@@ -21,6 +21,8 @@ public sealed partial class Session
 
     public Session(OnnxModel model, SessionOptions? options = null)
     {
+        if (model.UnsupportedOperators.Count > 0)
+            throw new UnsupportedOperatorException(model.UnsupportedOperators);
         _model = model;
         _options = options ?? new SessionOptions();
         _context = new OpContext { Threads = Math.Max(1, _options.Threads) };

@@ -12,8 +12,9 @@ namespace Explain.Engine.Onnx;
 public sealed class OnnxModel
 {
     private OnnxModel(IReadOnlyList<OnnxNode> nodes, IReadOnlyDictionary<string, Tensor> initializers,
-        IReadOnlyList<ValueInfo> inputs, IReadOnlyList<ValueInfo> outputs, int opset, string producer)
+        IReadOnlyList<ValueInfo> inputs, IReadOnlyList<ValueInfo> outputs, int opset, string producer, IReadOnlyList<string>? unsupported = null)
     {
+        UnsupportedOperators = unsupported ?? [];
         Nodes = nodes;
         Initializers = initializers;
         Inputs = inputs;
@@ -37,6 +38,12 @@ public sealed class OnnxModel
 
     public string Producer { get; }
 
+    /// <summary>
+    /// The operators the engine lacks, when the model was read by <see cref="Describe(string)"/> (empty otherwise):
+    /// a <see cref="Graph.Session"/> of such a model fails naming them, as <see cref="Load(byte[], string?)"/> would.
+    /// </summary>
+    public IReadOnlyList<string> UnsupportedOperators { get; }
+
     /// <summary>Constants derived from initializers by graph optimizations (folded BatchNorm weights),
     /// shared by every session of this model so each holds no copy of its own.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> Derived { get; } = new(StringComparer.Ordinal);
@@ -56,7 +63,7 @@ public sealed class OnnxModel
                 throw new ArgumentException($"initializer '{LogText.Of(name)}' has shape {TensorShape.Format(old.Shape)}, not {TensorShape.Format(value.Shape)}");
             initializers[name] = value;
         }
-        return new OnnxModel(Nodes, initializers, Inputs, Outputs, Opset, Producer);
+        return new OnnxModel(Nodes, initializers, Inputs, Outputs, Opset, Producer, UnsupportedOperators);
     }
 
     public static OnnxModel Load(string path)
@@ -68,7 +75,21 @@ public sealed class OnnxModel
 
     /// <param name="bytes">A serialized ModelProto.</param>
     /// <param name="externalDataDirectory">The folder external tensor data is resolved against.</param>
-    public static OnnxModel Load(byte[] bytes, string? externalDataDirectory = null)
+    public static OnnxModel Load(byte[] bytes, string? externalDataDirectory = null) => Read(bytes, externalDataDirectory, describeOnly: false);
+
+    /// <summary>
+    /// The graph of a model another backend runs (ONNX Runtime), for reading only: nodes, initializers, inputs and
+    /// outputs, with the structural checks of <see cref="Load(byte[], string?)"/> but operators the engine lacks kept
+    /// (<see cref="UnsupportedOperators"/>). What admission counts FLOPs from and parameter methods read weights from.
+    /// </summary>
+    public static OnnxModel Describe(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"model file '{path}' not found", path);
+        return Read(File.ReadAllBytes(path), Path.GetDirectoryName(Path.GetFullPath(path)), describeOnly: true);
+    }
+
+    private static OnnxModel Read(byte[] bytes, string? externalDataDirectory, bool describeOnly)
     {
         ModelProto proto;
         try
@@ -89,11 +110,14 @@ public sealed class OnnxModel
         var nodes = graph.Node.Select((n, i) => ToNode(n, i, externalDataDirectory)).ToList();
         var inputs = graph.Input.Where(i => !initializers.ContainsKey(i.Name)).Select(ToValueInfo).ToList();
         var outputs = graph.Output.Select(ToValueInfo).ToList();
-        nodes = Graph.GraphValidator.Validate(nodes, initializers.Keys, inputs.Select(i => i.Name), opset);
+        var unsupported = describeOnly ? Graph.GraphValidator.Unsupported(nodes, opset) : null;
+        nodes = describeOnly
+            ? Graph.GraphValidator.Order(nodes, initializers.Keys, inputs.Select(i => i.Name))
+            : Graph.GraphValidator.Validate(nodes, initializers.Keys, inputs.Select(i => i.Name), opset);
         var produced = new HashSet<string>(nodes.SelectMany(n => n.Outputs).Concat(initializers.Keys).Concat(inputs.Select(i => i.Name)));
         foreach (var o in outputs.Where(o => !produced.Contains(o.Name)))
             throw new GraphException($"graph output '{o.Name}' is not produced by any node");
-        return new OnnxModel(nodes, initializers, inputs, outputs, opset, $"{proto.ProducerName} {proto.ProducerVersion}".Trim());
+        return new OnnxModel(nodes, initializers, inputs, outputs, opset, $"{proto.ProducerName} {proto.ProducerVersion}".Trim(), unsupported);
     }
 
     private static int OpsetOf(ModelProto proto)

@@ -78,7 +78,10 @@ public sealed class ModelCatalog(JobsOptions options, ILogger<ModelCatalog>? log
             var inputs = backend.InputNames.Select(i => layers.First(l => l.Name == i)).ToList();
             var entry = new ModelEntry(card, backend.Opset, backend.Producer, inputs, layers, card.DefaultTargetLayer ?? layers.FirstOrDefault(l => l.IsDefaultTarget)?.Name)
             {
-                Graph = backend.Graph,
+                // NOTE: admission only counts nodes and reads initializer shapes. The managed backend's graph is the one it
+                // runs (shared, parsed once); any other backend's is read for description only, so a model whose operators
+                // the managed engine lacks (LRASPP's Resize, issue 14) still loads for ONNX Runtime.
+                Graph = options.Backend.Kind == Cam.Backends.BackendKind.Managed ? backend.Graph : Engine.Onnx.OnnxModel.Describe(card.OnnxPath),
                 Outputs = new Worker.ModelOutputs(card.Task, card.Task.Output ?? card.ScoresOutput ?? backend.OutputNames[0],
                     backend.OutputNames.ToDictionary(o => o, o => layers.FirstOrDefault(l => l.Name == o)?.Shape ?? [], StringComparer.Ordinal)),
             };

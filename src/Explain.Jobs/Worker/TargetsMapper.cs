@@ -123,7 +123,7 @@ public static class TargetsMapper
                 if (shape is { Length: 3 } && c >= shape[0])
                     throw JobRejectedException.Invalid("bad_class", $"the output has {shape[0]} classes", field + ".classes[0]");
                 string regionField = item.RegionCase == Proto.Target.RegionOneofCase.MaskPng ? "mask_png" : item.RegionCase == Proto.Target.RegionOneofCase.Box ? "box" : "output";
-                return Checked(new SegmentationTarget(c, region, Output()), shape, field, regionField);
+                return Checked(new SegmentationTarget(c, region, Output() ?? model?.Task.Output), shape, field, regionField);
             }
             case Proto.TargetKind.Detection:
             {
@@ -161,7 +161,7 @@ public static class TargetsMapper
                     SampleShape();
                     return new ImageSimilarityTarget(item.ReferenceImage.ToByteArray(), Output());
                 }
-                return Checked(new SimilarityTarget(item.ReferenceEmbedding.ToArray(), "reference", Output()), SampleShape(), field, "reference_embedding");
+                return Checked(new SimilarityTarget(item.ReferenceEmbedding.ToArray(), "reference", Output() ?? model?.Task.Output), SampleShape(), field, "reference_embedding");
             }
             default:
                 throw JobRejectedException.Invalid("bad_target", $"unknown target kind {(int)item.Kind}", field + ".kind");

@@ -26,9 +26,9 @@ internal static class GradientCheck
     public sealed record Result(float[] Gradient, double? EngineError, double? DifferenceError, GradientGraph Graph);
 
     public static Result Run(byte[] model, string input, float[] x, int[] shape, string output, int seeds = 3,
-        GradientMode mode = GradientMode.Standard, bool engine = true, bool differences = true, int seed = 1)
+        GradientMode mode = GradientMode.Standard, bool engine = true, bool differences = true, int seed = 1, TensorShapeProbe? shapes = null)
     {
-        var graph = GradientCompiler.Compile(model, new GradientRequest([], output, mode, IncludeInputGradient: true));
+        var graph = GradientCompiler.Compile(model, new GradientRequest([], output, mode, IncludeInputGradient: true), shapes: shapes);
         using var forward = new Ort(model);
         var y = forward.Run(new Dictionary<string, (float[], int[])> { [input] = (x, shape) })[output];
         int[] seedShape = [seeds, .. y.Shape.Skip(1).Select(d => (int)d)];

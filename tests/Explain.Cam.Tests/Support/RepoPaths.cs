@@ -23,6 +23,11 @@ public static class RepoPaths
         ? dir
         : Path.Combine(Root, ".fixtures", "transformer");
 
+    /// <summary>$EXPLAIN_FAMILY_FIXTURES, else &lt;repo&gt;/.fixtures/families (make_family_fixtures.py --out): a model store.</summary>
+    public static string FamilyFixtures => Environment.GetEnvironmentVariable("EXPLAIN_FAMILY_FIXTURES") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(Root, ".fixtures", "families");
+
     /// <summary>The shared data folder: $EXPLAIN_SHARED (./test.sh sets it), else ../shared beside the repository.</summary>
     public static string Shared => Environment.GetEnvironmentVariable("EXPLAIN_SHARED") is { Length: > 0 } dir
         ? dir

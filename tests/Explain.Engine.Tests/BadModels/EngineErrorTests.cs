@@ -111,6 +111,34 @@ public sealed class EngineErrorTests
         Assert.Contains("13", e.Message);
     }
 
+    /// <summary>A model another backend runs (issue 14: LRASPP's Resize on ONNX Runtime) is read for description; a session of it still fails naming the ops.</summary>
+    [Fact]
+    public void Describe_UnsupportedOperators_KeepsTheGraphAndASessionFailsNamingThem()
+    {
+        byte[] bytes = Model(13,
+            [
+                Node("FancyOp", "fancy", ["x"], ["a"]),
+                Node("Relu", "relu", ["a"], ["y"]),
+            ],
+            [Value("x", 1, 4)], [Value("y", 1, 4)]);
+        string path = Path.Combine(Path.GetTempPath(), $"describe-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var model = OnnxModel.Describe(path);
+
+            Assert.Equal(["FancyOp", "Relu"], model.Nodes.Select(n => n.OpType));
+            Assert.Contains("FancyOp (opset 13) at node 'fancy'", Assert.Single(model.UnsupportedOperators));
+            var e = Assert.Throws<UnsupportedOperatorException>(() => new Session(model));
+            Assert.Contains("FancyOp", e.Message);
+            Assert.Empty(OnnxModel.Load(Model(13, [Node("Relu", "relu", ["x"], ["y"])], [Value("x", 1, 4)], [Value("y", 1, 4)])).UnsupportedOperators);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     // 1e12 elements: 4 TB of float32. The engine must refuse the shape before allocating.
     [Theory]
     [InlineData("ConstantOfShape")]

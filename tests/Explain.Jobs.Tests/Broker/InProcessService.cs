@@ -26,7 +26,8 @@ public sealed class InProcessService : IAsyncDisposable
     /// <summary>The channel to the host, for the standard services (health, reflection).</summary>
     public GrpcChannel Channel => _channel;
 
-    public static Task<InProcessService> IngestionAsync(Uri broker) => StartAsync(broker, ServeRoles.Ingestion);
+    /// <param name="modelStore">The model store it validates against; null: the shared one.</param>
+    public static Task<InProcessService> IngestionAsync(Uri broker, string? modelStore = null) => StartAsync(broker, ServeRoles.Ingestion, modelStore: modelStore);
 
     /// <param name="options">The results options (stall timeout, retention); null: the host's defaults.</param>
     public static Task<InProcessService> ResultsAsync(Uri broker, JobsOptions? options = null) => StartAsync(broker, ServeRoles.Results, options);
@@ -34,10 +35,10 @@ public sealed class InProcessService : IAsyncDisposable
     /// <summary>The host's services (the results index, …).</summary>
     public IServiceProvider Services => _host.Services;
 
-    private static async Task<InProcessService> StartAsync(Uri broker, ServeRoles role, JobsOptions? options = null)
+    private static async Task<InProcessService> StartAsync(Uri broker, ServeRoles role, JobsOptions? options = null, string? modelStore = null)
     {
         var transport = await RabbitMqTransport.ConnectAsync(new RabbitMqTransportOptions { Uri = broker, ClientName = role.ToString(), ReconnectDelay = TimeSpan.FromMilliseconds(250) });
-        var host = new HostArguments(0, null, broker, RepoPaths.ModelStore, 1);
+        var host = new HostArguments(0, null, broker, modelStore ?? RepoPaths.ModelStore, 1);
         return new InProcessService(await ServeHost.StartAsync(host, options, IPAddress.Loopback, l => l.ClearProviders(), transport, role));
     }
 

@@ -14,12 +14,13 @@ public sealed class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(Uri broker)
+    /// <param name="modelStore">The model store it serves; null: the shared one.</param>
+    public static WorkerProcess Start(Uri broker, string? modelStore = null)
     {
         string config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         string exe = RepoPaths.Require(Path.Combine(RepoPaths.Root, "services", "Explain.Worker", "bin", config, "net10.0", "explain-worker"));
         var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--port", "0", "--bind", "127.0.0.1", "--rabbitmq", broker.ToString(), "--models", RepoPaths.ModelStore, "--concurrency", "1" })
+        foreach (var a in new[] { "--port", "0", "--bind", "127.0.0.1", "--rabbitmq", broker.ToString(), "--models", modelStore ?? RepoPaths.ModelStore, "--concurrency", "1" })
             start.ArgumentList.Add(a);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;

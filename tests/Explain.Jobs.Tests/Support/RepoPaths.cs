@@ -23,6 +23,19 @@ public static class RepoPaths
 
     public static string ModelStore => Path.GetFullPath(Path.Combine(Shared, "models"));
 
+    /// <summary>
+    /// The model families with seeded random weights (tests/fixtures/make_family_fixtures.py, issue 14): a model store of
+    /// lraspp_mobilenet_v3, ssdlite_mobilenet_v3 and resnet18_embedding. $EXPLAIN_FAMILY_FIXTURES, else .fixtures/families.
+    /// </summary>
+    public static string FamilyStore => Environment.GetEnvironmentVariable("EXPLAIN_FAMILY_FIXTURES") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(Root, ".fixtures", "families");
+
+    /// <summary>A family model's file (model.onnx, mask.png, ...); missing, the test fails naming the fixture script.</summary>
+    public static string Family(string model, string file) => File.Exists(Path.Combine(FamilyStore, model, file))
+        ? Path.Combine(FamilyStore, model, file)
+        : throw new Xunit.Sdk.XunitException($"missing family fixture {Path.Combine(FamilyStore, model, file)}: run `bash tests/fixtures/ensure-fixtures.sh`");
+
     public static string Image(string name) => Require(Path.GetFullPath(Path.Combine(Shared, "data", "images", name)));
 
     public static string Require(string path) =>

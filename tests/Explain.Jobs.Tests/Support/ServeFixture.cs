@@ -20,7 +20,10 @@ public class ServeFixture : IAsyncLifetime
 
     public InMemoryTransport Transport => (InMemoryTransport)Host.Transport;
 
-    protected virtual JobsOptions Options => new() { ModelStore = RepoPaths.ModelStore, WorkerConcurrency = 1, ThreadsPerJob = 2 };
+    /// <summary>The model store the host serves (the shared one unless a fixture brings its own).</summary>
+    protected virtual string ModelStore => RepoPaths.ModelStore;
+
+    protected virtual JobsOptions Options => new() { ModelStore = ModelStore, WorkerConcurrency = 1, ThreadsPerJob = 2 };
 
     protected virtual InMemoryTransport CreateTransport() => new();
 
@@ -38,7 +41,7 @@ public class ServeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         HttpPort = OpenHttpPort ? FreePort() : null;
-        var host = new HostArguments(0, HttpPort, null, RepoPaths.ModelStore, 1) { Security = Security };
+        var host = new HostArguments(0, HttpPort, null, ModelStore, 1) { Security = Security };
         _host = await ServeHost.StartAsync(host, Options, IPAddress.Loopback, l => l.ClearProviders(), CreateTransport(), Roles);
         Channel = GrpcChannel.ForAddress(_host.Address, CreateChannelOptions());
         Client = new ExplainClient(Channel.CreateCallInvoker());

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Explain.Cam.Tests.Support;
+using Explain.Engine.Tensors;
+using Explain.Testing;
+using static Explain.Cam.Tests.Support.FamilyFixture;
+
+namespace Explain.Cam.Tests.Families;
+
+/// <summary>
+/// `explain run` on the family models (issue 14 part 4), as users run it: segment:, box: and similar:
+/// targets write their maps, result.json's target_region and the mask / boxes, and the raw maps are the
+/// PyTorch references' (the same bound as FamilyParityTests: the CLI must not change what the library computes).
+/// </summary>
+public sealed class FamilyCliTests
+{
+    private const double Bound = 1e-3;
+
+    [Fact]
+    public void Run_SegmentForms_WriteTheMasksAndMatchPyTorch()
+    {
+        var f = Require(Segmenter);
+        using var temp = new TempDirectory("explain-family-seg");
+        string dir = temp.File("out");
+        string[] targets = f.Specs.SelectMany(s => new[] { "--target", s.Replace("mask=mask.png", "mask=" + f.File("mask.png"), StringComparison.Ordinal) }).ToArray();
+
+        var result = ExplainCli.Run(["run", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), "--method", "gradcam", .. targets, "--out", dir]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json")));
+        var maps = doc.RootElement.GetProperty("maps").EnumerateArray().ToList();
+        Assert.Equal(f.Targets, maps.Select(m => m.GetProperty("target").GetString()));
+        int[] expected = [f.Meta.GetProperty("predicted_pixels").GetInt32(), f.Meta.GetProperty("second_pixels").GetInt32(), 64 * 72, f.Meta.GetProperty("mask_pixels").GetInt32()];
+        for (int t = 0; t < maps.Count; t++)
+        {
+            var region = maps[t].GetProperty("target_region");
+            Assert.Equal(("mask", expected[t]), (region.GetProperty("kind").GetString(), region.GetProperty("pixels").GetInt32()));
+            var mask = Imaging.ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(dir, region.GetProperty("mask").GetString()!)));
+            Assert.Equal(expected[t], Enumerable.Range(0, mask.Width * mask.Height).Count(q => mask.Pixels[3 * q] == 255));
+            AssertRawMatches(f, dir, f.Targets[t]);
+        }
+        Assert.Contains($"summed over {expected[0]} pixels", File.ReadAllText(Path.Combine(dir, "index.html")));
+    }
+
+    [Fact]
+    public void Run_BoxTargets_ResultJsonCarriesTheMatchedRowsAndMapsMatchPyTorch()
+    {
+        var f = Require(Detector);
+        using var temp = new TempDirectory("explain-family-det");
+        string dir = temp.File("out");
+
+        var result = ExplainCli.Run("run", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), "--method", "gradcam",
+            "--target", f.Specs[0], "--target", f.Specs[3], "--out", dir);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json")));
+        var maps = doc.RootElement.GetProperty("maps").EnumerateArray().ToList();
+        Assert.Equal([f.Targets[0], f.Targets[3]], maps.Select(m => m.GetProperty("target").GetString()));
+        var matches = f.Meta.GetProperty("matches").EnumerateArray().ToList();
+        var first = Assert.Single(maps[0].GetProperty("target_region").GetProperty("boxes").EnumerateArray());
+        Assert.Equal(matches[0].GetProperty("row").GetInt32(), first.GetProperty("detection").GetProperty("row").GetInt32());
+        Assert.Equal(matches[0].GetProperty("iou").GetDouble(), first.GetProperty("detection").GetProperty("iou").GetDouble(), 5);
+        var pair = maps[1].GetProperty("target_region").GetProperty("boxes").EnumerateArray().ToList();
+        Assert.Equal(matches[2].GetProperty("row").GetInt32(), pair[0].GetProperty("detection").GetProperty("row").GetInt32());
+        Assert.Equal(JsonValueKind.Null, pair[1].GetProperty("detection").ValueKind);
+        Assert.Equal(f.Meta.GetProperty("wrong_label").GetInt32(), pair[1].GetProperty("reference").GetProperty("label").GetInt32());
+        AssertRawMatches(f, dir, f.Targets[0]);
+        AssertRawMatches(f, dir, f.Targets[3]);
+    }
+
+    /// <summary>GAM's pair on the embedding trunk from two photos: a map on each, the reference picture written beside them.</summary>
+    [Fact]
+    public void Run_SimilarImage_OnTheEmbeddingTrunk_WritesThePair()
+    {
+        var f = Require(Embedder);
+        using var temp = new TempDirectory("explain-family-pair");
+        string dir = temp.File("out");
+
+        var result = ExplainCli.Run("run", "--model", f.File("model.onnx"), "--image", Path.Combine(RepoPaths.Images, "both.png"), "--method", "gradcam",
+            "--target", "similar:" + RepoPaths.Require(Path.Combine(RepoPaths.Images, "horses.jpg")), "--out", dir);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json")));
+        var maps = doc.RootElement.GetProperty("maps").EnumerateArray().ToList();
+        Assert.Equal(["similarity-image", "similarity-image@reference"], maps.Select(m => m.GetProperty("target").GetString()));
+        Assert.Equal(["image", "request_image"], maps.Select(m => m.GetProperty("target_region").GetProperty("reference").GetString()));
+        Assert.Equal([4, 4], Npy.Read(Path.Combine(dir, "gradcam-similarity-image@reference.raw.npy")).Shape);
+        Assert.True(File.Exists(Path.Combine(dir, "reference.png")));
+        Assert.Single(doc.RootElement.GetProperty("pairs").EnumerateArray());
+    }
+
+    [Fact]
+    public void Run_SegmenterOnManagedBackend_FailsNamingResize()
+    {
+        var f = Require(Segmenter);
+        using var temp = new TempDirectory("explain-family-managed");
+
+        var result = ExplainCli.Run("run", "--backend", "managed", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), "--method", "gradcam",
+            "--target", f.Specs[0], "--out", temp.File("out"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("unsupported operators: Resize (opset 17)", result.ToString());
+    }
+
+    /// <summary>A mask picture must be the output's H × W: the message says both sizes.</summary>
+    [Fact]
+    public void Run_SegmentMaskOfTheWrongSize_FailsNamingBothSizes()
+    {
+        var f = Require(Segmenter);
+        using var temp = new TempDirectory("explain-family-mask");
+        File.WriteAllBytes(temp.File("small.png"), Imaging.Png.PngEncoder.Encode(new Imaging.RgbImage(64, 48, Enumerable.Repeat((byte)255, 64 * 48 * 3).ToArray())));
+
+        var result = ExplainCli.Run("run", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), "--method", "gradcam",
+            "--target", $"segment:13:mask={temp.File("small.png")}", "--out", temp.File("out"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("the mask is 64x48; the output 'out' is 128x128", result.ToString());
+    }
+
+    private static void AssertRawMatches(FamilyFixture f, string dir, string target)
+    {
+        var raw = Npy.Read(Path.Combine(dir, $"gradcam-{target}.raw.npy"));
+        Assert.Equal(f.ReferenceShape("gradcam", target), raw.Shape);
+        double error = MapError.RelativeL2(raw.Floats, f.Reference("gradcam", target));
+        Assert.True(error < Bound, $"{target}: raw relative L2 {error:G3} through the CLI");
+    }
+}
