@@ -38,6 +38,9 @@ public static class MethodsBench
         int threads = int.Parse(Timing.Arg(args, "threads", "2"), CultureInfo.InvariantCulture);
         int iterations = int.Parse(Timing.Arg(args, "iterations", "3"), CultureInfo.InvariantCulture);
         string maps = Timing.Arg(args, "maps", "");
+        // --only m1,m2: a subset of the methods (a quick re-check of one row; ROAD is "road").
+        var only = Timing.Arg(args, "only", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        bool Wanted(string method) => only.Length == 0 || only.Contains(method);
 
         var backend = BackendOptions.Parse(Timing.Arg(args, "backend", "ort"), Timing.Arg(args, "device", "cpu"), threads);
         var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
@@ -55,12 +58,15 @@ public static class MethodsBench
         var written = new Dictionary<string, float[]>();
         // ROAD alone: the 18 imputations and their re-runs (Faithfulness's other metrics are not part of ROAD).
         var probe = explainer.Probe;
+        Dictionary<(double, bool), float>? road = null;
+        if (Wanted("road"))
+        {
         // One chunk first, untimed: ONNX Runtime plans the probe's batch shape on its first run.
         probe.Scores(probe.Chunk, input.Shape, (_, row) => input.Floats.CopyTo(row));
         float before = probe.Scores(1, input.Shape, (_, row) => input.Floats.CopyTo(row))[cls];
-        Dictionary<(double, bool), float>? road = null;
         var (roadMs, _) = Timing.Measure(() => road = Faithfulness.RoadChanges(probe, input, gradcam.Maps[0].Map, cls, before, [.. RoadPercentiles], 0f, 0, 0), 0, 1);
         results["road_ms"] = Math.Round(roadMs, 1);
+        }
         // The fast methods: one warm-up and `iterations` timed runs; the perturbation methods (seconds each)
         // one timed run after one warm-up of Occlusion, which plans the probe's batch shape for all three.
         // NOTE: FullGrad last: its forward session observes all 53 bias points, and the backend's one forward session
@@ -68,6 +74,8 @@ public static class MethodsBench
         // (ShapleyCAM's forward 76 against 45 ms) — a cost of the worker that ran FullGrad, not of the method measured.
         foreach (var (method, warmup, runs) in new[] { ("shapleycam", 1, iterations), ("smoothgradcam++", 1, iterations), ("occlusion", 1, 1), ("rise", 0, 1), ("fullgrad", 1, iterations) })
         {
+            if (!Wanted(method))
+                continue;
             Explanation? last = null;
             var (median, _) = Timing.Measure(() => last = explainer.Explain(input, Method(method)), warmup, runs);
             results[Key(method)] = Math.Round(median, 1);
@@ -86,7 +94,8 @@ public static class MethodsBench
             foreach (var (method, map) in written)
                 Npy.Write(Path.Combine(maps, $"explain-{method}.npy"), Tensor.FromArray(map, gradcam.Maps[0].MapShape));
             Npy.Write(Path.Combine(maps, "explain-gradcam.npy"), Tensor.FromArray(gradcam.Maps[0].Map, gradcam.Maps[0].MapShape));
-            File.WriteAllText(Path.Combine(maps, "explain-road.json"), JsonSerializer.Serialize(new
+            if (road is not null)
+                File.WriteAllText(Path.Combine(maps, "explain-road.json"), JsonSerializer.Serialize(new
             {
                 cls,
                 morf = RoadPercentiles.Select(p => road![(p, true)]),
