@@ -47,6 +47,20 @@ public static class BatchBench
             for (int i = 0; i < images.Count; i++)
                 explainer.Explain(images[i], options with { Targets = targets[i] });
         }, 1, iterations);
+        // EXPLAIN_BATCH_TRACE: where the time goes (the batch's stages, and the forward pass per image by batch size), on stderr.
+        if (Environment.GetEnvironmentVariable("EXPLAIN_BATCH_TRACE") is not null)
+        {
+            var b = explainer.ExplainBatch(images, targets, options);
+            Console.Error.WriteLine("batch: " + string.Join(", ", b[0].TimingsMs.Select(t => $"{t.Key} {t.Value:F1}")) + " | per image: " + string.Join("; ", b.Select(e => e.TimingsMs.Where(t => t.Key is not ("forward" or "backward")).Sum(t => t.Value).ToString("F1", CultureInfo.InvariantCulture))));
+            foreach (int n in new[] { 1, 2, 4, 8 })
+            {
+                var part = Tensor.FromArray(batch.Floats.AsSpan(0, n * size).ToArray(), [n, .. batch.Shape[1..]]);
+                var (fw, _) = Timing.Measure(() => explainer.Backend.Forward(part, PassRequest.Outputs), 2, 5);
+                Console.Error.WriteLine($"forward batch {n}: {fw:F1} ms, {fw / n:F1} ms per image");
+            }
+            for (int i = 0; i < 2; i++)
+                Console.Error.WriteLine("alone: " + string.Join(", ", explainer.Explain(images[i], options with { Targets = targets[i] }).TimingsMs.Select(t => $"{t.Key} {t.Value:F1}")));
+        }
         if (maps.Length > 0)
         {
             Directory.CreateDirectory(maps);
