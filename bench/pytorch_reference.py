@@ -533,18 +533,73 @@ def methods(args):
     return r
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 14's batch: 8 images, 8 different targets (image i: its class of rank i), Grad-CAM at layer4.
+
+def batch(args):
+    """pytorch-grad-cam's batched call (user-facing: GradCAM(model, [layer4])(input_tensor=batch,
+    targets=[ClassifierOutputTarget(c_i)]) — parameters requiring grad, hooks, one forward of the 8,
+    the sum of the 8 targets backpropagated once) and PyTorch doing the same at its best (frozen
+    parameters, the layer4 output as the autograd leaf, one backward)."""
+    user_model, _ = model_and_input(args)
+    lean_model, _ = model_and_input(args)
+    frozen(lean_model)
+    x = torch.from_numpy(np.load(args.batch))
+    assert x.shape == (8, 3, 224, 224), x.shape
+    with torch.no_grad():
+        classes = [int(lean_model(x[i:i + 1])[0].argsort(descending=True)[i]) for i in range(8)]
+    rows = torch.arange(8)
+    store = {}
+    user_model.layer4.register_forward_hook(lambda m, i, o: store.__setitem__("a", o))
+    user_model.layer4.register_full_backward_hook(lambda m, gi, go: store.__setitem__("g", go[0]))
+
+    def user():
+        logits = user_model(x)
+        user_model.zero_grad()
+        logits[rows, torch.tensor(classes)].sum().backward()
+        a, g = store["a"].detach(), store["g"].detach()
+        return [cam_map("gradcam", a[i], g[i], x) for i in range(8)]
+
+    def lean():
+        leaf = {}
+
+        def hook(_, __, out):
+            leaf["a"] = out.detach().requires_grad_()
+            return leaf["a"]
+        handle = lean_model.layer4.register_forward_hook(hook)
+        try:
+            logits = lean_model(x)
+        finally:
+            handle.remove()
+        (g,) = torch.autograd.grad(logits[rows, torch.tensor(classes)].sum(), leaf["a"])
+        a = leaf["a"].detach()
+        return [cam_map("gradcam", a[i], g[i], x) for i in range(8)]
+
+    r = {}
+    r["batch_gradcam_user_ms"], _ = timed(user, 2, args.iterations)
+    r["batch_gradcam_ms"], _ = timed(lean, 2, args.iterations)
+    if args.maps:
+        os.makedirs(args.maps, exist_ok=True)
+        maps = np.stack(lean()).astype(np.float32)
+        np.testing.assert_allclose(np.stack(user()), maps, atol=1e-4)
+        np.save(os.path.join(args.maps, "pytorch-batch-gradcam.npy"), maps)
+        json.dump(classes, open(os.path.join(args.maps, "pytorch-batch-classes.json"), "w"))
+    return r
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["engine", "cam", "methods"])
+    parser.add_argument("mode", choices=["engine", "cam", "methods", "batch"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--input", required=True, help="the shared input .npy (make_models.py)")
     parser.add_argument("--maps", default="", help="folder for the top-1 Grad-CAM map and top-5 classes")
     parser.add_argument("--only", default="", help="methods: a comma-separated subset of fullgrad, shapleycam, smoothgradcam++")
     parser.add_argument("--heavy", default="yes", help="also full Ablation-CAM and Score-CAM (minutes)")
+    parser.add_argument("--batch", default="", help="batch: the 8 images (make_batch.py)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    result = {"engine": engine, "cam": cam, "methods": methods}[args.mode](args)
+    result = {"engine": engine, "cam": cam, "methods": methods, "batch": batch}[args.mode](args)
     result.update(impl="pytorch", threads=args.threads, torch=torch.__version__,
                   peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(result))

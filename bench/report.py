@@ -39,6 +39,11 @@ METHOD_ROWS = [
     ("ROAD (MoRF + LeRF, 9 percentiles)", "road_ms", "road_user_ms", "user-facing (pytorch-grad-cam ROADCombined)"),
     ("ROAD (MoRF + LeRF, 9 percentiles)", "road_ms", "road_ms", "like-for-like (one batch of re-runs)"),
 ]
+BATCH_ROWS = [
+    ("8 images × 8 targets, Grad-CAM: one batch call", "batch_gradcam_ms", "batch_gradcam_user_ms", "user-facing (pytorch-grad-cam's batched call)"),
+    ("8 images × 8 targets, Grad-CAM: one batch call", "batch_gradcam_ms", "batch_gradcam_ms", "like-for-like (batched)"),
+    ("8 images × 8 targets, Grad-CAM: 8 separate calls", "separate_gradcam_ms", "batch_gradcam_user_ms", "user-facing (pytorch-grad-cam's batched call)"),
+]
 ENGINE_ROWS = [(m, m + "_ms", m + "_ms", "like-for-like") for m in ("forward", "forward_min", "forward_grad", "forward_grad_min")]
 
 
@@ -57,10 +62,12 @@ for (bench, threads), impls in sorted(by_key.items()):
         ours = impls.get(impl)
         if not ours or not ref:
             continue
-        for label, mine, theirs, kind in {"cam": CAM_ROWS, "methods": METHOD_ROWS}.get(bench, ENGINE_ROWS):
+        for label, mine, theirs, kind in {"cam": CAM_ROWS, "methods": METHOD_ROWS, "batch": BATCH_ROWS}.get(bench, ENGINE_ROWS):
             a, b = ms(ours, mine), ms(ref, theirs)
             if a is not None and b is not None:
                 print(f"| {bench} | {threads} | {backend} | {label} | {kind} | {a:.1f} | {b:.1f} | {a / b:.3f} |")
+        if bench == "batch" and ms(ours, "batch_gradcam_ms") and ms(ours, "separate_gradcam_ms"):
+            print(f"| {bench} | {threads} | {backend} | one batch call vs 8 separate calls (ours) | | {ours['batch_gradcam_ms']:.1f} | {ours['separate_gradcam_ms']:.1f} (8 calls) | {ours['batch_gradcam_ms'] / ours['separate_gradcam_ms']:.3f} |")
         print(f"| {bench} | {threads} | {backend} | peak RSS (MiB) | | {ours['peak_rss_mib']:.0f} | {ref['peak_rss_mib']:.0f} | {ours['peak_rss_mib'] / ref['peak_rss_mib']:.2f} |")
 
 if maps and os.path.exists(os.path.join(maps, "managed", "explain-gradcam.npy")):
@@ -88,4 +95,21 @@ if methods and os.path.exists(os.path.join(methods, "explain-road.json")):
     print(f"ROAD: class {ours['cls']} / {ref['cls']}, max |Δ logit change| over 18 imputations = {road:.2e}")
     if ours["cls"] != ref["cls"] or worst > 1e-2 or road > 1e-2:
         print("MISMATCH: the two sides did not compute the same thing", file=sys.stderr)
+        sys.exit(1)
+
+batch = os.path.join(maps, "batch") if maps else ""
+if batch and os.path.exists(os.path.join(batch, "pytorch-batch-gradcam.npy")):
+    # Each image's Grad-CAM for its own target, on both sides and both backends.
+    ref, t_ref = np.load(os.path.join(batch, "pytorch-batch-gradcam.npy")), json.load(open(os.path.join(batch, "pytorch-batch-classes.json")))
+    bad = False
+    for backend in ("managed", "ort"):
+        path = os.path.join(batch, backend, "explain-batch-gradcam.npy")
+        if not os.path.exists(path):
+            continue
+        t_ours = json.load(open(os.path.join(batch, backend, "explain-batch-classes.json")))
+        diff = float(np.abs(np.load(path) - ref).max())
+        print(f"batch ({backend}): classes Explain {t_ours}, PyTorch {t_ref}; max |Explain − PyTorch| over the 8 maps = {diff:.2e}")
+        bad |= t_ours != t_ref or diff > 1e-3
+    if bad:
+        print("MISMATCH: the two sides did not explain the same batch", file=sys.stderr)
         sys.exit(1)

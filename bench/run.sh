@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks side by side with the PyTorch reference on this machine and prints a
 # Markdown table of times and ratios (bench/out/results.md). Copy it into bench/RESULTS.md with
-# the date and the machine. Usage: [ITERATIONS=n] [HEAVY=no] bench/run.sh [engine|cam|all|methods]
+# the date and the machine. Usage: [ITERATIONS=n] [HEAVY=no] bench/run.sh [engine|cam|all|methods|batch]
 # (HEAVY=no leaves out full Score-CAM on both sides and PyTorch's full-model Ablation-CAM).
 # Both sides read the same model and the same input (bench/out/input.npy), run the same warm-ups
 # and iterations (ITERATIONS, default 20 for the engine and 10 for CAM), and report.py fails when
@@ -49,6 +49,17 @@ if [ "$mode" = methods ]; then
   rm -rf "$out/maps/methods"
   ours methods --backend ort --threads 2 --iterations "${ITERATIONS:-3}" --maps "$out/maps/methods" | sed 's/^{/{"bench":"methods",/' | tee -a "$out/raw.jsonl"
   torch_run methods --threads 2 --iterations "${ITERATIONS:-3}" --maps "$out/maps/methods" | sed 's/^{/{"bench":"methods",/' | tee -a "$out/raw.jsonl"
+fi
+if [ "$mode" = batch ]; then
+  # Issue 14's batch: 8 real photos, 8 different targets, Grad-CAM; one ExplainBatch call against 8 Explain calls and
+  # against pytorch-grad-cam's batched call. ~1 minute.
+  . "$root/scripts/shared-dir.sh"; explain_find_shared "$root" || { echo "no shared data folder (EXPLAIN_SHARED)" >&2; exit 1; }
+  [ -f "$out/batch.npy" ] || /usr/bin/python3 -W ignore "$root/bench/make_batch.py" "$EXPLAIN_SHARED" "$out/batch.npy"
+  rm -rf "$out/maps/batch"
+  for b in managed ort; do
+    ours batch --backend "$b" --threads 2 --iterations "${ITERATIONS:-5}" --batch "$out/batch.npy" --maps "$out/maps/batch/$b" | sed 's/^{/{"bench":"batch",/' | tee -a "$out/raw.jsonl"
+  done
+  torch_run batch --threads 2 --iterations "${ITERATIONS:-5}" --batch "$out/batch.npy" --maps "$out/maps/batch" | sed 's/^{/{"bench":"batch",/' | tee -a "$out/raw.jsonl"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 "$root/bench/report.py" "$out/raw.jsonl" "$out/maps" | tee "$out/results.md"

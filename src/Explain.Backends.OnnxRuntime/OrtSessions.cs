@@ -75,7 +75,8 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
             {
                 try
                 {
-                    return Build(model, level, readsSharedOnly: true);
+                    // Quiet: a level that fails here is expected and handled, so ONNX Runtime must not log it as an error.
+                    return Build(model, level, readsSharedOnly: true, quiet: true);
                 }
                 catch (ArgumentException)
                 {
@@ -111,7 +112,7 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
     }
 
     /// <summary>Serializes <paramref name="model"/> and loads it; the bytes are garbage when this returns (a caller's collection frees them).</summary>
-    private InferenceSession Build(ModelProto model, GraphOptimizationLevel optimization, bool readsSharedOnly)
+    private InferenceSession Build(ModelProto model, GraphOptimizationLevel optimization, bool readsSharedOnly, bool quiet = false)
     {
         byte[] bytes = model.ToByteArray();
         using var options = new SessionOptions
@@ -121,7 +122,7 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = optimization,
             // Warnings (unused initializers of cut-out suffixes, fallbacks of providers) are not the caller's business; errors surface as exceptions.
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            LogSeverityLevel = quiet ? OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL : OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         // Sessions load edited copies from memory; external tensor data still resolves against the model's folder.
         if (!SpinWait)

@@ -81,16 +81,34 @@ public sealed partial class Explainer : IDisposable
     /// metrics before every batch; a cancelled call throws <see cref="OperationCanceledException"/>
     /// and leaves the explainer usable.
     /// </param>
-    public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default)
+    public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default) =>
+        ExplainBatch([input], [options.Targets], options, cancellationToken)[0];
+
+    /// <summary>
+    /// Explains a batch of images [1, C, H, W] of one shape, image b for its own targets <paramref name="targets"/>[b]
+    /// (<paramref name="options"/>' targets are not read): one forward pass and one backward pass for the whole batch
+    /// (every image's targets are rows of one seed matrix), one guided pass, then each image's maps, localization and
+    /// metrics as <see cref="Explain"/> makes them; explanation b equals explaining image b alone. Perturbation and
+    /// noise-based methods, aug-smooth and metrics still re-run the model per image. The images' targets must read one
+    /// output. The stages shared by the batch ("forward", "backward", "guided") report the batch's time in every explanation.
+    /// </summary>
+    public IReadOnlyList<Explanation> ExplainBatch(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (inputs.Count == 0)
+            throw new ArgumentException("a batch holds at least one image");
+        if (targets.Count != inputs.Count)
+            throw new ArgumentException($"a batch of {inputs.Count} images takes one target list per image, not {targets.Count}");
+        var selections = targets.Select(t => TaskTargets.ForTask(Card.Task, t)).ToList();
+        var outputs = selections.Select(ExplainedOutput).Distinct(StringComparer.Ordinal).ToList();
+        if (outputs.Count > 1)
+            throw new ArgumentException($"the images of a batch are explained on one output; their targets read {string.Join(", ", outputs.Select(o => $"'{LogText.Of(o)}'"))}");
         Backend.Cancellation = cancellationToken;
         Probe.Cancellation = cancellationToken;
-        options = options with { Targets = TaskTargets.ForTask(Card.Task, options.Targets) };
-        Probe.ScoresOutput = ExplainedOutput(options.Targets);
+        Probe.ScoresOutput = outputs[0];
         try
         {
-            return ExplainChecked(input, options);
+            return ExplainChecked(inputs, selections, options);
         }
         finally
         {
@@ -99,7 +117,7 @@ public sealed partial class Explainer : IDisposable
         }
     }
 
-    private Explanation ExplainChecked(Tensor input, ExplainOptions options)
+    private List<Explanation> ExplainChecked(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options)
     {
         foreach (var m in options.Methods)
             if (!CamRegistry.IsKnown(m))
@@ -108,23 +126,35 @@ public sealed partial class Explainer : IDisposable
             throw new ArgumentException("no method requested");
         options.Attribution.Validate();
         options.Perturbation.Validate();
-        if (input.Rank != 4 || input.Shape[0] != 1)
-            throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(input.Shape)}");
+        var input = inputs[0];
+        foreach (var image in inputs)
+        {
+            if (image.Rank != 4 || image.Shape[0] != 1)
+                throw new ArgumentException($"explanations take one image, shape [1, C, H, W], not {TensorShape.Format(image.Shape)}");
+            if (!image.Shape.AsSpan().SequenceEqual(input.Shape))
+                throw new ArgumentException($"the images of a batch have one shape; {TensorShape.Format(image.Shape)} is not {TensorShape.Format(input.Shape)}");
+        }
         if (options.Methods.Contains(Occlusion.Name))
             options.Perturbation.ValidateFor(input.Shape[2], input.Shape[3]);
         options.Evaluation.Validate();
         if (options.AugSmooth && options.Methods.Contains(CamRegistry.Dff))
             throw new ArgumentException("dff does not combine with aug_smooth: the concepts of differently augmented inputs do not correspond");
-        var explained = ExplainSmoothed(input, options);
-        var clock = Stopwatch.StartNew();
-        var explanation = Localize(explained, options.Evaluation);
-        explanation = explanation with { TimingsMs = new Dictionary<string, double>(explanation.TimingsMs) { ["localize"] = clock.Elapsed.TotalMilliseconds } };
-        if (!options.Metrics)
-            return explanation;
-        var metrics = Faithfulness.Score(Probe, input, explanation, options.Evaluation, options.Seed, (x, map) => Reexplain(x, map, options));
-        if (options.Evaluation.SanityCheck)
-            metrics = SanityCheck.Attach(this, input, explanation, metrics, options);
-        return explanation with { Metrics = metrics };
+        var explained = options.AugSmooth
+            ? inputs.Select((x, b) => AugmentationSmoothing.Explain(this, x, options with { Targets = targets[b] })).ToList()
+            : ExplainOnce(inputs, targets, options);
+        return explained.Select((e, b) =>
+        {
+            var own = options with { Targets = targets[b] };
+            var clock = Stopwatch.StartNew();
+            var explanation = Localize(e, own.Evaluation);
+            explanation = explanation with { TimingsMs = new Dictionary<string, double>(explanation.TimingsMs) { ["localize"] = clock.Elapsed.TotalMilliseconds } };
+            if (!own.Metrics)
+                return explanation;
+            var metrics = Faithfulness.Score(Probe, inputs[b], explanation, own.Evaluation, own.Seed, (x, map) => Reexplain(x, map, own));
+            if (own.Evaluation.SanityCheck)
+                metrics = SanityCheck.Attach(this, inputs[b], explanation, metrics, own);
+            return explanation with { Metrics = metrics };
+        }).ToList();
     }
 
     private Explanation ExplainSmoothed(Tensor input, ExplainOptions options) =>
@@ -148,38 +178,47 @@ public sealed partial class Explainer : IDisposable
         return again.Maps.First(m => m.Method == map.Method && m.Target == map.Target && m.MapShape.Length == 2).Map;
     }
 
-    internal Explanation ExplainOnce(Tensor input, ExplainOptions options)
+    internal Explanation ExplainOnce(Tensor input, ExplainOptions options) => ExplainOnce([input], [options.Targets], options)[0];
+
+    /// <summary>The explanations of a batch without localization and metrics: the shared passes once for all images, then each image's maps.</summary>
+    private List<Explanation> ExplainOnce(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options)
     {
         var needs = options.Methods.Select(CamRegistry.NeedsOf).Aggregate(MethodNeeds.None, (a, b) => a | b);
         var layers = options.Layers.Count > 0 || (needs & (MethodNeeds.Activations | MethodNeeds.Gradients)) == 0 ? options.Layers : [DefaultLayer()];
-        var timings = new Dictionary<string, double>();
+        var shared = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
         var progress = options.Progress;
-        void StageDone(string stage)
+        var batch = SharedPasses.Make(this, inputs, targets, options, layers, needs, stage =>
         {
-            timings[stage] = Lap(clock);
+            shared[stage] = Lap(clock);
             progress?.Report(new ExplainProgress(stage, 1, 1));
-        }
-
-        var passes = new SharedPasses(this, input, options, layers, needs, StageDone);
-        var maps = new List<CamMap>();
-        foreach (var name in options.Methods.Distinct())
+        });
+        var explanations = new List<Explanation>(batch.Count);
+        foreach (var passes in batch)
         {
-            if (CamRegistry.IsKnownCam(name))
-                maps.AddRange(CamMaps(CamRegistry.Create(name), passes));
-            else if (CamRegistry.IsPerturbation(name))
-                maps.AddRange(PerturbationMaps(CamRegistry.CreatePerturbation(name), passes));
-            else if (name == CamRegistry.Dff)
-                maps.AddRange(ConceptMaps(passes));
-            else
-                maps.AddRange(AttributionMaps(CamRegistry.CreateAttribution(name), passes));
-            StageDone(name);
+            var timings = new Dictionary<string, double>(shared);
+            clock.Restart();
+            var maps = new List<CamMap>();
+            foreach (var name in options.Methods.Distinct())
+            {
+                if (CamRegistry.IsKnownCam(name))
+                    maps.AddRange(CamMaps(CamRegistry.Create(name), passes));
+                else if (CamRegistry.IsPerturbation(name))
+                    maps.AddRange(PerturbationMaps(CamRegistry.CreatePerturbation(name), passes));
+                else if (name == CamRegistry.Dff)
+                    maps.AddRange(ConceptMaps(passes));
+                else
+                    maps.AddRange(AttributionMaps(CamRegistry.CreateAttribution(name), passes));
+                timings[name] = Lap(clock);
+                progress?.Report(new ExplainProgress(name, 1, 1));
+            }
+            var predictions = Card.Task.Kind == ModelTaskKind.Classifier ? Predictions(passes.ClassScores, options.TopPredictions) : [];
+            var texts = Texts(passes, passes.Options);
+            if (texts is not null)
+                timings["text"] = Lap(clock);
+            explanations.Add(new Explanation(predictions, WithGeometry(maps, passes), layers, timings) { Texts = texts });
         }
-        var predictions = Card.Task.Kind == ModelTaskKind.Classifier ? Predictions(passes.ClassScores, options.TopPredictions) : [];
-        var texts = Texts(passes, options);
-        if (texts is not null)
-            timings["text"] = Lap(clock);
-        return new Explanation(predictions, WithGeometry(maps, passes), layers, timings) { Texts = texts };
+        return explanations;
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed record JobLimits
 
     public int MaxLayers { get; init; } = 4;
 
+    /// <summary>Images of one batch job (ExplainRequest.images): one forward and one backward pass for all of them.</summary>
+    public int MaxBatchImages { get; init; } = 8;
+
     public int MaxIdempotencyKeyLength { get; init; } = 128;
 
     /// <summary>Request metadata (headers) per call, counted as name + value + 32 bytes per entry; over it the call fails RESOURCE_EXHAUSTED (Hosting/MetadataLimit.cs).</summary>

@@ -162,6 +162,52 @@ public sealed class CommandTests
         Assert.Contains("3 inputs explained by resnet8_cifar10", index);
     }
 
+    /// <summary>
+    /// `--batch 3 --image-targets` (issue 14 part 3): the three pictures in one forward and one backward pass, each for its
+    /// own targets, write exactly the maps each writes explained alone with those targets.
+    /// </summary>
+    [Fact]
+    public void Run_BatchWithATargetListPerImage_WritesWhatEachImageAloneWrites()
+    {
+        using var temp = new TempDirectory("cli-batch");
+        string[] pictures = ["both.png", "dog_cat.jfif", "horses.jpg"];
+        string[] targets = ["logit:3", "softmax:7;rest:7", "logit:1"];
+
+        var batch = ExplainCli.Run(["run", "--model", "resnet8_cifar10", "--image", .. pictures.Select(RepoPaths.Image), "--method", "gradcam,gradcam++",
+            "--batch", "3", .. targets.SelectMany(t => new[] { "--image-targets", t }), "--out", temp.File("batch")]);
+
+        Assert.True(batch.ExitCode == 0, batch.ToString());
+        Assert.Equal(3, batch.Stdout.Split('\n').Count(l => l.Contains("in a batch of 3")));
+        for (int i = 0; i < pictures.Length; i++)
+        {
+            string stem = Path.GetFileNameWithoutExtension(pictures[i]);
+            var alone = ExplainCli.Run(["run", "--model", "resnet8_cifar10", "--image", RepoPaths.Image(pictures[i]), "--method", "gradcam,gradcam++",
+                .. targets[i].Split(';').SelectMany(t => new[] { "--target", t }), "--out", temp.File(stem)]);
+            Assert.True(alone.ExitCode == 0, alone.ToString());
+            var maps = Directory.GetFiles(temp.File(stem), "*.npy").Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(maps, Directory.GetFiles(temp.File($"batch/{stem}"), "*.npy").Select(Path.GetFileName).Order().ToList());
+            Assert.Equal(targets[i].Split(';').Length * 2 * 2, maps.Count); // methods × targets × (map, raw)
+            foreach (var map in maps)
+                Assert.True(File.ReadAllBytes(temp.File($"{stem}/{map}")).SequenceEqual(File.ReadAllBytes(temp.File($"batch/{stem}/{map}"))), $"{stem}/{map} differs in the batch");
+        }
+    }
+
+    [Theory]
+    [InlineData("--image-targets: 2 target lists for 3 inputs", "--batch", "3", "--image-targets", "logit:3", "--image-targets", "logit:4")]
+    [InlineData("--image-targets gives every input its own targets", "--image-targets", "logit:3", "--image-targets", "logit:4", "--image-targets", "logit:5", "--class", "3")]
+    [InlineData("--batch: at most 64 inputs", "--batch", "65")]
+    public void Run_BatchOptionsThatDoNotFit_AreUsageErrors(string message, params string[] options)
+    {
+        using var temp = new TempDirectory("cli-batch-bad");
+        string[] pictures = ["both.png", "dog_cat.jfif", "horses.jpg"];
+
+        var result = ExplainCli.Run(["run", "--model", "resnet8_cifar10", "--image", .. pictures.Select(RepoPaths.Image), "--method", "gradcam", .. options, "--out", temp.File("out")]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+        Assert.False(Directory.Exists(temp.File("out")) && Directory.EnumerateFileSystemEntries(temp.File("out")).Any());
+    }
+
     [Fact]
     public void Infer_Image_PrintsTopClassesAndWritesOutputs()
     {

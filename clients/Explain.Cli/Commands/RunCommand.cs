@@ -16,6 +16,9 @@ namespace Explain.Cli.Commands;
 /// </summary>
 public static class RunCommand
 {
+    /// <summary>The most inputs `--batch` explains at once (the service's limit is ExplainRequest's).</summary>
+    public const int MaxBatch = 64;
+
     /// <summary>`explain run ARGS` as from the shell (exit code as documented in <see cref="ExplainApp"/>).</summary>
     public static int Run(string[] argv) => ExplainApp.Invoke(["run", .. argv]);
 
@@ -29,6 +32,8 @@ public static class RunCommand
         var classes = CliOptions.Classes().CheckedAgainst(model);
         var topK = CliOptions.TopK();
         var targetItems = CliOptions.Targets();
+        var imageTargets = CliOptions.ImageTargets();
+        var batchSize = CliOptions.Positive("--batch", $"explain up to N inputs at once, 1-{MaxBatch}: one forward and one backward pass for each batch (inputs of one shape; maps equal one at a time)", 1);
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class (negated gradients, Grad-CAM paper §5)");
         var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop / Increase in Confidence in both conventions, deletion/insertion AUC, ROAD, ARCC)");
         var eigenSmooth = CliOptions.Flag("--eigen-smooth", "project weighted activations on their first principal component (less noise)");
@@ -51,9 +56,10 @@ public static class RunCommand
               explain run --model mobilenet_v2 --image photo.png --target softmax:243 --target labels:243,281 --out out/targets
               explain run --model vit.onnx --input-npy x.npy --reshape vit --layer TOKENS --method gradcam --out out/vit
               explain run --model mobilenet_v2 --image photo.png --backend managed --threads 1 --out out/managed
+              explain run --model mobilenet_v2 --image a.png b.png --batch 2 --image-targets logit:243 --image-targets "softmax:281;rest:281" --out out/batch
             """)
         {
-            model, images, tensors, methods, layers, classes, topK, targetItems, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, seed, colormap, threads, backendOption, device, reshape, outDir,
+            model, images, tensors, methods, layers, classes, topK, targetItems, imageTargets, batchSize, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, seed, colormap, threads, backendOption, device, reshape, outDir,
         };
         var attribution = new AttributionCliOptions();
         attribution.AddTo(command);
@@ -67,6 +73,10 @@ public static class RunCommand
         {
             if (r.GetResult(images) is null && r.GetResult(tensors) is null)
                 r.AddError("give --image FILE|DIR or --input-npy FILE|DIR (or both).");
+            if (r.GetValue(batchSize) > MaxBatch)
+                r.AddError($"--batch: at most {MaxBatch} inputs at once, not {r.GetValue(batchSize)}.");
+            if (r.GetResult(imageTargets) is not null && (r.GetResult(targetItems) is not null || r.GetResult(classes) is not null || r.GetResult(topK) is { Implicit: false }))
+                r.AddError("--image-targets gives every input its own targets; drop --target, --class and --top-k.");
         });
         command.SetAction(p =>
         {
@@ -103,22 +113,37 @@ public static class RunCommand
                 var info = ModelInfo.From(card, backend);
                 view.Line($"model {card.Name} loaded in {clock.Elapsed.TotalMilliseconds:F0} ms; methods {string.Join(", ", options.Methods)}");
                 var folders = InputFiles.OutputFolders(inputs.Select(i => i.File).ToList());
+                var perInput = p.GetResult(imageTargets) is null ? null : p.GetValue(imageTargets);
+                if (perInput is not null && perInput.Count != inputs.Count)
+                    throw new UsageException($"--image-targets: {perInput.Count} target lists for {inputs.Count} inputs; give one per input, in the inputs' order.");
+                int batch = p.GetValue(batchSize);
+                if (batch > 1 && reference is not null)
+                    throw new UsageException("--batch: a similarity to a second picture (similar:IMAGE) explains a pair of pictures, one input at a time; drop --batch.");
                 var entries = new List<RunIndexEntry>();
-                foreach (var (file, isImage) in inputs)
+                for (int first = 0; first < inputs.Count; first += batch)
                 {
                     clock.Restart();
+                    var chunk = inputs.Skip(first).Take(batch).ToList();
                     if (inputs.Count > 1)
-                        view.Input(Path.GetFileName(file));
-                    var input = isImage ? ExplainInput.FromImage(Path.GetFileName(file), File.ReadAllBytes(file), spec!) : ExplainInput.FromTensor(Path.GetFileName(file), Npy.Read(file));
+                        view.Input(chunk.Count == 1 ? Path.GetFileName(chunk[0].File) : $"{Path.GetFileName(chunk[0].File)} … {Path.GetFileName(chunk[^1].File)} ({chunk.Count} in one batch)");
+                    var loaded = chunk.Select(c => c.IsImage ? ExplainInput.FromImage(Path.GetFileName(c.File), File.ReadAllBytes(c.File), spec!) : ExplainInput.FromTensor(Path.GetFileName(c.File), Npy.Read(c.File))).ToList();
                     var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
-                    var explanation = explainer.ExplainPair(input.Tensor, reference?.Tensor, options with { Progress = view });
-                    string dir = inputs.Count == 1 ? output : Path.Combine(output, folders[file]);
-                    var result = ExplanationWriter.Write(dir, input, explanation, info, palette, prepare, reference);
-                    entries.Add(new RunIndexEntry(inputs.Count == 1 ? "." : folders[file], result));
-                    string what = result.Predictions.Count > 0
-                        ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"
-                        : $"{card.Task.WireName}, targets {string.Join(", ", explanation.Maps.Select(m => m.Target).Distinct())}";
-                    view.Line($"{input.Name}: {what}; {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(dir, "index.html")}");
+                    var targets = chunk.Select((_, i) => perInput is null ? options.Targets : TargetSelection.Of(perInput[first + i])).ToList();
+                    var explanations = batch == 1
+                        ? [explainer.ExplainPair(loaded[0].Tensor, reference?.Tensor, options with { Targets = targets[0], Progress = view })]
+                        : explainer.ExplainBatch(loaded.Select(x => x.Tensor).ToList(), targets, options with { Progress = view });
+                    for (int i = 0; i < chunk.Count; i++)
+                    {
+                        var (input, explanation, file) = (loaded[i], explanations[i], chunk[i].File);
+                        string dir = inputs.Count == 1 ? output : Path.Combine(output, folders[file]);
+                        var result = ExplanationWriter.Write(dir, input, explanation, info, palette, prepare, reference);
+                        entries.Add(new RunIndexEntry(inputs.Count == 1 ? "." : folders[file], result));
+                        string what = result.Predictions.Count > 0
+                            ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"
+                            : $"{card.Task.WireName}, targets {string.Join(", ", explanation.Maps.Select(m => m.Target).Distinct())}";
+                        string took = chunk.Count > 1 ? $"in a batch of {chunk.Count} ({clock.Elapsed.TotalMilliseconds:F0} ms for the batch)" : $"in {clock.Elapsed.TotalMilliseconds:F0} ms";
+                        view.Line($"{input.Name}: {what}; {result.Maps.Count} maps {took} -> {Path.Combine(dir, "index.html")}");
+                    }
                 }
                 if (inputs.Count > 1)
                     view.Line($"{inputs.Count} inputs -> {RunIndexPage.Write(output, entries)}");

@@ -60,6 +60,16 @@ internal static class CliOptions
             CustomParser = r => ParseTargets(r),
         };
 
+    /// <summary>`--image-targets`: one target list per input, in the inputs' order (each a ';'-separated list as for --target).</summary>
+    public static Option<List<List<Cam.Targets.CamTarget>>> ImageTargets() =>
+        new("--image-targets")
+        {
+            Description = "one target list per input, in the inputs' order (repeat the option once per input; each a ';'-separated list of --target forms): a different target for each image of a batch",
+            HelpName = "KIND[:ARG][;...]",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = r => r.Tokens.Select(t => ParseTargetList(r, t.Value, "--image-targets")).ToList(),
+        };
+
     public static Option<int> TopK() => Positive("--top-k", "explain the n best-scoring classes when --class is not given", 1);
 
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
@@ -214,10 +224,12 @@ internal static class CliOptions
         return methods;
     }
 
-    private static List<Cam.Targets.CamTarget> ParseTargets(ArgumentResult r)
+    private static List<Cam.Targets.CamTarget> ParseTargets(ArgumentResult r) => ParseTargetList(r, string.Join(';', r.Tokens.Select(t => t.Value)), "--target");
+
+    private static List<Cam.Targets.CamTarget> ParseTargetList(ArgumentResult r, string list, string option)
     {
         var targets = new List<Cam.Targets.CamTarget>();
-        foreach (var part in r.Tokens.SelectMany(t => t.Value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        foreach (var part in list.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             try
             {
@@ -225,14 +237,14 @@ internal static class CliOptions
             }
             catch (ArgumentException e)
             {
-                r.AddError("--target: " + e.Message + ".");
+                r.AddError($"{option}: " + e.Message + ".");
             }
         }
         if (targets.Count > 16)
-            r.AddError($"--target: at most 16 targets, not {targets.Count}.");
+            r.AddError($"{option}: at most 16 targets, not {targets.Count}.");
         var twice = targets.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
-            r.AddError($"--target: '{twice.Key}' is named twice.");
+            r.AddError($"{option}: '{twice.Key}' is named twice.");
         return targets;
     }
 

@@ -22,66 +22,104 @@ public sealed class SharedPasses
     private readonly Dictionary<string, object> _shared = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, Tensor>? _gradients;
     private readonly Func<OnnxModel> _graph;
-    private Tensor? _guided;
+    private readonly Tensor? _guided;
     private readonly Dictionary<int, float[]> _gradCams = [];
 
-    internal SharedPasses(Explainer explainer, Tensor input, ExplainOptions options, IReadOnlyList<string> layers, MethodNeeds needs, Action<string> stageDone)
+    /// <summary>
+    /// The shared passes of a batch of images [1, C, H, W] of one shape, each with its own targets: ONE forward
+    /// pass over the stacked batch, ONE standard backward pass for every image's targets (row t·B + b of the seed
+    /// matrix seeds image b's target t; an image with fewer targets than another seeds zeros there), ONE guided
+    /// backward pass; then per image a view of its row (<see cref="BatchRowPass"/>) with its own targets, seeds,
+    /// gradients and layer views. A batch of one is the single-image explanation, pass for pass.
+    /// </summary>
+    internal static IReadOnlyList<SharedPasses> Make(Explainer explainer, IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets,
+        ExplainOptions options, IReadOnlyList<string> layers, MethodNeeds needs, Action<string> stageDone)
+    {
+        int n = inputs.Count;
+        var backend = explainer.Backend;
+        string scoresOutput = explainer.ExplainedOutput(targets[0]);
+        var biasPoints = needs.HasFlag(MethodNeeds.BiasGradients) ? Attribution.BiasPoint.Find(explainer.Graph) : [];
+        bool layerGradients = needs.HasFlag(MethodNeeds.Gradients);
+        bool inputGradients = needs.HasFlag(MethodNeeds.InputGradients);
+        bool needsLayers = (needs & (MethodNeeds.Activations | MethodNeeds.Gradients)) != 0;
+        var observe = (needsLayers ? layers : []).Concat(biasPoints.Select(b => b.Tensor)).Distinct().ToList();
+        string inputName = backend.InputNames[0];
+
+        var batch = n == 1 ? inputs[0] : BatchRowPass.Stack(inputs);
+        var forward = backend.Forward(batch, new PassRequest(observe, Gradients: layerGradients || biasPoints.Count > 0,
+            InputGradients: inputGradients || needs.HasFlag(MethodNeeds.GuidedInputGradients)));
+        stageDone("forward");
+        var rows = Enumerable.Range(0, n).Select(b => n == 1 ? forward : new BatchRowPass(forward, b, n)).ToArray();
+        var images = rows.Select((row, b) =>
+        {
+            var explained = row.Outputs[scoresOutput];
+            var scores = explained.Floats;
+            int[] sampleShape = explained.Rank > 1 ? explained.Shape[1..] : [scores.Length];
+            var resolved = TaskTargets.Defaults(explainer.Card.Task, targets[b], scores, sampleShape) ?? targets[b].Resolve(scores, sampleShape);
+            return (Row: row, Scores: scores, ClassScores: row.Outputs[explainer.ScoresOutput].Floats, Targets: resolved, Seeds: CamTarget.Seeds(resolved, scores));
+        }).ToArray();
+
+        var at = (layerGradients ? layers : []).Concat(biasPoints.Select(b => b.Tensor)).Concat(inputGradients ? [inputName] : []).Distinct().ToList();
+        // FinerCAM's contrastive seeds ride the same backward pass: rows K..2K-1 of each image's seed block.
+        bool contrast = needs.HasFlag(MethodNeeds.ContrastGradients) && layerGradients;
+        var gradients = new IReadOnlyDictionary<string, Tensor>?[n];
+        var contrastGradients = new IReadOnlyDictionary<string, Tensor>?[n];
+        if (at.Count > 0)
+        {
+            var blocks = images.Select(i => contrast
+                ? Stack(i.Seeds, FinerCamTarget.Seeds(i.Targets, i.Scores, options.Attribution.FinerCamAlpha, options.Attribution.FinerCamComparisons))
+                : i.Seeds).ToArray();
+            var all = forward.GradientsOfRows(scoresOutput, BatchRowPass.Interleave(blocks), GradientMode.Standard, at);
+            for (int b = 0; b < n; b++)
+            {
+                int k = images[b].Targets.Count;
+                var own = all.ToDictionary(kv => kv.Key, kv => BatchRowPass.RowsOf(kv.Value, b, n, 0, k), StringComparer.Ordinal);
+                gradients[b] = own;
+                if (contrast)
+                    contrastGradients[b] = all.ToDictionary(kv => kv.Key, kv => BatchRowPass.RowsOf(kv.Value, b, n, k, k), StringComparer.Ordinal);
+            }
+            stageDone("backward");
+        }
+        var guided = new Tensor?[n];
+        if (needs.HasFlag(MethodNeeds.GuidedInputGradients))
+        {
+            // Compat: pytorch-grad-cam guides ReLU only (its GuidedBackpropReLUModel swaps torch.nn.ReLU modules, not ReLU6).
+            var guidedMode = options.Compat == CompatMode.PytorchGradCam ? GradientMode.GuidedReluOnly : GradientMode.Guided;
+            var all = forward.GradientsOfRows(scoresOutput, BatchRowPass.Interleave(images.Select(i => i.Seeds).ToArray()), guidedMode, [inputName])[inputName];
+            for (int b = 0; b < n; b++)
+                guided[b] = BatchRowPass.RowsOf(all, b, n, 0, images[b].Targets.Count);
+            stageDone("guided");
+        }
+        return images.Select((i, b) => new SharedPasses(explainer, inputs[b], options with { Targets = targets[b] }, layers, needs, biasPoints, scoresOutput,
+            i.Row, i.Scores, i.ClassScores, i.Targets, i.Seeds, gradients[b], contrastGradients[b], guided[b])).ToList();
+    }
+
+    private SharedPasses(Explainer explainer, Tensor input, ExplainOptions options, IReadOnlyList<string> layers, MethodNeeds needs,
+        IReadOnlyList<Attribution.BiasPoint> biasPoints, string scoresOutput, ForwardPass forward, float[] scores, float[] classScores,
+        IReadOnlyList<CamTarget> targets, Tensor seeds, IReadOnlyDictionary<string, Tensor>? gradients, IReadOnlyDictionary<string, Tensor>? contrastGradients, Tensor? guided)
     {
         Input = input;
         Options = options;
         Layers = layers;
         Backend = explainer.Backend;
         Probe = explainer.Probe;
-        ScoresOutput = explainer.ExplainedOutput(options.Targets);
+        ScoresOutput = scoresOutput;
         InputName = Backend.InputNames[0];
         _graph = () => explainer.Graph;
         Needs = needs;
-        BiasPoints = needs.HasFlag(MethodNeeds.BiasGradients) ? Attribution.BiasPoint.Find(explainer.Graph) : [];
-        bool layerGradients = needs.HasFlag(MethodNeeds.Gradients);
-        bool inputGradients = needs.HasFlag(MethodNeeds.InputGradients);
+        BiasPoints = biasPoints;
+        Forward = forward;
+        Scores = scores;
+        ClassScores = classScores;
+        Targets = targets;
+        Seeds = seeds;
+        _gradients = gradients;
+        _guided = guided;
         bool needsLayers = (needs & (MethodNeeds.Activations | MethodNeeds.Gradients)) != 0;
-        var observe = (needsLayers ? layers : []).Concat(BiasPoints.Select(b => b.Tensor)).Distinct().ToList();
-
-        Forward = Backend.Forward(input, new PassRequest(observe, Gradients: layerGradients || BiasPoints.Count > 0,
-            InputGradients: inputGradients || needs.HasFlag(MethodNeeds.GuidedInputGradients)));
-        stageDone("forward");
-        var explained = Forward.Outputs[ScoresOutput];
-        Scores = explained.Floats;
-        ClassScores = Forward.Outputs[explainer.ScoresOutput].Floats;
-        int[] sampleShape = explained.Rank > 1 ? explained.Shape[1..] : [Scores.Length];
-        Targets = TaskTargets.Defaults(explainer.Card.Task, options.Targets, Scores, sampleShape) ?? options.Targets.Resolve(Scores, sampleShape);
-        Seeds = CamTarget.Seeds(Targets, Scores);
-
-        var at = (layerGradients ? layers : []).Concat(BiasPoints.Select(b => b.Tensor)).Concat(inputGradients ? [InputName] : []).Distinct().ToList();
-        // FinerCAM's contrastive seeds ride the same backward pass: rows K..2K-1 of one seed matrix.
-        bool contrast = needs.HasFlag(MethodNeeds.ContrastGradients) && layerGradients;
-        IReadOnlyDictionary<string, Tensor>? contrastGradients = null;
-        if (at.Count > 0)
-        {
-            if (contrast)
-            {
-                var contrastSeeds = FinerCamTarget.Seeds(Targets, Scores, options.Attribution.FinerCamAlpha, options.Attribution.FinerCamComparisons);
-                var all = Forward.GradientsOfRows(ScoresOutput, Stack(Seeds, contrastSeeds), GradientMode.Standard, at);
-                _gradients = all.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, 0, Targets.Count), StringComparer.Ordinal);
-                contrastGradients = all.ToDictionary(kv => kv.Key, kv => Rows(kv.Value, Targets.Count, Targets.Count), StringComparer.Ordinal);
-            }
-            else
-            {
-                _gradients = Forward.GradientsOfRows(ScoresOutput, Seeds, GradientMode.Standard, at);
-            }
-            stageDone("backward");
-        }
         var transform = options.Reshape ?? explainer.Card.Reshape ?? ReshapeTransform.Auto;
         LayerGrids = !needsLayers ? [] : layers.Select(layer => LayerGrid.For(Forward.Observed[layer].Shape, transform, LogText.Of(layer))).ToList();
-        LayerViews = !needsLayers ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, layerGradients ? _gradients : null, Targets.Count)).ToList();
+        LayerViews = !needsLayers ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, needs.HasFlag(MethodNeeds.Gradients) ? _gradients : null, Targets.Count)).ToList();
         ContrastViews = contrastGradients is null ? [] : layers.Select((layer, l) => View(layer, LayerGrids[l], Forward, contrastGradients, Targets.Count).PerTarget).ToList();
-        if (needs.HasFlag(MethodNeeds.GuidedInputGradients))
-        {
-            // Compat: pytorch-grad-cam guides ReLU only (its GuidedBackpropReLUModel swaps torch.nn.ReLU modules, not ReLU6).
-            var guidedMode = options.Compat == CompatMode.PytorchGradCam ? GradientMode.GuidedReluOnly : GradientMode.Guided;
-            _guided = Forward.GradientsOfRows(ScoresOutput, Seeds, guidedMode, [InputName])[InputName];
-            stageDone("guided");
-        }
     }
 
     /// <summary>The preprocessed input [1, C, H, W].</summary>
@@ -173,13 +211,6 @@ public sealed class SharedPasses
         a.Floats.CopyTo(stacked.Floats, 0);
         b.Floats.CopyTo(stacked.Floats, a.Floats.Length);
         return stacked;
-    }
-
-    /// <summary>Rows [from, from + count) of a [R, ...] tensor.</summary>
-    private static Tensor Rows(Tensor t, int from, int count)
-    {
-        int size = t.Floats.Length / t.Shape[0];
-        return Tensor.FromArray(t.Floats.AsSpan(from * size, count * size).ToArray(), [count, .. t.Shape[1..]]);
     }
 
     /// <summary>The layer as [C, h, w] grids (activations, and per target its gradients), through the reshape transform.</summary>

@@ -45,6 +45,10 @@ public static class JobCost
     /// <param name="layers">The target layers the job will use (the model's default when the request names none).</param>
     public static double Gflop(ExplainRequest request, IReadOnlyList<string> layers, ModelCost model)
     {
+        // A batch costs what its images cost explained one at a time: one forward and one backward pass for the batch
+        // do the same arithmetic as one per image, and every other pass is per image.
+        if (request.Images.Count > 0)
+            return Enumerable.Range(0, request.Images.Count).Sum(i => Gflop(OneImage(request, i), layers, model));
         var methods = request.Methods.Count > 0 ? request.Methods.ToList() : ["gradcam"];
         var targets = request.Targets;
         int k = targets is { Items.Count: > 0 } ? targets.Items.Count : targets is { Classes.Count: > 0 } ? targets.Classes.Count : Math.Max(1, targets?.TopK ?? 0);
@@ -93,6 +97,16 @@ public static class JobCost
             flops += 2 * f + 1e9 * Gflop(ReferenceHalf(request), layers, model);
         return flops / 1e9;
     }
+
+    /// <summary>Image <paramref name="i"/> of a batch as a job of its own, with its own targets (what the cost reads: methods, targets, options; no image bytes copied).</summary>
+    private static ExplainRequest OneImage(ExplainRequest request, int i) => new()
+    {
+        Model = request.Model,
+        Methods = { request.Methods },
+        Layers = { request.Layers },
+        Options = request.Options,
+        Targets = request.ImageTargets.Count > 0 ? request.ImageTargets[i] : request.Targets,
+    };
 
     /// <summary>The explanation of a pair's reference picture: the same methods and parameters, one similarity target, no metrics.</summary>
     private static ExplainRequest ReferenceHalf(ExplainRequest request)

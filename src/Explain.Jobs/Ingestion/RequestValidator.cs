@@ -23,7 +23,10 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (request.IdempotencyKey.Length > limits.MaxIdempotencyKeyLength)
             throw JobRejectedException.Invalid("idempotency_key_too_long", $"idempotency_key is over {limits.MaxIdempotencyKeyLength} characters", "idempotency_key");
         CheckMethods(request);
-        CheckTargets(request.Targets);
+        CheckBatch(request);
+        CheckTargets(request.Targets, "targets");
+        for (int i = 0; i < request.ImageTargets.Count; i++)
+            CheckTargets(request.ImageTargets[i], $"image_targets[{i}]");
         Worker.AttributionParametersMapper.Check(request.Options?.Parameters);
         Worker.EvaluationParameters.Check(request.Options?.Parameters);
         var entry = catalog.Get(request.Model);
@@ -44,17 +47,44 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
                 throw JobRejectedException.Invalid("unknown_method", $"unknown method '{LogText.Of(request.Methods[i])}' (known: {string.Join(", ", CamRegistry.Names)})", $"methods[{i}]");
     }
 
-    private void CheckTargets(Targets? targets)
+    /// <summary>A batch (issue 14): 1..8 images instead of image / tensor, and either one Targets per image or none.</summary>
+    private void CheckBatch(ExplainRequest request)
+    {
+        if (request.Images.Count == 0)
+        {
+            if (request.ImageTargets.Count > 0)
+                throw JobRejectedException.Invalid("image_targets_without_images", "image_targets gives the targets of a batch's images; send the images in images", "image_targets");
+            return;
+        }
+        if (request.InputCase != ExplainRequest.InputOneofCase.None)
+            throw JobRejectedException.Invalid("two_inputs", "give either image / tensor or images, not both", "images");
+        if (request.Images.Count > limits.MaxBatchImages)
+            throw JobRejectedException.Invalid("too_many_images", $"at most {limits.MaxBatchImages} images per job, not {request.Images.Count}", "images");
+        if (request.ImageTargets.Count > 0 && request.ImageTargets.Count != request.Images.Count)
+            throw JobRejectedException.Invalid("batch_target_mismatch", $"{request.ImageTargets.Count} target lists for {request.Images.Count} images: give one per image, in the images' order", "image_targets");
+        if (request.ImageTargets.Count > 0 && request.Targets is not null)
+            throw JobRejectedException.Invalid("two_target_lists", "with image_targets every image has its own targets; leave targets unset", "targets");
+        foreach (var (targets, field) in BatchTargets(request))
+            for (int i = 0; i < (targets?.Items.Count ?? 0); i++)
+                if (!targets!.Items[i].ReferenceImage.IsEmpty)
+                    throw JobRejectedException.Invalid("pair_in_batch", "a similarity to a second picture explains a pair of pictures; it cannot be part of a batch", $"{field}.items[{i}].reference_image");
+    }
+
+    /// <summary>Each image's targets with the field they came from (one entry for a job of one image).</summary>
+    private static IEnumerable<(Targets? Targets, string Field)> BatchTargets(ExplainRequest request) =>
+        request.ImageTargets.Count > 0 ? request.ImageTargets.Select((t, i) => ((Targets?)t, $"image_targets[{i}]")) : [(request.Targets, "targets")];
+
+    private void CheckTargets(Targets? targets, string field)
     {
         if (targets is null)
             return;
         if (targets.Classes.Count > limits.MaxClasses)
-            throw JobRejectedException.Invalid("too_many_classes", $"at most {limits.MaxClasses} target classes per job", "targets.classes");
+            throw JobRejectedException.Invalid("too_many_classes", $"at most {limits.MaxClasses} target classes per job", field + ".classes");
         for (int i = 0; i < targets.Classes.Count; i++)
             if (targets.Classes[i] < 0)
-                throw JobRejectedException.Invalid("bad_class", "class indices are >= 0", $"targets.classes[{i}]");
+                throw JobRejectedException.Invalid("bad_class", "class indices are >= 0", $"{field}.classes[{i}]");
         if (targets.TopK < 0 || targets.TopK > limits.MaxTopK)
-            throw JobRejectedException.Invalid("bad_top_k", $"top_k is 0..{limits.MaxTopK}", "targets.top_k");
+            throw JobRejectedException.Invalid("bad_top_k", $"top_k is 0..{limits.MaxTopK}", field + ".top_k");
         for (int i = 0; i < targets.Items.Count; i++)
         {
             if (targets.Items[i].ReferenceImage.IsEmpty)
@@ -65,7 +95,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             }
             catch (ImagingException e)
             {
-                throw JobRejectedException.Invalid("undecodable_image", e.Message, $"targets.items[{i}].reference_image");
+                throw JobRejectedException.Invalid("undecodable_image", e.Message, $"{field}.items[{i}].reference_image");
             }
         }
     }
@@ -80,43 +110,58 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         if (request.Layers.Count == 0 && entry.DefaultLayer is null)
             throw JobRejectedException.Invalid("no_default_layer", $"model '{LogText.Of(request.Model)}' has no default target layer; name one", "layers");
         int classes = entry.Card.Labels.Count;
-        Worker.TargetsMapper.From(request.Targets, classes > 0 ? classes : null, limits.MaxClasses, entry.Outputs);
-        if (classes > 0 && request.Targets is { } t)
-            for (int i = 0; i < t.Classes.Count; i++)
-                if (t.Classes[i] >= classes)
-                    throw JobRejectedException.Invalid("bad_class", $"model '{LogText.Of(request.Model)}' has {classes} classes", $"targets.classes[{i}]");
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (targets, field) in BatchTargets(request))
+        {
+            Worker.TargetsMapper.From(targets, classes > 0 ? classes : null, limits.MaxClasses, entry.Outputs, field);
+            if (classes > 0 && targets is { } t)
+                for (int i = 0; i < t.Classes.Count; i++)
+                    if (t.Classes[i] >= classes)
+                        throw JobRejectedException.Invalid("bad_class", $"model '{LogText.Of(request.Model)}' has {classes} classes", $"{field}.classes[{i}]");
+            // The images of a batch are explained on one output (one seed matrix).
+            string fallback = entry.Outputs?.DefaultOutput ?? "";
+            read.UnionWith((targets?.Items ?? []).Select(item => string.IsNullOrEmpty(item.Output) ? fallback : item.Output).DefaultIfEmpty(fallback));
+            if (read.Count > 1)
+                throw JobRejectedException.Invalid("mixed_outputs", "the targets of all images of a batch read one output", "image_targets");
+        }
     }
 
     private void CheckInput(ExplainRequest request, ModelEntry entry)
     {
+        if (request.Images.Count > 0)
+        {
+            for (int i = 0; i < request.Images.Count; i++)
+                CheckImage(request.Images[i], request.Model, entry, $"images[{i}]");
+            return;
+        }
         switch (request.InputCase)
         {
             case ExplainRequest.InputOneofCase.Image:
-                CheckImage(request, entry);
+                CheckImage(request.Image, request.Model, entry, "image");
                 break;
             case ExplainRequest.InputOneofCase.Tensor:
                 CheckTensor(request.Tensor, entry);
                 break;
             default:
-                throw JobRejectedException.Invalid("missing_input", "give image or tensor", "image");
+                throw JobRejectedException.Invalid("missing_input", "give image, tensor or images", "image");
         }
     }
 
-    private void CheckImage(ExplainRequest request, ModelEntry entry)
+    private void CheckImage(Google.Protobuf.ByteString image, string model, ModelEntry entry, string field)
     {
         if (entry.Spec is null)
-            throw JobRejectedException.Invalid("no_preprocessing", $"model '{LogText.Of(request.Model)}' has no model.json preprocessing; send a tensor", "image");
+            throw JobRejectedException.Invalid("no_preprocessing", $"model '{LogText.Of(model)}' has no model.json preprocessing; send a tensor", field);
         try
         {
-            ImageDecoder.Validate(request.Image.Span, limits.Image);
+            ImageDecoder.Validate(image.Span, limits.Image);
         }
         catch (ImageLimitException e)
         {
-            throw JobRejectedException.Invalid("image_over_limits", e.Message, "image");
+            throw JobRejectedException.Invalid("image_over_limits", e.Message, field);
         }
         catch (ImagingException e)
         {
-            throw JobRejectedException.Invalid("undecodable_image", e.Message, "image");
+            throw JobRejectedException.Invalid("undecodable_image", e.Message, field);
         }
     }
 

@@ -15,19 +15,23 @@ namespace Explain.Jobs.Worker;
 /// <summary>An explanation as the public API's events: PREDICTIONS, one HEATMAP per map, METRICS, COMPLETED.</summary>
 public static class JobEventFactory
 {
-    public static JobEvent PredictionsEvent(string jobId, Explanation explanation)
+    public static JobEvent PredictionsEvent(string jobId, Explanation explanation) => PredictionsEvent(jobId, [explanation]);
+
+    /// <summary>PREDICTIONS of a job: image 0's predictions and layers, and for a batch every image's (<c>images</c>).</summary>
+    public static JobEvent PredictionsEvent(string jobId, IReadOnlyList<Explanation> explanations)
     {
         var predictions = new Predictions();
-        predictions.Predictions_.AddRange(explanation.Predictions.Select(p => new V1.Prediction { ClassIndex = p.Class, Label = p.Label, Score = p.Score, Probability = p.Probability }));
-        predictions.Layers.AddRange(explanation.Layers);
+        predictions.Predictions_.AddRange(Proto(explanations[0].Predictions));
+        predictions.Layers.AddRange(explanations[0].Layers);
+        if (explanations.Count > 1)
+            for (int i = 0; i < explanations.Count; i++)
+                predictions.Images.Add(new ImagePredictions { ImageIndex = i, Predictions = { Proto(explanations[i].Predictions) } });
         return new JobEvent { JobId = jobId, Predictions = predictions };
     }
 
-    /// <summary>
-    /// The input overlays are drawn on: the original picture scaled down (bilinear, antialiased)
-    /// so its longer side is at most <paramref name="maxSide"/>, with the crop footprint scaled
-    /// alike; unchanged when it is already small enough. Computed once per job.
-    /// </summary>
+    private static IEnumerable<V1.Prediction> Proto(IEnumerable<Cam.Prediction> predictions) =>
+        predictions.Select(p => new V1.Prediction { ClassIndex = p.Class, Label = p.Label, Score = p.Score, Probability = p.Probability });
+
     public static ExplainInput ForOverlays(ExplainInput input, int maxSide)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 1);
@@ -44,9 +48,9 @@ public static class JobEventFactory
         };
     }
 
-    public static JobEvent HeatmapEvent(string jobId, ExplainInput input, CamMap map, int index, int count, ApiOptions options, Func<int, string> label)
+    public static JobEvent HeatmapEvent(string jobId, ExplainInput input, CamMap map, int index, int count, ApiOptions options, Func<int, string> label, int imageIndex = 0)
     {
-        var heatmap = new Heatmap { Method = map.Method, Target = map.Target, ClassIndex = map.Class ?? -1, Label = map.Label(label) ?? "", Layer = map.Layer, Index = index, Count = count };
+        var heatmap = new Heatmap { Method = map.Method, Target = map.Target, ClassIndex = map.Class ?? -1, Label = map.Label(label) ?? "", Layer = map.Layer, Index = index, Count = count, ImageIndex = imageIndex };
         heatmap.ConceptClasses.AddRange((map.ConceptClasses ?? []).Select(p => new V1.Prediction { ClassIndex = p.Class, Label = p.Label, Score = p.Score, Probability = p.Probability }));
         var resolution = options.Resolution == MapResolution.Unspecified ? MapResolution.Both : options.Resolution;
         if (resolution is MapResolution.Input or MapResolution.Both)
@@ -109,18 +113,23 @@ public static class JobEventFactory
         }
     }
 
-    public static JobEvent MetricsEvent(string jobId, IReadOnlyList<FaithfulnessScores> scores)
+    public static JobEvent MetricsEvent(string jobId, IReadOnlyList<FaithfulnessScores> scores) => MetricsEvent(jobId, scores.Select(s => (0, s)));
+
+    /// <summary>METRICS of a job: every scored map, with the image of the batch it is of.</summary>
+    public static JobEvent MetricsEvent(string jobId, IEnumerable<(int Image, FaithfulnessScores Scores)> scores)
     {
         var metrics = new Metrics();
-        metrics.Scores.AddRange(scores.Select(s => new FaithfulnessScore
-        {
-            Method = s.Method, Target = s.Target, AverageDropPercent = s.AverageDropPercent,
-            IncreaseInConfidencePercent = s.IncreaseInConfidencePercent, DeletionAuc = s.DeletionAuc, InsertionAuc = s.InsertionAuc,
-            ConfidenceChange = s.ConfidenceChange ?? 0, DropInConfidence = s.DropInConfidence ?? 0, IncreaseInConfidence = s.IncreaseInConfidence ?? 0,
-            Road = s.Road is { } r ? Road(r) : null,
-            Arcc = s.Arcc is { } a ? new ArccScore { Complexity = a.Complexity, Coherency = a.Coherency, RoadCombined = a.RoadCombined, Arcc = a.Arcc } : null,
-            SanityCheck = s.SanityCheck is { } c ? new SanityCheckScore { RandomizedLayers = c.RandomizedLayers, Spearman = c.Spearman, Pearson = c.Pearson } : null,
-        }));
+        foreach (var (image, s) in scores)
+            metrics.Scores.Add(new FaithfulnessScore
+            {
+                ImageIndex = image,
+                Method = s.Method, Target = s.Target, AverageDropPercent = s.AverageDropPercent,
+                IncreaseInConfidencePercent = s.IncreaseInConfidencePercent, DeletionAuc = s.DeletionAuc, InsertionAuc = s.InsertionAuc,
+                ConfidenceChange = s.ConfidenceChange ?? 0, DropInConfidence = s.DropInConfidence ?? 0, IncreaseInConfidence = s.IncreaseInConfidence ?? 0,
+                Road = s.Road is { } r ? Road(r) : null,
+                Arcc = s.Arcc is { } a ? new ArccScore { Complexity = a.Complexity, Coherency = a.Coherency, RoadCombined = a.RoadCombined, Arcc = a.Arcc } : null,
+                SanityCheck = s.SanityCheck is { } c ? new SanityCheckScore { RandomizedLayers = c.RandomizedLayers, Spearman = c.Spearman, Pearson = c.Pearson } : null,
+            });
         return new JobEvent { JobId = jobId, Metrics = metrics };
     }
 
@@ -133,12 +142,16 @@ public static class JobEventFactory
         return road;
     }
 
-    public static JobEvent CompletedEvent(string jobId, IReadOnlyDictionary<string, double> timings, int heatmaps, IReadOnlyList<Cam.Evaluation.TextExplanation>? texts = null)
+    public static JobEvent CompletedEvent(string jobId, IReadOnlyDictionary<string, double> timings, int heatmaps, IReadOnlyList<Cam.Evaluation.TextExplanation>? texts = null) =>
+        CompletedEvent(jobId, timings, heatmaps, (texts ?? []).Select(t => (0, t)));
+
+    /// <summary>COMPLETED of a job: its timings, heatmap count and every image's text explanations.</summary>
+    public static JobEvent CompletedEvent(string jobId, IReadOnlyDictionary<string, double> timings, int heatmaps, IEnumerable<(int Image, Cam.Evaluation.TextExplanation Text)> texts)
     {
         var completed = new Completed { Heatmaps = heatmaps };
-        foreach (var t in texts ?? [])
+        foreach (var (image, t) in texts)
         {
-            var text = new V1.TextExplanation { Target = t.Target, ClassIndex = t.Class ?? -1, Label = t.Label, Layer = t.Layer, Sentence = t.Sentence, Concepts = t.Concepts };
+            var text = new V1.TextExplanation { ImageIndex = image, Target = t.Target, ClassIndex = t.Class ?? -1, Label = t.Label, Layer = t.Layer, Sentence = t.Sentence, Concepts = t.Concepts };
             text.Channels.AddRange(t.Channels.Select(c => new V1.ChannelShare { Channel = c.Channel, Weight = c.Weight, Share = c.Share, Name = c.Name ?? "" }));
             completed.Texts.Add(text);
         }

@@ -71,36 +71,38 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         _ = compute.ContinueWith(t => { if (t.IsCompletedSuccessfully) cache.Return(t.Result.Explainer); }, TaskScheduler.Default);
         // No WaitAsync: a cancel or the deadline stops the computation itself within one operator,
         // and the job ends only then, so its compute thread is free for the next job (issue 12, part 4).
-        var (explainer, (input, reference, explanation)) = await compute;
+        var (explainer, (inputs, reference, explanations)) = await compute;
+        // Every image's maps, image 0's first (a job of one image: its maps).
+        var maps = explanations.SelectMany((e, image) => e.Maps.Select(map => (Image: image, Map: map))).ToList();
 
         long sequence = EventSequences.FirstWorkerEvent + 1;
-        inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanation), sequence++), cancellationToken));
+        inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanations), sequence++), cancellationToken));
         var apiOptions = job.Request.Options ?? new V1.ExplainOptions();
         long firstHeatmap = sequence;
         var (heatmaps, renderMs) = await threads.RunAsync(() =>
         {
             // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
             var clock = Stopwatch.StartNew();
-            var overlays = JobEventFactory.ForOverlays(input, options.Limits.MaxOverlaySide);
+            var overlays = inputs.Select(input => JobEventFactory.ForOverlays(input, options.Limits.MaxOverlaySide)).ToList();
             var referenceOverlays = reference is null ? null : JobEventFactory.ForOverlays(reference, options.Limits.MaxOverlaySide);
-            var events = explanation.Maps.Select((map, i) =>
+            var events = maps.Select((m, i) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var on = map.OnReferenceImage ? referenceOverlays ?? overlays : overlays;
-                return EventCodec.Event(JobEventFactory.HeatmapEvent(id, on, map, i, explanation.Maps.Count, apiOptions, explainer.Card.Label), firstHeatmap + i);
+                var on = m.Map.OnReferenceImage ? referenceOverlays ?? overlays[m.Image] : overlays[m.Image];
+                return EventCodec.Event(JobEventFactory.HeatmapEvent(id, on, m.Map, i, maps.Count, apiOptions, explainer.Card.Label, m.Image), firstHeatmap + i);
             }).ToList();
             return (events, clock.Elapsed.TotalMilliseconds);
         });
         foreach (var heatmap in heatmaps)
             inFlight.Add(Publish(heatmap, cancellationToken));
         sequence += heatmaps.Count;
-        var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["render"] = renderMs };
-        if (explanation.Metrics is { } scores)
-            inFlight.Add(Publish(EventCodec.Event(JobEventFactory.MetricsEvent(id, scores), sequence++), cancellationToken));
+        var timings = new Dictionary<string, double>(BatchTimings(explanations)) { ["render"] = renderMs };
+        if (explanations.Any(e => e.Metrics is not null))
+            inFlight.Add(Publish(EventCodec.Event(JobEventFactory.MetricsEvent(id, explanations.SelectMany((e, image) => (e.Metrics ?? []).Select(s => (image, s)))), sequence++), cancellationToken));
         foreach (var (stage, ms) in timings)
             metrics.Stage(stage, ms);
         JobTracing.Stages(computeStart, timings.OrderBy(t => t.Key == "decode_preprocess" ? 0 : t.Key == "render" ? 2 : 1));
-        var completed = JobEventFactory.CompletedEvent(id, timings, explanation.Maps.Count, explanation.Texts);
+        var completed = JobEventFactory.CompletedEvent(id, timings, maps.Count, explanations.SelectMany((e, image) => (e.Texts ?? []).Select(t => (image, t))));
         inFlight.Add(Publish(EventCodec.Event(completed, EventSequences.Terminal), cancellationToken));
         await Task.WhenAll(inFlight);
         return completed;
@@ -113,13 +115,32 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         return transport.Events.PublishAsync(envelope, CancellationToken.None);
     }
 
-    private (ExplainInput Input, ExplainInput? Reference, Explanation Explanation) Compute(Explainer explainer, ExplainRequest request, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// A batch's timings: the stages its images share (one forward, one backward, one guided pass for the batch)
+    /// once, every other stage summed over the images.
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> BatchTimings(IReadOnlyList<Explanation> explanations)
+    {
+        if (explanations.Count == 1)
+            return explanations[0].TimingsMs;
+        var timings = new Dictionary<string, double>();
+        foreach (var (stage, ms) in explanations.SelectMany(e => e.TimingsMs))
+            timings[stage] = SharedStages.Contains(stage) ? ms : timings.GetValueOrDefault(stage) + ms;
+        return timings;
+    }
+
+    private static readonly HashSet<string> SharedStages = ["forward", "backward", "guided", "decode_preprocess"];
+
+    private (IReadOnlyList<ExplainInput> Inputs, ExplainInput? Reference, IReadOnlyList<Explanation> Explanations) Compute(Explainer explainer, ExplainRequest request, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
-        var input = request.InputCase == ExplainRequest.InputOneofCase.Image
-            ? ExplainInput.FromImage("image", request.Image.ToByteArray(), PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json")), options.Limits.Image)
-            : ExplainInput.FromTensor("tensor", Tensor.FromArray(request.Tensor.Data.ToArray(), request.Tensor.Shape.ToArray()));
+        PreprocessSpec Spec() => PreprocessSpec.FromModelJson(explainer.Card.Json ?? throw new ArgumentException("the model has no model.json"));
+        var inputs = request.Images.Count > 0
+            ? request.Images.Select((image, i) => ExplainInput.FromImage($"images[{i}]", image.ToByteArray(), Spec(), options.Limits.Image)).ToList()
+            : [request.InputCase == ExplainRequest.InputOneofCase.Image
+                ? ExplainInput.FromImage("image", request.Image.ToByteArray(), Spec(), options.Limits.Image)
+                : ExplainInput.FromTensor("tensor", Tensor.FromArray(request.Tensor.Data.ToArray(), request.Tensor.Shape.ToArray()))];
         var targets = TargetsMapper.From(request.Targets);
         // A similarity to a second picture: GAM's pair, a map on each picture (Explainer.ExplainPair).
         var reference = targets.Items.OfType<ImageSimilarityTarget>().FirstOrDefault() is { } similar
@@ -141,8 +162,11 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Compat = EvaluationParameters.Compat(request.Options),
             Evaluation = EvaluationParameters.From(request.Options?.Parameters),
         };
-        var explanation = explainer.ExplainPair(input.Tensor, reference?.Tensor, camOptions, cancellationToken);
-        var timings = new Dictionary<string, double>(explanation.TimingsMs) { ["decode_preprocess"] = decode };
-        return (input, reference, explanation with { TimingsMs = timings });
+        var explanations = request.Images.Count > 0
+            ? explainer.ExplainBatch(inputs.Select(i => i.Tensor).ToList(),
+                request.ImageTargets.Count > 0 ? request.ImageTargets.Select((t, i) => TargetsMapper.From(t, field: $"image_targets[{i}]")).ToList() : inputs.Select(_ => targets).ToList(),
+                camOptions, cancellationToken)
+            : [explainer.ExplainPair(inputs[0].Tensor, reference?.Tensor, camOptions, cancellationToken)];
+        return (inputs, reference, explanations.Select(e => e with { TimingsMs = new Dictionary<string, double>(e.TimingsMs) { ["decode_preprocess"] = decode } }).ToList());
     }
 }

@@ -17,24 +17,25 @@ public static class TargetsMapper
     /// <param name="classes">The model's class count when known (labels), else null: class ranges are then checked against the scores by the worker.</param>
     /// <param name="maxItems">At most this many items.</param>
     /// <param name="model">What ingestion knows of the model (its task, its tensors' shapes at batch 1), to check outputs, indices, masks and embeddings before queueing; null in the worker, where the explainer checks them.</param>
-    public static TargetSelection From(Proto.Targets? targets, int? classes = null, int maxItems = 16, ModelOutputs? model = null)
+    /// <param name="field">The request field the targets came from ("targets", or "image_targets[i]" for one image of a batch), prefixing every field an error names.</param>
+    public static TargetSelection From(Proto.Targets? targets, int? classes = null, int maxItems = 16, ModelOutputs? model = null, string field = "targets")
     {
         if (targets is null)
             return TargetSelection.Predicted;
         if (targets.Items.Count == 0)
             return new TargetSelection(targets.Classes.ToList(), Math.Max(targets.TopK, 1), targets.Counterfactual);
         if (targets.Items.Count > maxItems)
-            throw JobRejectedException.Invalid("too_many_targets", $"at most {maxItems} targets per job", "targets.items");
-        var items = targets.Items.Select((item, i) => Item(item, $"targets.items[{i}]", classes, model)).ToList();
+            throw JobRejectedException.Invalid("too_many_targets", $"at most {maxItems} targets per job", field + ".items");
+        var items = targets.Items.Select((item, i) => Item(item, $"{field}.items[{i}]", classes, model)).ToList();
         if (model is not null)
         {
             var outputs = targets.Items.Select(t => string.IsNullOrEmpty(t.Output) ? model.DefaultOutput : t.Output).Distinct(StringComparer.Ordinal).ToList();
             if (outputs.Count > 1)
-                throw JobRejectedException.Invalid("mixed_outputs", "the targets of one job read one output", "targets.items");
+                throw JobRejectedException.Invalid("mixed_outputs", "the targets of one job read one output", field + ".items");
         }
         var names = items.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
-            throw JobRejectedException.Invalid("duplicate_target", $"target '{names.Key}' is named twice", "targets.items");
+            throw JobRejectedException.Invalid("duplicate_target", $"target '{names.Key}' is named twice", field + ".items");
         return TargetSelection.Of(items);
     }
 

@@ -42,6 +42,25 @@ public sealed class JobCostTests
         Assert.Equal(f + s + 2 * f + (f + s), _admission.Estimate(image, entry) * 1e9, 0);
     }
 
+    /// <summary>A batch (issue 14 part 3) costs its images explained one at a time, each with its own targets.</summary>
+    [Fact]
+    public void Estimate_Batch_IsTheSumOfItsImagesWithTheirOwnTargets()
+    {
+        var entry = Catalog.Get(RepoPaths.SmallModel);
+        var model = new ModelCost(entry.Graph, entry.Layers);
+        double f = model.ForwardFlops, s = model.SuffixFlops(entry.DefaultLayer!);
+        var batch = new ExplainRequest { Model = RepoPaths.SmallModel, Methods = { "gradcam" } };
+        batch.Images.Add(Requests.Image("both.png").Image);
+        batch.Images.Add(Requests.Image("horses.jpg").Image);
+        batch.ImageTargets.Add(new Targets { Classes = { 1 } });
+        batch.ImageTargets.Add(new Targets { Classes = { 1, 2, 3 } });
+
+        Assert.Equal((f + s) + (f + 3 * s), _admission.Estimate(batch, entry) * 1e9, 0);
+        batch.ImageTargets.Clear();
+        batch.Targets = new Targets { TopK = 2 };
+        Assert.Equal(2 * (f + 2 * s), _admission.Estimate(batch, entry) * 1e9, 0);
+    }
+
     [Fact]
     public void Estimate_CamVariants_FinerCamDoublesTheBackwardRowsOthersCostTheirPasses()
     {

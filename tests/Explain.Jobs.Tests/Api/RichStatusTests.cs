@@ -35,7 +35,7 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
                 new Target { Kind = TargetKind.MultiLabel, Classes = { 3, 7 } },
             },
         };
-        var (heatmaps, last) = await HeatmapsAsync(request);
+        var (heatmaps, last) = await server.Client.HeatmapsAsync(request);
 
         Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
         Assert.Equal(["c3-softmax", "c3-rest", "sum", "labels-3+7"], heatmaps.Select(h => h.Target));
@@ -43,20 +43,6 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
         // Raw maps (before ReLU) are each target's own: nonzero, and softmax's differs from ReST's.
         Assert.All(heatmaps, h => Assert.True(h.Raw.Any(v => v != 0), $"{h.Target}: all-zero raw map"));
         Assert.NotEqual(heatmaps[0].Raw, heatmaps[1].Raw);
-    }
-
-    /// <summary>The job's HEATMAP events and its last event.</summary>
-    private async Task<(List<Heatmap> Heatmaps, JobEvent? Last)> HeatmapsAsync(ExplainRequest request)
-    {
-        var heatmaps = new List<Heatmap>();
-        JobEvent? last = null;
-        await foreach (var e in server.Client.ExplainAsync(request, DateTime.UtcNow.AddMinutes(2)))
-        {
-            last = e;
-            if (e.KindCase == JobEvent.KindOneofCase.Heatmap)
-                heatmaps.Add(e.Heatmap);
-        }
-        return (heatmaps, last);
     }
 
     /// <summary>Target objects (issue 14): a malformed item is refused before queueing, naming targets.items[i] and its field.</summary>
@@ -92,7 +78,7 @@ public sealed class RichStatusTests(ServeFixture server) : IClassFixture<ServeFi
                 new Target { Kind = TargetKind.Similarity, ReferenceImage = Requests.Image("horses.jpg").Image },
             },
         };
-        var (heatmaps, last) = await HeatmapsAsync(request);
+        var (heatmaps, last) = await server.Client.HeatmapsAsync(request);
 
         Assert.Equal(JobEvent.KindOneofCase.Completed, last?.KindCase);
         // GAM's pair (issue 14 part 5): the reference picture gets its own map, for its similarity to the request's picture.

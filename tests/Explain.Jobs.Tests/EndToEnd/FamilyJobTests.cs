@@ -182,14 +182,7 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
 
     private async Task<List<Heatmap>> HeatmapsAsync(ExplainRequest request)
     {
-        var heatmaps = new List<Heatmap>();
-        JobEvent? last = null;
-        await foreach (var e in server.Client.ExplainAsync(request, DateTime.UtcNow.AddMinutes(2)))
-        {
-            last = e;
-            if (e.KindCase == JobEvent.KindOneofCase.Heatmap)
-                heatmaps.Add(e.Heatmap);
-        }
+        var (heatmaps, last) = await server.Client.HeatmapsAsync(request);
         Assert.True(last?.KindCase == JobEvent.KindOneofCase.Completed, $"the job ended with {last}");
         return heatmaps;
     }

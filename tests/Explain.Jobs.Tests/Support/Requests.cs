@@ -22,6 +22,22 @@ public static class Requests
         return request;
     }
 
+    /// <summary>Every event of an Explain call, through its terminal event.</summary>
+    public static async Task<List<JobEvent>> ExplainAllAsync(this ExplainClient client, ExplainRequest request, int timeoutSeconds = 120)
+    {
+        var events = new List<JobEvent>();
+        await foreach (var e in client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(timeoutSeconds)))
+            events.Add(e);
+        return events;
+    }
+
+    /// <summary>An Explain call's HEATMAP events and its last event.</summary>
+    public static async Task<(List<Heatmap> Heatmaps, JobEvent? Last)> HeatmapsAsync(this ExplainClient client, ExplainRequest request)
+    {
+        var events = await client.ExplainAllAsync(request);
+        return (events.Where(e => e.KindCase == JobEvent.KindOneofCase.Heatmap).Select(e => e.Heatmap).ToList(), events.LastOrDefault());
+    }
+
     public static async Task<List<JobEvent>> WatchAllAsync(this ExplainClient client, string jobId, long after = 0, int timeoutSeconds = 120)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
