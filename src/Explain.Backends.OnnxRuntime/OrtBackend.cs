@@ -64,8 +64,12 @@ public sealed class OrtBackend : IModelBackend
 
     internal string? ModelDirectory { get; }
 
-    /// <summary>The managed importer's view of the same model, read on first use (only methods that read parameters ask): from its file, else from the weights written back.</summary>
-    public Explain.Engine.Onnx.OnnxModel Graph => _graph ??= Explain.Engine.Onnx.OnnxModel.Load(_path is not null ? File.ReadAllBytes(_path) : FullBytes(_model), ModelDirectory);
+    /// <summary>
+    /// The same model as the managed engine reads it, on first use (only methods that read parameters ask): from its file,
+    /// else from the weights written back. Described, not imported (<see cref="Explain.Engine.Onnx.OnnxModel.Describe(string)"/>):
+    /// those methods read nodes and weights only, so operators the managed engine lacks (LRASPP's Resize) do not fail them.
+    /// </summary>
+    public Explain.Engine.Onnx.OnnxModel Graph => _graph ??= Explain.Engine.Onnx.OnnxModel.Describe(_path is not null ? File.ReadAllBytes(_path) : FullBytes(_model), ModelDirectory);
 
     /// <summary>The serialized model with its shared weights declared without data (what the gradient compiler reads: it needs no weight values).</summary>
     internal byte[] Bytes => Google.Protobuf.MessageExtensions.ToByteArray(_model);

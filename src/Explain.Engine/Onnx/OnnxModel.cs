@@ -86,8 +86,11 @@ public sealed class OnnxModel
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"model file '{path}' not found", path);
-        return Read(File.ReadAllBytes(path), Path.GetDirectoryName(Path.GetFullPath(path)), describeOnly: true);
+        return Describe(File.ReadAllBytes(path), Path.GetDirectoryName(Path.GetFullPath(path)));
     }
+
+    /// <inheritdoc cref="Describe(string)"/>
+    public static OnnxModel Describe(byte[] bytes, string? externalDataDirectory = null) => Read(bytes, externalDataDirectory, describeOnly: true);
 
     private static OnnxModel Read(byte[] bytes, string? externalDataDirectory, bool describeOnly)
     {
