@@ -9,12 +9,13 @@ namespace Explain.Cli.Commands;
 /// <summary>Collects a job's events into the library's <see cref="Explanation"/>, so `explain submit` writes what `explain run` writes.</summary>
 public sealed class RemoteExplanation
 {
-    private readonly List<CamMap> _maps = [];
-    private IReadOnlyList<CamPrediction> _predictions = [];
+    // Per map, metrics score and text: the image of a batch job it is of (image_index; 0 for a job of one image).
+    private readonly List<(int Image, CamMap Map)> _maps = [];
+    private List<IReadOnlyList<CamPrediction>> _predictions = [[]];
     private IReadOnlyList<string> _layers = [];
-    private IReadOnlyList<FaithfulnessScores>? _metrics;
+    private List<(int Image, FaithfulnessScores Scores)>? _metrics;
     private Dictionary<string, double> _timings = [];
-    private IReadOnlyList<Cam.Evaluation.TextExplanation>? _texts;
+    private List<(int Image, Cam.Evaluation.TextExplanation Text)>? _texts;
 
     public int HeatmapCount { get; private set; }
 
@@ -23,13 +24,15 @@ public sealed class RemoteExplanation
         switch (e.KindCase)
         {
             case JobEvent.KindOneofCase.Predictions:
-                _predictions = e.Predictions.Predictions_.Select(p => new CamPrediction(p.ClassIndex, p.Label, p.Score, p.Probability)).ToList();
+                _predictions = e.Predictions.Images.Count > 0
+                    ? e.Predictions.Images.OrderBy(i => i.ImageIndex).Select(i => Predictions(i.Predictions)).ToList()
+                    : [Predictions(e.Predictions.Predictions_)];
                 _layers = e.Predictions.Layers.ToList();
                 break;
             case JobEvent.KindOneofCase.Heatmap:
                 var h = e.Heatmap;
                 HeatmapCount = h.Count;
-                _maps.Add(new CamMap(h.Method, h.Target, h.ClassIndex >= 0 ? h.ClassIndex : null, h.Layer, h.Raw.ToArray(), h.RawShape.ToArray(), h.Map.ToArray(), h.Shape.ToArray())
+                _maps.Add((h.ImageIndex, new CamMap(h.Method, h.Target, h.ClassIndex >= 0 ? h.ClassIndex : null, h.Layer, h.Raw.ToArray(), h.RawShape.ToArray(), h.Map.ToArray(), h.Shape.ToArray())
                 {
                     Localization = h.Shape.Count != 2 ? null : new MapLocalization(h.Box is { } b ? new PixelBox(b.X, b.Y, b.Width, b.Height) : null, h.BoxThreshold, h.PeakX, h.PeakY)
                     {
@@ -37,21 +40,21 @@ public sealed class RemoteExplanation
                     },
                     ConceptClasses = h.ConceptClasses.Count == 0 ? null : h.ConceptClasses.Select(p => new CamPrediction(p.ClassIndex, p.Label, p.Score, p.Probability)).ToList(),
                     Geometry = Geometry(h.TargetRegion),
-                });
+                }));
                 break;
             case JobEvent.KindOneofCase.Metrics:
-                _metrics = e.Metrics.Scores.Select(s => new FaithfulnessScores(s.Method, s.Target, s.AverageDropPercent, s.IncreaseInConfidencePercent, s.DeletionAuc, s.InsertionAuc)
+                _metrics = e.Metrics.Scores.Select(s => (s.ImageIndex, new FaithfulnessScores(s.Method, s.Target, s.AverageDropPercent, s.IncreaseInConfidencePercent, s.DeletionAuc, s.InsertionAuc)
                 {
                     ConfidenceChange = s.ConfidenceChange, DropInConfidence = s.DropInConfidence, IncreaseInConfidence = s.IncreaseInConfidence,
                     Road = s.Road is { } r ? new RoadScores(r.Percentiles.ToList(), r.MorfPerPercentile.ToList(), r.LerfPerPercentile.ToList(), r.Morf, r.Lerf, r.Combined) : null,
                     Arcc = s.Arcc is { } a ? new ArccScores(a.Complexity, a.Coherency, a.RoadCombined, a.Arcc) : null,
                     SanityCheck = s.SanityCheck is { } c ? new SanityCheckScores(c.RandomizedLayers, c.Spearman, c.Pearson) : null,
-                }).ToList();
+                })).ToList();
                 break;
             case JobEvent.KindOneofCase.Completed:
                 _timings = new Dictionary<string, double>(e.Completed.TimingsMs);
-                _texts = e.Completed.Texts.Count == 0 ? null : e.Completed.Texts.Select(t => new Cam.Evaluation.TextExplanation(t.Target, t.ClassIndex >= 0 ? t.ClassIndex : null, t.Label, t.Layer,
-                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence) { Concepts = t.Concepts }).ToList();
+                _texts = e.Completed.Texts.Count == 0 ? null : e.Completed.Texts.Select(t => (t.ImageIndex, new Cam.Evaluation.TextExplanation(t.Target, t.ClassIndex >= 0 ? t.ClassIndex : null, t.Label, t.Layer,
+                    t.Channels.Select(c => new Cam.Evaluation.ChannelShare(c.Channel, c.Weight, c.Share, c.Name.Length > 0 ? c.Name : null)).ToList(), t.Sentence) { Concepts = t.Concepts })).ToList();
                 break;
         }
     }
@@ -80,7 +83,15 @@ public sealed class RemoteExplanation
         };
     }
 
-    public Explanation ToExplanation() => new(_predictions, _maps, _layers, _timings) { Metrics = _metrics, Texts = _texts };
+    private static IReadOnlyList<CamPrediction> Predictions(IEnumerable<V1.Prediction> predictions) =>
+        predictions.Select(p => new CamPrediction(p.ClassIndex, p.Label, p.Score, p.Probability)).ToList();
+
+    /// <summary>The explanation of image <paramref name="image"/> of the job (0 for a job of one image); the timings are the job's.</summary>
+    public Explanation ToExplanation(int image = 0) => new(image < _predictions.Count ? _predictions[image] : [], _maps.Where(m => m.Image == image).Select(m => m.Map).ToList(), _layers, _timings)
+    {
+        Metrics = _metrics?.Where(m => m.Image == image).Select(m => m.Scores).ToList(),
+        Texts = _texts?.Where(t => t.Image == image).Select(t => t.Text).ToList() is { Count: > 0 } texts ? texts : null,
+    };
 
     /// <summary>One progress line: the job's state and how many heatmaps have arrived.</summary>
     public static string Progress(string jobId, JobEvent e, RemoteExplanation so, TimeSpan elapsed)

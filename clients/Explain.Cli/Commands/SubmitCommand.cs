@@ -40,6 +40,8 @@ public static class SubmitCommand
         var classes = CliOptions.Classes();
         var topK = CliOptions.TopK();
         var targetItems = CliOptions.Targets();
+        var imageTargets = CliOptions.ImageTargets();
+        var batchSize = CliOptions.Positive("--batch", $"send up to N images (1-{MaxBatch}) as one batch job: one forward and one backward pass for all of them (ExplainRequest.images)", 1);
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class");
         var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness");
         var colormap = CliOptions.Colormap();
@@ -51,7 +53,15 @@ public static class SubmitCommand
             Examples:
               explain submit --server http://127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam --out out/remote
               explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images --method gradcam,layercam --out out/remote-folder
-            """) { server, model, images, methods, layers, classes, topK, targetItems, counterfactual, metrics, colormap, timeout, outDir };
+              explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image a.png b.png --batch 2 --image-targets logit:243 --image-targets softmax:281 --out out/remote-batch
+            """) { server, model, images, methods, layers, classes, topK, targetItems, imageTargets, batchSize, counterfactual, metrics, colormap, timeout, outDir };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(batchSize) > MaxBatch)
+                r.AddError($"--batch: at most {MaxBatch} images per job, not {r.GetValue(batchSize)} (the service's limit).");
+            if (r.GetResult(imageTargets) is not null && (r.GetResult(targetItems) is not null || r.GetResult(classes) is not null || r.GetResult(topK) is { Implicit: false }))
+                r.AddError("--image-targets gives every image its own targets; drop --target, --class and --top-k.");
+        });
         var seed = CliOptions.Positive("--seed", "seed of the noise-based methods (same seed: identical maps)", 0, allowZero: true);
         command.Options.Add(seed);
         var attribution = new AttributionCliOptions();
@@ -68,18 +78,27 @@ public static class SubmitCommand
             string output = p.GetValue(outDir)!;
             var folders = InputFiles.OutputFolders(files);
             using var client = new ExplainClient(p.GetValue(server)!.ToString().TrimEnd('/'));
-            var entries = new List<RunIndexEntry>();
-            foreach (var file in files)
+            var perImage = p.GetResult(imageTargets) is null ? null : p.GetValue(imageTargets);
+            if (perImage is not null && perImage.Count != files.Count)
             {
-                string dir = files.Count == 1 ? output : Path.Combine(output, folders[file]);
-                var result = await SubmitOne(console, client, file, dir, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
+                console.Error.WriteLine($"explain submit: --image-targets: {perImage.Count} target lists for {files.Count} images; give one per image, in the images' order.");
+                return ExplainApp.UsageError;
+            }
+            int batch = p.GetValue(batchSize);
+            var entries = new List<RunIndexEntry>();
+            for (int first = 0; first < files.Count; first += batch)
+            {
+                var chunk = files.Skip(first).Take(batch).ToList();
+                var dirs = chunk.Select(file => files.Count == 1 ? output : Path.Combine(output, folders[file])).ToList();
+                var results = await SubmitOne(console, client, chunk, dirs, new Request(p.GetValue(model)!, p.GetValue(methods)!, p.GetValue(layers) ?? [], p.GetValue(classes) ?? [],
                     p.GetValue(topK), p.GetValue(counterfactual), p.GetValue(metrics), Imaging.Rendering.Colormap.FromName(p.GetValue(colormap)!), p.GetValue(timeout))
                 {
                     Compat = evaluation.ApiCompat(p), Parameters = variants.Fill(p, perturbation.AddTo(Parameters(p, attribution, evaluation), p)), Seed = (ulong)p.GetValue(seed), Targets = p.GetValue(targetItems) ?? [],
+                    ImageTargets = perImage?.Skip(first).Take(chunk.Count).ToList(),
                 });
-                if (result is null)
+                if (results is null)
                     return ExplainApp.RuntimeError;
-                entries.Add(new RunIndexEntry(files.Count == 1 ? "." : folders[file], result));
+                entries.AddRange(chunk.Select((file, i) => new RunIndexEntry(files.Count == 1 ? "." : folders[file], results[i])));
             }
             if (files.Count > 1)
                 console.Out.WriteLine($"{files.Count} images -> {RunIndexPage.Write(output, entries)}");
@@ -98,7 +117,13 @@ public static class SubmitCommand
         public IReadOnlyList<Cam.Targets.CamTarget> Targets { get; init; } = [];
 
         public ulong Seed { get; init; }
+
+        /// <summary>Each image's own targets (--image-targets), in the chunk's order; null: <see cref="Targets"/> for every image.</summary>
+        public IReadOnlyList<List<Cam.Targets.CamTarget>>? ImageTargets { get; init; }
     }
+
+    /// <summary>The most images one batch job takes (JobLimits.MaxBatchImages, documented in explainer.proto).</summary>
+    public const int MaxBatch = 8;
 
     /// <summary>The attribution (fields 1–5) and evaluation (40–59) choices in one MethodParameters.</summary>
     internal static MethodParameters Parameters(System.CommandLine.ParseResult p, AttributionCliOptions attribution, EvaluationCliOptions evaluation)
@@ -108,41 +133,63 @@ public static class SubmitCommand
         return parameters;
     }
 
-    private static async Task<ResultDocument?> SubmitOne(CliConsole console, ExplainClient client, string image, string outDir, Request r)
+    /// <summary>
+    /// One job for <paramref name="images"/>: one image as ExplainRequest.image, several as a batch (images, and
+    /// image_targets when each has its own); each image's explanation is written into its folder as `explain run` writes it.
+    /// </summary>
+    private static async Task<List<ResultDocument>?> SubmitOne(CliConsole console, ExplainClient client, IReadOnlyList<string> images, IReadOnlyList<string> outDirs, Request r)
     {
         var clock = Stopwatch.StartNew();
         try
         {
             var card = await client.DescribeModelAsync(r.Model);
-            var bytes = await File.ReadAllBytesAsync(image);
+            var bytes = new List<byte[]>();
+            foreach (var image in images)
+                bytes.Add(await File.ReadAllBytesAsync(image));
+            var targets = new Targets { TopK = r.TopK, Counterfactual = r.Counterfactual };
+            targets.Classes.AddRange(r.Classes);
+            targets.Items.AddRange(r.Targets.Select(ProtoTargets.From));
             var request = new ExplainRequest
             {
-                IdempotencyKey = Guid.NewGuid().ToString("N"), Model = r.Model, Image = ByteString.CopyFrom(bytes),
-                Targets = new Targets { TopK = r.TopK, Counterfactual = r.Counterfactual },
+                IdempotencyKey = Guid.NewGuid().ToString("N"), Model = r.Model,
                 Options = new V1.ExplainOptions { Metrics = r.Metrics, OmitOverlay = true, Resolution = MapResolution.Both, Compat = r.Compat, Parameters = r.Parameters, Seed = r.Seed, Progress = true },
             };
+            if (images.Count == 1 && r.ImageTargets is null)
+                (request.Image, request.Targets) = (ByteString.CopyFrom(bytes[0]), targets);
+            else
+            {
+                request.Images.AddRange(bytes.Select(ByteString.CopyFrom));
+                if (r.ImageTargets is { } own)
+                    request.ImageTargets.AddRange(own.Select(list => new Targets { Items = { list.Select(ProtoTargets.From) } }));
+                else
+                    request.Targets = targets;
+            }
             request.Methods.AddRange(r.Methods);
             request.Layers.AddRange(r.Layers);
-            request.Targets.Classes.AddRange(r.Classes);
-            request.Targets.Items.AddRange(r.Targets.Select(ProtoTargets.From));
             var remote = new RemoteExplanation();
             var last = await ProgressView.RunAsync(console, view => Follow(console, view, client.ExplainAsync(request, DateTime.UtcNow.AddSeconds(r.TimeoutSeconds)), remote, clock));
             if (last?.KindCase != JobEvent.KindOneofCase.Completed)
                 return null;
             using var json = JsonDocument.Parse(card.CardJson);
-            var input = ExplainInput.FromImage(Path.GetFileName(image), bytes, PreprocessSpec.FromModelJson(json.RootElement));
-            var reference = r.Targets.OfType<Cam.Targets.ImageSimilarityTarget>().FirstOrDefault() is { } similar
-                ? ExplainInput.FromImage("reference", similar.Image, PreprocessSpec.FromModelJson(json.RootElement))
-                : null;
             var info = new ModelInfo(card.Name, card.Labels, card.Opset, card.Producer);
-            var explanation = remote.ToExplanation();
-            var result = ExplanationWriter.Write(outDir, input, explanation, info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds }, reference);
-            // Non-classifiers (segmentation, detection, embedding) list no predictions: the line names the task and targets, as `explain run`'s does.
-            string what = result.Predictions.Count > 0
-                ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"
-                : $"{TaskKind(json.RootElement)}, targets {string.Join(", ", explanation.Maps.Select(m => m.Target).Distinct())}";
-            console.Out.WriteLine($"{input.Name}: {what}; {result.Maps.Count} maps in {clock.Elapsed.TotalMilliseconds:F0} ms -> {Path.Combine(outDir, "index.html")}");
-            return result;
+            var results = new List<ResultDocument>();
+            for (int i = 0; i < images.Count; i++)
+            {
+                var input = ExplainInput.FromImage(Path.GetFileName(images[i]), bytes[i], PreprocessSpec.FromModelJson(json.RootElement));
+                var reference = r.Targets.OfType<Cam.Targets.ImageSimilarityTarget>().FirstOrDefault() is { } similar
+                    ? ExplainInput.FromImage("reference", similar.Image, PreprocessSpec.FromModelJson(json.RootElement))
+                    : null;
+                var explanation = remote.ToExplanation(i);
+                var result = ExplanationWriter.Write(outDirs[i], input, explanation, info, r.Colormap, new Dictionary<string, double> { ["round_trip"] = clock.Elapsed.TotalMilliseconds }, reference);
+                // Non-classifiers (segmentation, detection, embedding) list no predictions: the line names the task and targets, as `explain run`'s does.
+                string what = result.Predictions.Count > 0
+                    ? $"{result.Predictions[0].Label} ({result.Predictions[0].Class}, p={result.Predictions[0].Probability:P1})"
+                    : $"{TaskKind(json.RootElement)}, targets {string.Join(", ", explanation.Maps.Select(m => m.Target).Distinct())}";
+                string took = images.Count > 1 ? $"in a batch of {images.Count} ({clock.Elapsed.TotalMilliseconds:F0} ms for the job)" : $"in {clock.Elapsed.TotalMilliseconds:F0} ms";
+                console.Out.WriteLine($"{input.Name}: {what}; {result.Maps.Count} maps {took} -> {Path.Combine(outDirs[i], "index.html")}");
+                results.Add(result);
+            }
+            return results;
         }
         catch (RpcException e)
         {

@@ -1,3 +1,4 @@
+using Explain.Cli.Commands;
 using Explain.Jobs.Tests.Support;
 using Explain.V1;
 using Google.Protobuf;
@@ -67,6 +68,34 @@ public sealed class BatchJobTests(ServeFixture server) : IClassFixture<ServeFixt
         }
         // The pictures differ, so their maps do.
         Assert.NotEqual(heatmaps[0].Raw, heatmaps[2].Raw);
+    }
+
+    /// <summary>`explain submit --batch 3 --image-targets` (one batch job) writes, image by image, what `explain run --batch 3` writes in process.</summary>
+    [Fact]
+    public void Submit_BatchWithImageTargets_WritesWhatRunWrites()
+    {
+        string dir = Directory.CreateTempSubdirectory("explain-batch-").FullName;
+        try
+        {
+            string[] common = ["--model", RepoPaths.SmallModel, "--image", .. Pictures.Select(RepoPaths.Image), "--method", "gradcam,gradcam++", "--batch", "3",
+                "--image-targets", "logit:3", "--image-targets", "softmax:7;rest:7", "--image-targets", "logit:1"];
+            string remote = Path.Combine(dir, "submit"), local = Path.Combine(dir, "run");
+            Assert.Equal(0, SubmitCommand.Run([.. common, "--server", server.Host.Address.ToString(), "--out", remote]));
+            Assert.Equal(0, RunCommand.Run([.. common, "--out", local]));
+
+            foreach (var stem in Pictures.Select(Path.GetFileNameWithoutExtension))
+            {
+                var files = Directory.GetFiles(Path.Combine(local, stem!), "*.npy").Select(Path.GetFileName).Order().ToList();
+                Assert.Equal(stem == "dog_cat" ? 8 : 4, files.Count); // 2 methods × targets × (map, raw)
+                Assert.Equal(files, Directory.GetFiles(Path.Combine(remote, stem!), "*.npy").Select(Path.GetFileName).Order().ToList());
+                foreach (var file in files)
+                    Assert.True(File.ReadAllBytes(Path.Combine(local, stem!, file!)).SequenceEqual(File.ReadAllBytes(Path.Combine(remote, stem!, file!))), $"{stem}/{file} differs between run and submit");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Theory]
