@@ -78,12 +78,15 @@ public static class JobEventFactory
         return new JobEvent { JobId = jobId, Heatmap = heatmap };
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Cam.Targets.TargetGeometry.Mask, ByteString> EncodedMasks = [];
+
     private static TargetRegion? TargetRegion(Cam.Targets.TargetGeometry? geometry)
     {
         switch (geometry)
         {
             case Cam.Targets.TargetGeometry.Mask mask:
-                return new TargetRegion { MaskPng = ByteString.CopyFrom(ExplanationWriter.MaskPng(mask)), MaskPixels = mask.Count };
+                // Every map of one target carries the same geometry object: its PNG is encoded once, not once per method and layer.
+                return new TargetRegion { MaskPng = EncodedMasks.GetValue(mask, m => ByteString.CopyFrom(ExplanationWriter.MaskPng(m))), MaskPixels = mask.Count };
             case Cam.Targets.TargetGeometry.Boxes boxes:
                 var region = new TargetRegion();
                 region.Boxes.AddRange(boxes.Matches.Select(m => new BoxMatch
