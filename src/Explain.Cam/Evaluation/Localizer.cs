@@ -24,37 +24,69 @@ public static class Localizer
         };
     }
 
-    /// <summary>The bounding box of the largest 8-connected set of pixels ≥ <paramref name="cut"/> (the first in raster order on a tie).</summary>
+    /// <summary>
+    /// The bounding box of the largest 8-connected set of pixels ≥ <paramref name="cut"/> (the first in raster order on a tie),
+    /// by runs: each row's runs of pixels over the cut, joined (union-find) with the previous row's runs they touch
+    /// diagonally or directly. Runs are numbered in raster order, so a component's smallest run is its first pixel.
+    /// </summary>
     private static PixelBox? LargestComponent(float[] map, int height, int width, float cut)
     {
-        var label = new int[map.Length];
-        var stack = new Stack<int>();
-        PixelBox? best = null;
-        int bestSize = 0, next = 0;
-        for (int start = 0; start < map.Length; start++)
+        var runs = new List<(int Y, int X0, int X1)>();
+        var parent = new List<int>();
+        int previousStart = 0, previousEnd = 0;
+        for (int y = 0; y < height; y++)
         {
-            if (label[start] != 0 || !(map[start] >= cut)) continue;
-            next++;
-            int size = 0, x0 = width, y0 = height, x1 = -1, y1 = -1;
-            label[start] = next;
-            stack.Push(start);
-            while (stack.Count > 0)
+            int rowStart = runs.Count, row = y * width;
+            for (int x = 0; x < width; x++)
             {
-                int p = stack.Pop(), y = p / width, x = p % width;
-                size++;
-                (x0, x1, y0, y1) = (Math.Min(x0, x), Math.Max(x1, x), Math.Min(y0, y), Math.Max(y1, y));
-                for (int dy = -1; dy <= 1; dy++)
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int ny = y + dy, nx = x + dx, q = ny * width + nx;
-                        if (ny < 0 || nx < 0 || ny >= height || nx >= width || label[q] != 0 || !(map[q] >= cut)) continue;
-                        label[q] = next;
-                        stack.Push(q);
-                    }
+                if (!(map[row + x] >= cut)) continue;
+                int x0 = x;
+                while (x + 1 < width && map[row + x + 1] >= cut) x++;
+                int id = runs.Count;
+                runs.Add((y, x0, x));
+                parent.Add(id);
+                // The previous row's runs that touch this one (8-connectivity: one column of slack on each side).
+                for (int r = previousStart; r < previousEnd; r++)
+                    if (runs[r].X0 <= x + 1 && x0 <= runs[r].X1 + 1)
+                        Union(parent, id, r);
             }
-            if (size > bestSize)
-                (bestSize, best) = (size, new PixelBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1));
+            (previousStart, previousEnd) = (rowStart, runs.Count);
         }
-        return best;
+        if (runs.Count == 0)
+            return null;
+        var size = new int[runs.Count];
+        var box = new (int X0, int Y0, int X1, int Y1)[runs.Count];
+        for (int r = 0; r < runs.Count; r++)
+        {
+            int root = Find(parent, r);
+            var (y, x0, x1) = runs[r];
+            box[root] = size[root] == 0 ? (x0, y, x1, y) : (Math.Min(box[root].X0, x0), box[root].Y0, Math.Max(box[root].X1, x1), y);
+            size[root] += x1 - x0 + 1;
+        }
+        // Roots in ascending order are components in raster order of their first pixel: strictly larger wins, so a tie keeps the first.
+        int best = -1;
+        for (int r = 0; r < runs.Count; r++)
+            if (size[r] > 0 && (best < 0 || size[r] > size[best]))
+                best = r;
+        var b = box[best];
+        return new PixelBox(b.X0, b.Y0, b.X1 - b.X0 + 1, b.Y1 - b.Y0 + 1);
+    }
+
+    private static int Find(List<int> parent, int r)
+    {
+        while (parent[r] != r)
+        {
+            parent[r] = parent[parent[r]];
+            r = parent[r];
+        }
+        return r;
+    }
+
+    // The smaller run becomes the root, so every root is its component's first run in raster order.
+    private static void Union(List<int> parent, int a, int b)
+    {
+        int ra = Find(parent, a), rb = Find(parent, b);
+        if (ra != rb)
+            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
     }
 }

@@ -86,4 +86,69 @@ public sealed class LocalizerTests
             for (int c = x; c < x + w; c++)
                 map[r * width + c] = value;
     }
+
+    /// <summary>
+    /// The run-based labeling against a plain 8-connected flood fill (the earlier implementation, kept here as the oracle)
+    /// on 400 seeded random maps: smoothed noise at several thresholds, so components merge through diagonals, wrap around
+    /// holes and tie in size; the box must be the flood fill's, tie-break included.
+    /// </summary>
+    [Fact]
+    public void Locate_RandomMaps_SameBoxAsAFloodFill()
+    {
+        var random = new Random(7);
+        for (int trial = 0; trial < 400; trial++)
+        {
+            int height = random.Next(1, 40), width = random.Next(1, 40);
+            var noise = Enumerable.Range(0, height * width).Select(_ => (float)random.NextDouble()).ToArray();
+            var map = new float[noise.Length];
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    float sum = 0;
+                    int n = 0;
+                    for (int dy = -1; dy <= 1; dy++)
+                        for (int dx = -1; dx <= 1; dx++)
+                            if (y + dy >= 0 && y + dy < height && x + dx >= 0 && x + dx < width && random.Next(3) > 0)
+                                (sum, n) = (sum + noise[(y + dy) * width + x + dx], n + 1);
+                    map[y * width + x] = n > 0 ? sum / n : 0;
+                }
+            float threshold = (float)(0.3 + 0.6 * random.NextDouble());
+            float max = map.Max();
+            var expected = max > 0 ? FloodFill(map, height, width, threshold * max) : null;
+            Assert.Equal(expected, Localizer.Locate(map, height, width, threshold).Box);
+        }
+    }
+
+    private static PixelBox? FloodFill(float[] map, int height, int width, float cut)
+    {
+        var label = new int[map.Length];
+        var stack = new Stack<int>();
+        PixelBox? best = null;
+        int bestSize = 0, next = 0;
+        for (int start = 0; start < map.Length; start++)
+        {
+            if (label[start] != 0 || !(map[start] >= cut)) continue;
+            next++;
+            int size = 0, x0 = width, y0 = height, x1 = -1, y1 = -1;
+            label[start] = next;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int p = stack.Pop(), y = p / width, x = p % width;
+                size++;
+                (x0, x1, y0, y1) = (Math.Min(x0, x), Math.Max(x1, x), Math.Min(y0, y), Math.Max(y1, y));
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int ny = y + dy, nx = x + dx, q = ny * width + nx;
+                        if (ny < 0 || nx < 0 || ny >= height || nx >= width || label[q] != 0 || !(map[q] >= cut)) continue;
+                        label[q] = next;
+                        stack.Push(q);
+                    }
+            }
+            if (size > bestSize)
+                (bestSize, best) = (size, new PixelBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1));
+        }
+        return best;
+    }
 }
