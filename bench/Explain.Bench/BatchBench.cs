@@ -18,14 +18,11 @@ public static class BatchBench
 {
     public static int Run(string[] args)
     {
-        string modelPath = Timing.Arg(args, "model", "");
         string layer = Timing.Arg(args, "layer", "");
-        int threads = int.Parse(Timing.Arg(args, "threads", "2"), CultureInfo.InvariantCulture);
         int iterations = int.Parse(Timing.Arg(args, "iterations", "5"), CultureInfo.InvariantCulture);
         string maps = Timing.Arg(args, "maps", "");
-        var backend = BackendOptions.Parse(Timing.Arg(args, "backend", "ort"), Timing.Arg(args, "device", "cpu"), threads);
-        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
-        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
+        var (explainer, backend, threads) = Timing.OpenExplainer(args, "ort");
+        using var _ = explainer;
 
         var batch = Npy.Read(Timing.Arg(args, "batch", ""));
         if (batch.Rank != 4 || batch.Shape[0] != 8)
@@ -76,7 +73,7 @@ public static class BatchBench
             File.WriteAllText(Path.Combine(maps, "explain-batch-classes.json"), "[" + string.Join(", ", classes) + "]");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"{(backend.Kind == BackendKind.Managed ? "explain" : "explain-ort")}\",\"threads\":{threads},\"batch_gradcam_ms\":{batched:F1},\"separate_gradcam_ms\":{separate:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
+            $"{{\"impl\":\"{Timing.Impl(backend)}\",\"threads\":{threads},\"batch_gradcam_ms\":{batched:F1},\"separate_gradcam_ms\":{separate:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;
     }
 }

@@ -20,17 +20,14 @@ public static class CamBench
 
     public static int Run(string[] args)
     {
-        string modelPath = Timing.Arg(args, "model", "");
         string layer = Timing.Arg(args, "layer", "");
-        int threads = int.Parse(Timing.Arg(args, "threads", "2"), CultureInfo.InvariantCulture);
         int iterations = int.Parse(Timing.Arg(args, "iterations", "10"), CultureInfo.InvariantCulture);
         string maps = Timing.Arg(args, "maps", "");
         bool heavy = Timing.Arg(args, "heavy", "yes") == "yes";
         int few = Math.Max(3, iterations / 3);
 
-        var backend = BackendOptions.Parse(Timing.Arg(args, "backend", "managed"), Timing.Arg(args, "device", "cpu"), threads);
-        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
-        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
+        var (explainer, backend, threads) = Timing.OpenExplainer(args, "managed");
+        using var _ = explainer;
         var input = Timing.Input(args);
         Timing.Trace("loaded");
 
@@ -55,7 +52,7 @@ public static class CamBench
         double score = heavy ? Timing.Measure(() => explainer.Explain(input, Method("scorecam")), 0, 1).MedianMs : double.NaN;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"{(backend.Kind == BackendKind.Managed ? "explain" : "explain-ort")}\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_ms\":{score:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
+            $"{{\"impl\":\"{Timing.Impl(backend)}\",\"threads\":{threads},\"gradcam_ms\":{gradcam:F2},\"four_methods_top5_ms\":{multi:F2},\"ablationcam_ms\":{ablation:F1},\"scorecam_ms\":{score:F1},\"scorecam_top64_ms\":{fasterScore:F1},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;
     }
 

@@ -35,7 +35,7 @@ public static class EngineBench
 
         Timing.Trace("grad");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"{(options.Kind == BackendKind.Managed ? "explain" : "explain-ort")}\",\"threads\":{threads},\"forward_ms\":{fwd:F2},\"forward_min_ms\":{fwdMin:F2},\"forward_grad_ms\":{grad:F2},\"forward_grad_min_ms\":{gradMin:F2},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
+            $"{{\"impl\":\"{Timing.Impl(options)}\",\"threads\":{threads},\"forward_ms\":{fwd:F2},\"forward_min_ms\":{fwdMin:F2},\"forward_grad_ms\":{grad:F2},\"forward_grad_min_ms\":{gradMin:F2},\"peak_rss_mib\":{Timing.PeakRssMiB():F0}}}"));
         return 0;
     }
 }

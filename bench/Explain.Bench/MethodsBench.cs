@@ -33,18 +33,15 @@ public static class MethodsBench
 
     public static int Run(string[] args)
     {
-        string modelPath = Timing.Arg(args, "model", "");
         string layer = Timing.Arg(args, "layer", "");
-        int threads = int.Parse(Timing.Arg(args, "threads", "2"), CultureInfo.InvariantCulture);
         int iterations = int.Parse(Timing.Arg(args, "iterations", "3"), CultureInfo.InvariantCulture);
         string maps = Timing.Arg(args, "maps", "");
         // --only m1,m2: a subset of the methods (a quick re-check of one row; ROAD is "road").
         var only = Timing.Arg(args, "only", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         bool Wanted(string method) => only.Length == 0 || only.Contains(method);
 
-        var backend = BackendOptions.Parse(Timing.Arg(args, "backend", "ort"), Timing.Arg(args, "device", "cpu"), threads);
-        var card = new ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
-        using var explainer = new Explainer(ExecutionBackends.Open(backend, card), card);
+        var (explainer, backend, threads) = Timing.OpenExplainer(args, "ort");
+        using var _ = explainer;
         var input = Timing.Input(args);
 
         var gradcam = explainer.Explain(input, new ExplainOptions { Methods = ["gradcam"], Layers = [layer], Targets = TargetSelection.Predicted });
@@ -54,7 +51,7 @@ public static class MethodsBench
             Methods = [method], Layers = [layer], Targets = new TargetSelection([cls], 0, false), Perturbation = Parameters, Seed = 0,
         };
 
-        var results = new Dictionary<string, object> { ["impl"] = backend.Kind == BackendKind.Managed ? "explain" : "explain-ort", ["threads"] = threads };
+        var results = new Dictionary<string, object> { ["impl"] = Timing.Impl(backend), ["threads"] = threads };
         var written = new Dictionary<string, float[]>();
         // ROAD alone: the 18 imputations and their re-runs (Faithfulness's other metrics are not part of ROAD).
         var probe = explainer.Probe;

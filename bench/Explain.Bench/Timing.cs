@@ -52,6 +52,19 @@ public static class Timing
         return input;
     }
 
+    /// <summary>The benchmark model (--model) as an explainer on the backend, device and threads the arguments name (--backend, --device, --threads).</summary>
+    public static (Explain.Cam.Explainer Explainer, Explain.Cam.Backends.BackendOptions Backend, int Threads) OpenExplainer(string[] args, string defaultBackend)
+    {
+        string modelPath = Arg(args, "model", "");
+        int threads = int.Parse(Arg(args, "threads", "2"), System.Globalization.CultureInfo.InvariantCulture);
+        var backend = Explain.Cam.Backends.BackendOptions.Parse(Arg(args, "backend", defaultBackend), Arg(args, "device", "cpu"), threads);
+        var card = new Explain.Cam.Models.ModelCard { Name = Path.GetFileNameWithoutExtension(modelPath), OnnxPath = modelPath };
+        return (new Explain.Cam.Explainer(Explain.Backends.ExecutionBackends.Open(backend, card), card), backend, threads);
+    }
+
+    /// <summary>The "impl" report.py pairs rows by: "explain" for the managed engine, "explain-ort" for ONNX Runtime.</summary>
+    public static string Impl(Explain.Cam.Backends.BackendOptions backend) => backend.Kind == Explain.Cam.Backends.BackendKind.Managed ? "explain" : "explain-ort";
+
     public static string Arg(string[] args, string name, string fallback)
     {
         int i = Array.IndexOf(args, "--" + name);
