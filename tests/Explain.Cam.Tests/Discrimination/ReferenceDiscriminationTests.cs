@@ -53,7 +53,7 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
     private const double StochasticShareBound = 0.03;
 
     public static TheoryData<string> DeterministicMethods() => new(
-        "gradcam", "xgradcam", "gradcam++", "layercam", "scorecam", "ablationcam", "cam", "shapleycam", "finercam",
+        "gradcam", "xgradcam", "gradcam++", "layercam", "hirescam", "gradcam-elementwise", "scorecam", "ablationcam", "cam", "shapleycam", "finercam",
         "saliency", "inputxgradient", "integrated-gradients");
 
     public static TheoryData<string> DeterministicPerturbationMethods() => new("smoothgradcam++", "iscam", "occlusion", "rise");
