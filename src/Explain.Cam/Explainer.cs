@@ -81,9 +81,19 @@ public sealed partial class Explainer : IDisposable
     /// metrics before every batch; a cancelled call throws <see cref="OperationCanceledException"/>
     /// and leaves the explainer usable.
     /// </param>
-    public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default)
+    public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default) =>
+        Explain(input, NoExtraInputs, options, cancellationToken);
+
+    /// <summary>Explains <paramref name="input"/>'s tensor, with its <see cref="Inputs.ExplainInput.Extra"/> inputs fed to every pass.</summary>
+    public Explanation Explain(Inputs.ExplainInput input, ExplainOptions options, CancellationToken cancellationToken = default) =>
+        Explain(input.Tensor, input.Extra, options, cancellationToken);
+
+    /// <summary>Explains one image [1, C, H, W] of a model with more inputs: <paramref name="extraInputs"/> (by ONNX name, every input after the image) are fed to every pass.</summary>
+    /// <exception cref="ArgumentException">An extra input is missing, unknown, or of the wrong element type or shape (named), before any pass.</exception>
+    public Explanation Explain(Tensor input, IReadOnlyDictionary<string, Tensor> extraInputs, ExplainOptions options, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Backend.ExtraInputs = extraInputs;
         Backend.Cancellation = cancellationToken;
         Probe.Cancellation = cancellationToken;
         options = options with { Targets = TaskTargets.ForTask(Card.Task, options.Targets) };
@@ -95,9 +105,12 @@ public sealed partial class Explainer : IDisposable
         finally
         {
             Backend.Cancellation = Probe.Cancellation = CancellationToken.None;
+            Backend.ExtraInputs = NoExtraInputs;
             Probe.ScoresOutput = ScoresOutput;
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, Tensor> NoExtraInputs = new Dictionary<string, Tensor>();
 
     private Explanation ExplainChecked(Tensor input, ExplainOptions options)
     {
