@@ -39,12 +39,16 @@ public sealed class ManagedBackend : IModelBackend
 
     public static ManagedBackend Load(string onnxPath, int threads = 0) => new(OnnxModel.Load(onnxPath), threads);
 
-    public IModelBackend WithInitializers(IReadOnlyDictionary<string, Tensor> replaced) => new ManagedBackend(Model.WithInitializers(replaced), _threads);
+    public IModelBackend WithInitializers(IReadOnlyDictionary<string, Tensor> replaced) => new ManagedBackend(Model.WithInitializers(replaced), _threads) { ExtraInputs = ExtraInputs };
 
     public IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null) =>
         new Session(Model, new SessionOptions { InputShapes = inputShapes, Optimize = false, Threads = _threads }).DescribeTensors();
 
     public CancellationToken Cancellation { get; set; }
+
+    public IReadOnlyDictionary<string, Tensor> ExtraInputs { get; set; } = new Dictionary<string, Tensor>();
+
+    public void CheckExtraInputs(IReadOnlyDictionary<string, Tensor> extras) => ExtraInputFeeds.Check(Model.Inputs, extras);
 
     public ForwardPass Forward(Tensor input, PassRequest request)
     {
@@ -55,15 +59,17 @@ public sealed class ManagedBackend : IModelBackend
             InputGradients = request.InputGradients,
             Threads = _threads,
         });
-        var result = state.Run(input, Cancellation);
-        return new ManagedPass(this, state, input, result);
+        ExtraInputFeeds.Check(Model.Inputs, ExtraInputs);
+        var result = state.Run(Model.Inputs[0].Name, input, ExtraInputs, Cancellation);
+        return new ManagedPass(this, state, input, ExtraInputs, result);
     }
 
     public Tensor RunFrom(Tensor input, string tensor, Tensor replacement, string output)
     {
         var state = StateFor("resume:" + tensor, () => new SessionOptions { ResumeFrom = [tensor], Threads = _threads });
-        if (!ReferenceEquals(state.LastInput, input))
-            state.Run(input, Cancellation);
+        ExtraInputFeeds.Check(Model.Inputs, ExtraInputs);
+        if (!ReferenceEquals(state.LastInput, input) || !ReferenceEquals(state.LastExtras, ExtraInputs))
+            state.Run(Model.Inputs[0].Name, input, ExtraInputs, Cancellation);
         return state.Session.RunFrom(tensor, replacement, Cancellation)[output];
     }
 
@@ -83,12 +89,18 @@ public sealed class ManagedBackend : IModelBackend
 
         public Tensor? LastInput { get; private set; }
 
+        public IReadOnlyDictionary<string, Tensor>? LastExtras { get; private set; }
+
         public int Generation { get; private set; }
 
-        public ForwardResult Run(Tensor input, CancellationToken cancellation)
+        /// <summary>Runs on <paramref name="input"/> as <paramref name="inputName"/> and the extra inputs, each repeated to the input's batch.</summary>
+        public ForwardResult Run(string inputName, Tensor input, IReadOnlyDictionary<string, Tensor> extras, CancellationToken cancellation)
         {
-            var result = Session.Run(input, cancellation);
+            var feeds = extras.ToDictionary(e => e.Key, e => ExtraInputFeeds.ToBatch(e.Key, e.Value, input.Shape[0]), StringComparer.Ordinal);
+            feeds[inputName] = input;
+            var result = Session.Run(feeds, cancellation);
             LastInput = input;
+            LastExtras = extras;
             Generation++;
             return result;
         }
@@ -99,20 +111,22 @@ public sealed class ManagedBackend : IModelBackend
         private readonly ManagedBackend _backend;
         private readonly SessionState _state;
         private readonly Tensor _input;
+        private readonly IReadOnlyDictionary<string, Tensor> _extras;
         private readonly int _generation;
 
-        public ManagedPass(ManagedBackend backend, SessionState state, Tensor input, ForwardResult result) : base(result.Outputs, result.Observed)
+        public ManagedPass(ManagedBackend backend, SessionState state, Tensor input, IReadOnlyDictionary<string, Tensor> extras, ForwardResult result) : base(result.Outputs, result.Observed)
         {
             _backend = backend;
             _state = state;
             _input = input;
+            _extras = extras;
             _generation = state.Generation;
         }
 
         public override IReadOnlyDictionary<string, Tensor> Gradients(string output, Tensor seeds, GradientMode mode, IReadOnlyList<string> at)
         {
             if (_state.Generation != _generation)
-                _state.Run(_input, _backend.Cancellation);
+                _state.Run(_backend.Model.Inputs[0].Name, _input, _extras, _backend.Cancellation);
             var backwardMode = mode switch { GradientMode.Guided => BackwardMode.Guided, GradientMode.GuidedReluOnly => BackwardMode.GuidedReluOnly, _ => BackwardMode.Standard };
             return _state.Session.Backward(new Dictionary<string, Tensor> { [output] = seeds }, backwardMode, at.ToList(), _backend.Cancellation);
         }

@@ -27,7 +27,7 @@ public sealed class OrtBackend : IModelBackend
     private readonly OrtGradients _gradients;
     private readonly Dictionary<string, (SuffixModel Model, IReadOnlySet<string> Repeated)> _suffixes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<TensorInfo>> _descriptions = new(StringComparer.Ordinal);
-    private (Tensor Input, OrtPass Pass)? _crossing;
+    private (Tensor Input, IReadOnlyDictionary<string, Tensor> Extras, OrtPass Pass)? _crossing;
     private bool _rowsOnly;
     private Explain.Engine.Onnx.OnnxModel? _graph;
 
@@ -138,7 +138,7 @@ public sealed class OrtBackend : IModelBackend
         }
         if (replaced.Keys.FirstOrDefault(k => !found.Contains(k)) is { } missing)
             throw new ArgumentException($"the model has no initializer '{missing}'");
-        return new OrtBackend(model, null, ModelDirectory, _sessions.Device, _threads, _sessions.Optimization, _sessions.SpinWait);
+        return new OrtBackend(model, null, ModelDirectory, _sessions.Device, _threads, _sessions.Optimization, _sessions.SpinWait) { ExtraInputs = ExtraInputs };
     }
 
     public ForwardPass Forward(Tensor input, PassRequest request)
@@ -157,6 +157,9 @@ public sealed class OrtBackend : IModelBackend
         CheckInput(input);
         var (suffix, repeated) = Suffix(tensor, output, input);
         var session = _sessions.Get($"suffix:{tensor}\n{output}", () => suffix.Repeating(repeated));
+        // NOTE: an int64 extra read after the cut would cross it unrepeated (only float crossing values get a Tile).
+        if (suffix.Crossing.FirstOrDefault(c => ExtraInputs.TryGetValue(c, out var v) && v.Type != DataType.Float32) is { } direct)
+            throw new ArgumentException($"re-running from '{tensor}': the layers after it read int64 extra input '{direct}' directly; choose a tensor after its first reader");
         var crossing = CrossingValues(input, suffix);
         int rows = replacement.Shape[0], inputBatch = input.Shape[0];
         var rowsValue = PassValue.Host(_sessions.Memory, tensor, replacement);
@@ -228,12 +231,17 @@ public sealed class OrtBackend : IModelBackend
         try
         {
             var onDevice = observe.Where(o => !OutputNames.Contains(o)).ToList();
-            var (host, device) = Run(session, (feeds, row) => inputValue.BindTo(feeds, InputNames[0], row, input.Shape[0]), OutputNames, onDevice, input.Shape[0]);
+            var (host, device) = Run(session, (feeds, row) =>
+            {
+                inputValue.BindTo(feeds, InputNames[0], row, input.Shape[0]);
+                BindExtras(feeds, row, input.Shape[0]);
+            }, OutputNames, onDevice, input.Shape[0]);
             var values = new Dictionary<string, PassValue>(StringComparer.Ordinal);
             foreach (var name in requested)
-                values[name] = InputNames.Contains(name) ? inputValue
+                values[name] = name == InputNames[0] ? inputValue
+                    : ExtraInputs.TryGetValue(name, out var extra) ? PassValue.Host(memory, name, ExtraInputFeeds.ToBatch(name, extra, input.Shape[0]))
                     : device.TryGetValue(name, out var v) ? PassValue.Device(memory, name, v) : PassValue.Host(memory, name, host[name]);
-            return new OrtPass(this, inputValue, OutputNames.ToDictionary(o => o, o => host[o]), values);
+            return new OrtPass(this, inputValue, OutputNames.ToDictionary(o => o, o => host[o]), values, ExtraInputs);
         }
         catch
         {
@@ -379,21 +387,46 @@ public sealed class OrtBackend : IModelBackend
     {
         if (suffix.Crossing.Count == 0)
             return new Dictionary<string, PassValue>();
-        if (_crossing is { } cached && ReferenceEquals(cached.Input, input) && suffix.Crossing.All(cached.Pass.Values.ContainsKey))
+        if (_crossing is { } cached && ReferenceEquals(cached.Input, input) && ReferenceEquals(cached.Extras, ExtraInputs) && suffix.Crossing.All(cached.Pass.Values.ContainsKey))
             return cached.Pass.Values;
         _crossing?.Pass.Dispose();
         _crossing = null;
         var pass = RunPass(input, suffix.Crossing, keepInput: false);
-        _crossing = (input, pass);
+        _crossing = (input, ExtraInputs, pass);
         return pass.Values;
     }
 
     private void CheckInput(Tensor input)
     {
-        if (InputNames.Count != 1)
-            throw new ArgumentException($"the model has {InputNames.Count} inputs ({string.Join(", ", InputNames)}); explanations feed one image input");
         if (input.Rank == 0)
             throw new ArgumentException("the input must have a batch dimension");
+        ExtraInputFeeds.Check(DeclaredInputs, ExtraInputs);
+    }
+
+    public IReadOnlyDictionary<string, Tensor> ExtraInputs { get; set; } = new Dictionary<string, Tensor>();
+
+    public void CheckExtraInputs(IReadOnlyDictionary<string, Tensor> extras) => ExtraInputFeeds.Check(DeclaredInputs, extras);
+
+    /// <summary>The fed graph inputs as declared (name, dimensions with -1 where symbolic, element type), for <see cref="ExtraInputFeeds.Check"/>.</summary>
+    private IReadOnlyList<Explain.Engine.Onnx.ValueInfo> DeclaredInputs => _declaredInputs ??= OnnxEdits.FedInputs(_model.Graph).Select(i => new Explain.Engine.Onnx.ValueInfo(i.Name,
+        i.Type?.TensorType?.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1).ToArray() ?? [],
+        ((TensorProto.Types.DataType)(i.Type?.TensorType?.ElemType ?? 0)).ToString().ToLowerInvariant())).ToList();
+
+    private IReadOnlyList<Explain.Engine.Onnx.ValueInfo>? _declaredInputs;
+
+    /// <summary>
+    /// Binds <see cref="ExtraInputs"/> for a run of batch <paramref name="batch"/> (row <paramref name="row"/> of it, or whole when -1):
+    /// a batch-1 value whole for a single row, repeated to the batch for a whole run; a value at the pass's batch as the image is.
+    /// </summary>
+    internal void BindExtras(Feeds feeds, int row, int batch, IReadOnlyDictionary<string, Tensor>? extras = null)
+    {
+        foreach (var (name, value) in extras ?? ExtraInputs)
+        {
+            if (row >= 0 && value.Shape[0] == batch && batch > 1)
+                PassValue.Host(_sessions.Memory, name, value).BindTo(feeds, name, row, batch);
+            else
+                feeds.Add(name, row >= 0 ? value : ExtraInputFeeds.ToBatch(name, value, batch));
+        }
     }
 
     private static int[] DeclaredShape(ValueInfoProto input)

@@ -50,6 +50,7 @@ internal sealed class OrtGradients(OrtBackend backend)
         return Stacked(at, names, k, batch, b => RunToHost(session, feeds =>
         {
             input.BindTo(feeds, graph.Input, batch == 1 ? -1 : b, batch);
+            backend.BindExtras(feeds, batch == 1 ? -1 : b, batch, pass.Extras);
             feeds.Add(graph.SeedInput, SeedsOf(b));
         }, names));
     }

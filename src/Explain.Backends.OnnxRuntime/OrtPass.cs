@@ -16,13 +16,18 @@ internal sealed class OrtPass : ForwardPass, IDisposable
     private readonly OrtBackend _backend;
     private bool _disposed;
 
-    public OrtPass(OrtBackend backend, PassValue input, IReadOnlyDictionary<string, Tensor> outputs, IReadOnlyDictionary<string, PassValue> values)
+    public OrtPass(OrtBackend backend, PassValue input, IReadOnlyDictionary<string, Tensor> outputs, IReadOnlyDictionary<string, PassValue> values,
+        IReadOnlyDictionary<string, Tensor> extras)
         : base(outputs, new HostView(values))
     {
         _backend = backend;
         Input = input;
         Values = values;
+        Extras = extras;
     }
+
+    /// <summary>The extra inputs this pass ran on (<see cref="OrtBackend.ExtraInputs"/> when it was made): its gradient runs are fed them again.</summary>
+    public IReadOnlyDictionary<string, Tensor> Extras { get; }
 
     /// <summary>The input, on the device when the pass was asked for gradients.</summary>
     public PassValue Input { get; }

@@ -84,21 +84,43 @@ public sealed partial class Explainer : IDisposable
     public Explanation Explain(Tensor input, ExplainOptions options, CancellationToken cancellationToken = default) =>
         ExplainBatch([input], [options.Targets], options, cancellationToken)[0];
 
+    /// <summary>Explains <paramref name="input"/>'s tensor, with its <see cref="Inputs.ExplainInput.Extra"/> inputs fed to every pass.</summary>
+    public Explanation Explain(Inputs.ExplainInput input, ExplainOptions options, CancellationToken cancellationToken = default) =>
+        ExplainBatch([input.Tensor], [input.Extra], [options.Targets], options, cancellationToken)[0];
+
+    /// <summary>Explains one image [1, C, H, W] of a model with more inputs: <paramref name="extraInputs"/> (by ONNX name, every input after the image, batch 1) are fed to every pass.</summary>
+    /// <exception cref="ArgumentException">An extra input is missing, unknown, or of the wrong element type or shape (named), before any pass.</exception>
+    public Explanation Explain(Tensor input, IReadOnlyDictionary<string, Tensor> extraInputs, ExplainOptions options, CancellationToken cancellationToken = default) =>
+        ExplainBatch([input], [extraInputs], [options.Targets], options, cancellationToken)[0];
+
     /// <summary>
     /// Explains a batch of images [1, C, H, W] of one shape, image b for its own targets <paramref name="targets"/>[b]
     /// (<paramref name="options"/>' targets are not read): one forward pass and one backward pass for the whole batch
     /// (every image's targets are rows of one seed matrix), one guided pass, then each image's maps, localization and
-    /// metrics as <see cref="Explain"/> makes them; explanation b equals explaining image b alone. Perturbation and
+    /// metrics as <see cref="Explain(Tensor, ExplainOptions, CancellationToken)"/> makes them; explanation b equals explaining image b alone. Perturbation and
     /// noise-based methods, aug-smooth and metrics still re-run the model per image. The images' targets must read one
     /// output. The stages shared by the batch ("forward", "backward", "guided") report the batch's time in every explanation.
     /// </summary>
-    public IReadOnlyList<Explanation> ExplainBatch(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options, CancellationToken cancellationToken = default)
+    public IReadOnlyList<Explanation> ExplainBatch(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options, CancellationToken cancellationToken = default) =>
+        ExplainBatch(inputs, inputs.Select(_ => NoExtraInputs).ToList(), targets, options, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ExplainBatch(IReadOnlyList{Tensor}, IReadOnlyList{TargetSelection}, ExplainOptions, CancellationToken)"/> for a model
+    /// with more inputs than the image: <paramref name="extraInputs"/>[b] holds image b's other inputs (token ids, a question, a second
+    /// image) by ONNX name, each of batch 1; the batch's passes feed them stacked as the images are, each image's own work feeds its own.
+    /// </summary>
+    /// <exception cref="ArgumentException">A count mismatch, or an extra input missing, unknown, of the wrong element type or shape (named), before any pass.</exception>
+    public IReadOnlyList<Explanation> ExplainBatch(IReadOnlyList<Tensor> inputs, IReadOnlyList<IReadOnlyDictionary<string, Tensor>> extraInputs,
+        IReadOnlyList<TargetSelection> targets, ExplainOptions options, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (inputs.Count == 0)
             throw new ArgumentException("a batch holds at least one image");
         if (targets.Count != inputs.Count)
             throw new ArgumentException($"a batch of {inputs.Count} images takes one target list per image, not {targets.Count}");
+        if (extraInputs.Count != inputs.Count)
+            throw new ArgumentException($"a batch of {inputs.Count} images takes one set of extra inputs per image, not {extraInputs.Count}");
+        var extras = new BatchExtras(Backend, () => Graph, extraInputs);
         var selections = targets.Select(t => TaskTargets.ForTask(Card.Task, t)).ToList();
         var outputs = selections.Select(ExplainedOutput).Distinct(StringComparer.Ordinal).ToList();
         if (outputs.Count > 1)
@@ -108,16 +130,19 @@ public sealed partial class Explainer : IDisposable
         Probe.ScoresOutput = outputs[0];
         try
         {
-            return ExplainChecked(inputs, selections, options);
+            return ExplainChecked(inputs, extras, selections, options);
         }
         finally
         {
             Backend.Cancellation = Probe.Cancellation = CancellationToken.None;
+            Backend.ExtraInputs = NoExtraInputs;
             Probe.ScoresOutput = ScoresOutput;
         }
     }
 
-    private List<Explanation> ExplainChecked(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options)
+    private static readonly IReadOnlyDictionary<string, Tensor> NoExtraInputs = new Dictionary<string, Tensor>();
+
+    private List<Explanation> ExplainChecked(IReadOnlyList<Tensor> inputs, BatchExtras extras, IReadOnlyList<TargetSelection> targets, ExplainOptions options)
     {
         foreach (var m in options.Methods)
             if (!CamRegistry.IsKnown(m))
@@ -140,10 +165,15 @@ public sealed partial class Explainer : IDisposable
         if (options.AugSmooth && options.Methods.Contains(CamRegistry.Dff))
             throw new ArgumentException("dff does not combine with aug_smooth: the concepts of differently augmented inputs do not correspond");
         var explained = options.AugSmooth
-            ? inputs.Select((x, b) => AugmentationSmoothing.Explain(this, x, options with { Targets = targets[b] })).ToList()
-            : ExplainOnce(inputs, targets, options);
+            ? inputs.Select((x, b) =>
+            {
+                extras.ForImage(b);
+                return AugmentationSmoothing.Explain(this, x, options with { Targets = targets[b] });
+            }).ToList()
+            : ExplainOnce(inputs, targets, options, extras);
         return explained.Select((e, b) =>
         {
+            extras.ForImage(b);
             var own = options with { Targets = targets[b] };
             var clock = Stopwatch.StartNew();
             var explanation = Localize(e, own.Evaluation);
@@ -178,16 +208,21 @@ public sealed partial class Explainer : IDisposable
         return again.Maps.First(m => m.Method == map.Method && m.Target == map.Target && m.MapShape.Length == 2).Map;
     }
 
-    internal Explanation ExplainOnce(Tensor input, ExplainOptions options) => ExplainOnce([input], [options.Targets], options)[0];
+    /// <summary>One image's explanation without localization and metrics, on the extra inputs the backend is fed now.</summary>
+    internal Explanation ExplainOnce(Tensor input, ExplainOptions options) => ExplainOnce([input], [options.Targets], options, null)[0];
 
-    /// <summary>The explanations of a batch without localization and metrics: the shared passes once for all images, then each image's maps.</summary>
-    private List<Explanation> ExplainOnce(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options)
+    /// <summary>
+    /// The explanations of a batch without localization and metrics: the shared passes once for all images (fed
+    /// <paramref name="extras"/> stacked), then each image's maps (fed its own); null leaves the backend's extra inputs as they are.
+    /// </summary>
+    private List<Explanation> ExplainOnce(IReadOnlyList<Tensor> inputs, IReadOnlyList<TargetSelection> targets, ExplainOptions options, BatchExtras? extras)
     {
         var needs = options.Methods.Select(CamRegistry.NeedsOf).Aggregate(MethodNeeds.None, (a, b) => a | b);
         var layers = options.Layers.Count > 0 || (needs & (MethodNeeds.Activations | MethodNeeds.Gradients)) == 0 ? options.Layers : [DefaultLayer()];
         var shared = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
         var progress = options.Progress;
+        extras?.ForBatch();
         var batch = SharedPasses.Make(this, inputs, targets, options, layers, needs, stage =>
         {
             shared[stage] = Lap(clock);
@@ -196,6 +231,7 @@ public sealed partial class Explainer : IDisposable
         var explanations = new List<Explanation>(batch.Count);
         foreach (var passes in batch)
         {
+            extras?.ForImage(explanations.Count);
             var timings = new Dictionary<string, double>(shared);
             clock.Restart();
             var maps = new List<CamMap>();

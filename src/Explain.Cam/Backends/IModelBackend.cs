@@ -33,7 +33,7 @@ public interface IModelBackend : IDisposable
     /// <summary>Every tensor computed at run time, in execution order, with shapes for <paramref name="inputShapes"/> (default: the declared shapes, batch 1); the default Grad-CAM target marked.</summary>
     IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null);
 
-    /// <summary>Runs the model on its single input (any batch) with <paramref name="request"/>'s tensors observed.</summary>
+    /// <summary>Runs the model on its image input (any batch) and <see cref="ExtraInputs"/> with <paramref name="request"/>'s tensors observed.</summary>
     ForwardPass Forward(Tensor input, PassRequest request);
 
     /// <summary>
@@ -57,4 +57,12 @@ public interface IModelBackend : IDisposable
     /// on the thread that makes the passes.
     /// </summary>
     CancellationToken Cancellation { get; set; }
+
+    /// <summary>The model's inputs other than the first (token ids, a question, a second image), by ONNX name, fed to every pass
+    /// this backend makes (forward, gradient, suffix, perturbation batches); a value whose batch axis is 1 is repeated to the pass's
+    /// batch, a value whose batch equals the pass's batch is fed as is. Empty by default. The explainer sets it for one call, like Cancellation.</summary>
+    IReadOnlyDictionary<string, Tensor> ExtraInputs { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the input when <paramref name="extras"/> would not feed the model's inputs after the image (<see cref="ExtraInputFeeds.Check"/>).</summary>
+    void CheckExtraInputs(IReadOnlyDictionary<string, Tensor> extras);
 }

@@ -10,6 +10,9 @@ namespace Explain.Cam.Inputs;
 /// </summary>
 public sealed record ExplainInput(string Name, Tensor Tensor, RgbImage? Original, CropFootprint Footprint, string Source)
 {
+    /// <summary>The model's inputs other than the image (token ids, a question, a second image), by ONNX name; empty by default.</summary>
+    public IReadOnlyDictionary<string, Tensor> Extra { get; init; } = new Dictionary<string, Tensor>();
+
     /// <summary>Decodes and preprocesses an image as the model card says (torchvision's Resize → CenterCrop → Normalize).</summary>
     public static ExplainInput FromImage(string name, byte[] bytes, PreprocessSpec spec, ImageLimits? limits = null)
     {

@@ -112,10 +112,10 @@ public sealed partial class Session
             if (!inputs.TryGetValue(input.Name, out var t))
                 throw new InputException($"missing input '{input.Name}' {TensorShape.Format(input.Shape)}");
             var expected = _options.InputShapes?.GetValueOrDefault(input.Name) ?? input.Shape;
-            // The leading dimension of an image-like input is the batch: exporters often fix it at 1,
+            // The leading dimension of an image-like or token input is the batch: exporters often fix it at 1,
             // yet CNNs run any batch (a graph that bakes the batch into a Reshape fails at planning).
             bool fits = expected.Length == 0 && input.Shape.Length == 0
-                || expected.Length == t.Rank && expected.Select((d, i) => d < 0 || d == t.Shape[i] || (i == 0 && t.Rank >= 3)).All(ok => ok);
+                || expected.Length == t.Rank && expected.Select((d, i) => d < 0 || d == t.Shape[i] || (i == 0 && t.Rank >= 2)).All(ok => ok);
             if (!fits)
                 throw new InputException($"input '{input.Name}' has shape {TensorShape.Format(t.Shape)}; the model expects {TensorShape.Format(expected)}");
         }

@@ -129,6 +129,10 @@ public sealed class ImageBatchTests(ITestOutputHelper output)
 
         public CancellationToken Cancellation { get => inner.Cancellation; set => inner.Cancellation = value; }
 
+        public IReadOnlyDictionary<string, Tensor> ExtraInputs { get => inner.ExtraInputs; set => inner.ExtraInputs = value; }
+
+        public void CheckExtraInputs(IReadOnlyDictionary<string, Tensor> extras) => inner.CheckExtraInputs(extras);
+
         public IReadOnlyList<TensorInfo> DescribeTensors(IReadOnlyDictionary<string, int[]>? inputShapes = null) => inner.DescribeTensors(inputShapes);
 
         public ForwardPass Forward(Tensor input, PassRequest request)

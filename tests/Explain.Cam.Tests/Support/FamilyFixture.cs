@@ -16,6 +16,7 @@ public sealed class FamilyFixture
     public const string Segmenter = "lraspp_mobilenet_v3";
     public const string Detector = "ssdlite_mobilenet_v3";
     public const string Embedder = "resnet18_embedding";
+    public const string TwoInput = "vqa_toy";
 
     /// <summary>The reference methods (gradient methods: Ablation-CAM on LRASPP would keep more re-run values than ModelProbe allows).</summary>
     public static readonly string[] Methods = ["gradcam", "gradcam++"];
