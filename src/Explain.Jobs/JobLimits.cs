@@ -24,6 +24,12 @@ public sealed record JobLimits
     /// <summary>Images of one batch job (ExplainRequest.images): one forward and one backward pass for all of them.</summary>
     public int MaxBatchImages { get; init; } = 8;
 
+    /// <summary>Extra inputs of a multi-input model per image (ExplainRequest.extra_inputs).</summary>
+    public int MaxExtraInputs { get; init; } = 4;
+
+    /// <summary>Elements of one extra input tensor.</summary>
+    public int MaxExtraInputElements { get; init; } = 1 << 20;
+
     public int MaxIdempotencyKeyLength { get; init; } = 128;
 
     /// <summary>Request metadata (headers) per call, counted as name + value + 32 bytes per entry; over it the call fails RESOURCE_EXHAUSTED (Hosting/MetadataLimit.cs).</summary>

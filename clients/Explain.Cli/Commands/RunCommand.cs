@@ -33,6 +33,7 @@ public static class RunCommand
         var topK = CliOptions.TopK();
         var targetItems = CliOptions.Targets();
         var imageTargets = CliOptions.ImageTargets();
+        var extraInputs = CliOptions.ExtraInputs();
         var batchSize = CliOptions.Positive("--batch", $"explain up to N inputs at once, 1-{MaxBatch}: one forward and one backward pass for each batch (inputs of one shape; maps equal one at a time)", 1);
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class (negated gradients, Grad-CAM paper §5)");
         var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness (Average Drop / Increase in Confidence in both conventions, deletion/insertion AUC, ROAD, ARCC)");
@@ -57,9 +58,10 @@ public static class RunCommand
               explain run --model vit.onnx --input-npy x.npy --reshape vit --layer TOKENS --method gradcam --out out/vit
               explain run --model mobilenet_v2 --image photo.png --backend managed --threads 1 --out out/managed
               explain run --model mobilenet_v2 --image a.png b.png --batch 2 --image-targets logit:243 --image-targets "softmax:281;rest:281" --out out/batch
+              explain run --model vqa.onnx --image photo.png --extra-input tokens=question.npy --target output:answers:3 --out out/vqa
             """)
         {
-            model, images, tensors, methods, layers, classes, topK, targetItems, imageTargets, batchSize, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, seed, colormap, threads, backendOption, device, reshape, outDir,
+            model, images, tensors, methods, layers, classes, topK, targetItems, imageTargets, extraInputs, batchSize, counterfactual, metrics, eigenSmooth, augSmooth, scoreCamChannels, seed, colormap, threads, backendOption, device, reshape, outDir,
         };
         var attribution = new AttributionCliOptions();
         attribution.AddTo(command);
@@ -119,6 +121,10 @@ public static class RunCommand
                 int batch = p.GetValue(batchSize);
                 if (batch > 1 && reference is not null)
                     throw new UsageException("--batch: a similarity to a second picture (similar:IMAGE) explains a pair of pictures, one input at a time; drop --batch.");
+                var extraGiven = p.GetValue(extraInputs) ?? [];
+                if (extraGiven.Count > 0 && reference is not null)
+                    throw new UsageException("--extra-input: a similarity to a second picture (similar:IMAGE) explains a pair of pictures of a one-input model; drop --extra-input.");
+                var extras = ExtraInputFiles.PerInput(extraGiven, inputs.Count);
                 var entries = new List<RunIndexEntry>();
                 for (int first = 0; first < inputs.Count; first += batch)
                 {
@@ -126,12 +132,13 @@ public static class RunCommand
                     var chunk = inputs.Skip(first).Take(batch).ToList();
                     if (inputs.Count > 1)
                         view.Input(chunk.Count == 1 ? Path.GetFileName(chunk[0].File) : $"{Path.GetFileName(chunk[0].File)} … {Path.GetFileName(chunk[^1].File)} ({chunk.Count} in one batch)");
-                    var loaded = chunk.Select(c => c.IsImage ? ExplainInput.FromImage(Path.GetFileName(c.File), File.ReadAllBytes(c.File), spec!) : ExplainInput.FromTensor(Path.GetFileName(c.File), Npy.Read(c.File))).ToList();
+                    var loaded = chunk.Select((c, i) => (c.IsImage ? ExplainInput.FromImage(Path.GetFileName(c.File), File.ReadAllBytes(c.File), spec!) : ExplainInput.FromTensor(Path.GetFileName(c.File), Npy.Read(c.File)))
+                        with { Extra = extras[first + i] }).ToList();
                     var prepare = new Dictionary<string, double> { ["decode_preprocess"] = clock.Elapsed.TotalMilliseconds };
                     var targets = chunk.Select((_, i) => perInput is null ? options.Targets : TargetSelection.Of(perInput[first + i])).ToList();
-                    var explanations = batch == 1
-                        ? [explainer.ExplainPair(loaded[0].Tensor, reference?.Tensor, options with { Targets = targets[0], Progress = view })]
-                        : explainer.ExplainBatch(loaded.Select(x => x.Tensor).ToList(), targets, options with { Progress = view });
+                    var explanations = reference is not null
+                        ? [explainer.ExplainPair(loaded[0].Tensor, reference.Tensor, options with { Targets = targets[0], Progress = view })]
+                        : explainer.ExplainBatch(loaded.Select(x => x.Tensor).ToList(), loaded.Select(x => x.Extra).ToList(), targets, options with { Progress = view });
                     for (int i = 0; i < chunk.Count; i++)
                     {
                         var (input, explanation, file) = (loaded[i], explanations[i], chunk[i].File);

@@ -41,6 +41,7 @@ public static class SubmitCommand
         var topK = CliOptions.TopK();
         var targetItems = CliOptions.Targets();
         var imageTargets = CliOptions.ImageTargets();
+        var extraInputs = CliOptions.ExtraInputs();
         var batchSize = CliOptions.Positive("--batch", $"send up to N images (1-{MaxBatch}) as one batch job: one forward and one backward pass for all of them (ExplainRequest.images)", 1);
         var counterfactual = CliOptions.Flag("--counterfactual", "explain what speaks AGAINST each class");
         var metrics = CliOptions.Flag("--metrics", "also score each map's faithfulness");
@@ -54,7 +55,8 @@ public static class SubmitCommand
               explain submit --server http://127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images/both.png --method gradcam --out out/remote
               explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image ../shared/data/images --method gradcam,layercam --out out/remote-folder
               explain submit --server 127.0.0.1:50051 --model mobilenet_v2 --image a.png b.png --batch 2 --image-targets logit:243 --image-targets softmax:281 --out out/remote-batch
-            """) { server, model, images, methods, layers, classes, topK, targetItems, imageTargets, batchSize, counterfactual, metrics, colormap, timeout, outDir };
+              explain submit --server 127.0.0.1:50051 --model vqa_toy --image photo.png --extra-input tokens=question.npy --out out/remote-vqa
+            """) { server, model, images, methods, layers, classes, topK, targetItems, imageTargets, extraInputs, batchSize, counterfactual, metrics, colormap, timeout, outDir };
         command.Validators.Add(r =>
         {
             if (r.GetValue(batchSize) > MaxBatch)
@@ -85,6 +87,7 @@ public static class SubmitCommand
                 return ExplainApp.UsageError;
             }
             int batch = p.GetValue(batchSize);
+            var extras = ExtraInputFiles.PerInput(p.GetValue(extraInputs) ?? [], files.Count);
             var entries = new List<RunIndexEntry>();
             for (int first = 0; first < files.Count; first += batch)
             {
@@ -95,6 +98,7 @@ public static class SubmitCommand
                 {
                     Compat = evaluation.ApiCompat(p), Parameters = variants.Fill(p, perturbation.AddTo(Parameters(p, attribution, evaluation), p)), Seed = (ulong)p.GetValue(seed), Targets = p.GetValue(targetItems) ?? [],
                     ImageTargets = perImage?.Skip(first).Take(chunk.Count).ToList(),
+                    ExtraInputs = extras.Skip(first).Take(chunk.Count).ToList(),
                 });
                 if (results is null)
                     return ExplainApp.RuntimeError;
@@ -120,7 +124,22 @@ public static class SubmitCommand
 
         /// <summary>Each image's own targets (--image-targets), in the chunk's order; null: <see cref="Targets"/> for every image.</summary>
         public IReadOnlyList<List<Cam.Targets.CamTarget>>? ImageTargets { get; init; }
+
+        /// <summary>Each image's extra inputs (--extra-input), in the chunk's order; empty sets for a one-input model.</summary>
+        public IReadOnlyList<IReadOnlyDictionary<string, Engine.Tensors.Tensor>> ExtraInputs { get; init; } = [];
     }
+
+    /// <summary>Extra input tensors as the request carries them (InputTensor: name, shape, floats or ints).</summary>
+    private static IEnumerable<InputTensor> ProtoInputs(IReadOnlyDictionary<string, Engine.Tensors.Tensor> extras) => extras.Select(e =>
+    {
+        var tensor = new InputTensor { Name = e.Key };
+        tensor.Shape.AddRange(e.Value.Shape);
+        if (e.Value.Type == Engine.Tensors.DataType.Int64)
+            tensor.Ints.AddRange(e.Value.Longs);
+        else
+            tensor.Floats.AddRange(e.Value.Floats.ToArray());
+        return tensor;
+    });
 
     /// <summary>The most images one batch job takes (JobLimits.MaxBatchImages, documented in explainer.proto).</summary>
     public const int MaxBatch = 8;
@@ -164,6 +183,14 @@ public static class SubmitCommand
                 else
                     request.Targets = targets;
             }
+            // One set for every image (the same object) as extra_inputs, else each image's own as image_extra_inputs.
+            if (r.ExtraInputs.Count > 0 && r.ExtraInputs[0].Count > 0)
+            {
+                if (images.Count == 1 || r.ExtraInputs.All(e => ReferenceEquals(e, r.ExtraInputs[0])))
+                    request.ExtraInputs.AddRange(ProtoInputs(r.ExtraInputs[0]));
+                else
+                    request.ImageExtraInputs.AddRange(r.ExtraInputs.Select(e => new InputTensors { Items = { ProtoInputs(e) } }));
+            }
             request.Methods.AddRange(r.Methods);
             request.Layers.AddRange(r.Layers);
             var remote = new RemoteExplanation();
@@ -175,7 +202,8 @@ public static class SubmitCommand
             var results = new List<ResultDocument>();
             for (int i = 0; i < images.Count; i++)
             {
-                var input = ExplainInput.FromImage(Path.GetFileName(images[i]), bytes[i], PreprocessSpec.FromModelJson(json.RootElement));
+                var input = ExplainInput.FromImage(Path.GetFileName(images[i]), bytes[i], PreprocessSpec.FromModelJson(json.RootElement))
+                    with { Extra = r.ExtraInputs.Count > i ? r.ExtraInputs[i] : new Dictionary<string, Engine.Tensors.Tensor>() };
                 var reference = r.Targets.OfType<Cam.Targets.ImageSimilarityTarget>().FirstOrDefault() is { } similar
                     ? ExplainInput.FromImage("reference", similar.Image, PreprocessSpec.FromModelJson(json.RootElement))
                     : null;

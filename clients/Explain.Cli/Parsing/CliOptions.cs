@@ -70,6 +70,24 @@ internal static class CliOptions
             CustomParser = r => r.Tokens.Select(t => ParseTargetList(r, t.Value, "--image-targets")).ToList(),
         };
 
+    /// <summary>A multi-input model's other inputs (issue 14 part 2): NAME=FILE.npy pairs, resolved per input by <see cref="Commands.ExtraInputFiles"/>.</summary>
+    public static Option<List<KeyValuePair<string, string>>> ExtraInputs() =>
+        new("--extra-input")
+        {
+            Description = "a model input other than the image, NAME=FILE.npy (float32 or int64, batch 1: token ids, a question tensor, a second image tensor); give it once for every input, or once per input in the inputs' order",
+            HelpName = "NAME=FILE.npy",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = r => r.Tokens.Select(t => ParseExtraInput(r, t.Value)).ToList(),
+        };
+
+    private static KeyValuePair<string, string> ParseExtraInput(ArgumentResult r, string text)
+    {
+        int eq = text.IndexOf('=');
+        if (eq <= 0 || eq == text.Length - 1)
+            r.AddError($"--extra-input: '{text}' is not NAME=FILE.npy (the model input's ONNX name, '=', a .npy file).");
+        return eq <= 0 ? default : new(text[..eq].Trim(), text[(eq + 1)..].Trim());
+    }
+
     public static Option<int> TopK() => Positive("--top-k", "explain the n best-scoring classes when --class is not given", 1);
 
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };

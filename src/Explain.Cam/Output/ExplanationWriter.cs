@@ -66,7 +66,10 @@ public static class ExplanationWriter
         foreach (var (k, v) in explanation.TimingsMs) timings[k] = v;
         timings["render"] = clock.Elapsed.TotalMilliseconds;
         var result = new ResultDocument(model.Name, input.Name, input.Source, explanation.Layers, explanation.Predictions, files,
-            explanation.Metrics, timings, Versions.Current(model)) { Texts = explanation.Texts, ReferenceInput = referenceFile, Pairs = Pairs(files) };
+            explanation.Metrics, timings, Versions.Current(model)) {
+            Texts = explanation.Texts, ReferenceInput = referenceFile, Pairs = Pairs(files),
+            ExtraInputs = input.Extra.Select(e => new ExtraInputEntry(e.Key, e.Value.Type == DataType.Int64 ? "int64" : "float32", e.Value.Shape)).ToList(),
+        };
         File.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
         int inputHeight = input.Tensor.Shape[2], inputWidth = input.Tensor.Shape[3];
         var context = new ReportContext(explanation.Maps, colormap, input.Footprint, input.Original?.Width ?? inputWidth, input.Original?.Height ?? inputHeight, inputWidth, inputHeight);

@@ -33,4 +33,10 @@ public sealed record ResultDocument(
 
     /// <summary>Per method, the overlays of a similarity pair (the request's picture and the reference's); empty without one.</summary>
     public IReadOnlyList<SimilarityPairEntry> Pairs { get; init; } = [];
+
+    /// <summary>A multi-input model's other inputs this explanation was fed (name, element type, shape); empty for one-input models.</summary>
+    public IReadOnlyList<ExtraInputEntry> ExtraInputs { get; init; } = [];
 }
+
+/// <summary>One extra input of <see cref="ResultDocument.ExtraInputs"/>.</summary>
+public sealed record ExtraInputEntry(string Name, string ElementType, IReadOnlyList<int> Shape);

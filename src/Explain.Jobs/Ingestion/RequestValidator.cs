@@ -33,6 +33,7 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
         CheckLayers(request, entry);
         Worker.PerturbationParametersMapper.Check(request.Options?.Parameters, request.Methods, entry.Card.InputHeight, entry.Card.InputWidth);
         CheckInput(request, entry);
+        CheckExtraInputs(request, entry);
         if (request.DeadlineUnixMs != 0 && request.DeadlineUnixMs <= EventCodec.NowUnixMs())
             throw new JobRejectedException(ErrorKind.DeadlineExceeded, "deadline_passed", "the job's deadline has already passed") { Field = "deadline_unix_ms" };
         return entry;
@@ -124,6 +125,25 @@ public sealed class RequestValidator(ModelCatalog catalog, JobLimits limits)
             if (read.Count > 1)
                 throw JobRejectedException.Invalid("mixed_outputs", "the targets of all images of a batch read one output", "image_targets");
         }
+    }
+
+    /// <summary>Multi-input models (issue 14 part 2): the extra inputs of each image, shaped and typed as the model's inputs.</summary>
+    private void CheckExtraInputs(ExplainRequest request, ModelEntry entry)
+    {
+        if (request.ImageExtraInputs.Count > 0)
+        {
+            if (request.Images.Count == 0)
+                throw JobRejectedException.Invalid("image_extra_inputs_without_images", "image_extra_inputs gives the extra inputs of a batch's images; send the images in images", "image_extra_inputs");
+            if (request.ImageExtraInputs.Count != request.Images.Count)
+                throw JobRejectedException.Invalid("batch_extra_inputs_mismatch", $"{request.ImageExtraInputs.Count} sets of extra inputs for {request.Images.Count} images: give one per image, in the images' order", "image_extra_inputs");
+            if (request.ExtraInputs.Count > 0)
+                throw JobRejectedException.Invalid("two_extra_input_lists", "with image_extra_inputs every image has its own extra inputs; leave extra_inputs empty", "extra_inputs");
+        }
+        bool extras = request.ExtraInputs.Count > 0 || request.ImageExtraInputs.Count > 0;
+        if (extras && (request.Targets?.Items ?? []).Any(t => !t.ReferenceImage.IsEmpty))
+            throw JobRejectedException.Invalid("pair_with_extra_inputs", "a similarity to a second picture explains a pair of pictures of a one-input model; it does not take extra inputs", "extra_inputs");
+        foreach (var (items, field) in Worker.ExtraInputsMapper.PerImage(request))
+            Worker.ExtraInputsMapper.From(items, field, limits, entry.Graph);
     }
 
     private void CheckInput(ExplainRequest request, ModelEntry entry)

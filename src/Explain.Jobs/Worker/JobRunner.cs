@@ -162,8 +162,10 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             Compat = EvaluationParameters.Compat(request.Options),
             Evaluation = EvaluationParameters.From(request.Options?.Parameters),
         };
-        var explanations = request.Images.Count > 0
-            ? explainer.ExplainBatch(inputs.Select(i => i.Tensor).ToList(),
+        // Multi-input models: each image's other inputs (ingestion checked them against the model).
+        var extras = ExtraInputsMapper.PerImage(request).Select(x => ExtraInputsMapper.From(x.Items, x.Field, options.Limits)).ToList();
+        var explanations = request.Images.Count > 0 || extras[0].Count > 0
+            ? explainer.ExplainBatch(inputs.Select(i => i.Tensor).ToList(), extras,
                 request.ImageTargets.Count > 0 ? request.ImageTargets.Select((t, i) => TargetsMapper.From(t, field: $"image_targets[{i}]")).ToList() : inputs.Select(_ => targets).ToList(),
                 camOptions, cancellationToken)
             : [explainer.ExplainPair(inputs[0].Tensor, reference?.Tensor, camOptions, cancellationToken)];

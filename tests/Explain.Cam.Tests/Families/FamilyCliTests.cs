@@ -116,6 +116,60 @@ public sealed class FamilyCliTests
         Assert.Contains("the mask is 64x48; the output 'out' is 128x128", result.ToString());
     }
 
+    /// <summary>A two-input model (issue 14 part 2): `--extra-input tokens=FILE.npy`, once for every input or once per input of a batch; each input's maps are its question's PyTorch references.</summary>
+    [Fact]
+    public void Run_TwoInputModel_ExtraInputPerInputOfABatch_MatchesEachQuestionsReference()
+    {
+        var f = Require(TwoInput);
+        using var temp = new TempDirectory("explain-family-vqa");
+        string second = temp.File("second.npy");
+        File.Copy(f.File("input.npy"), second);
+        string dir = temp.File("out"), alone = temp.File("alone");
+
+        var result = ExplainCli.Run("run", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), second, "--method", "gradcam",
+            "--target", "output:answers:3", "--batch", "2", "--extra-input", "tokens=" + f.File("tokens0.npy"), "--extra-input", "tokens=" + f.File("tokens1.npy"), "--out", dir);
+        var single = ExplainCli.Run("run", "--model", f.File("model.onnx"), "--input-npy", second, "--method", "gradcam",
+            "--target", "output:answers:3", "--extra-input", "tokens=" + f.File("tokens1.npy"), "--out", alone);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(single.ExitCode == 0, single.ToString());
+        string[] folders = [Path.Combine(dir, "input"), Path.Combine(dir, "second")];
+        for (int q = 0; q < 2; q++)
+        {
+            var raw = Npy.Read(Assert.Single(Directory.GetFiles(folders[q], "gradcam-*.raw.npy")));
+            double error = MapError.RelativeL2(raw.Floats, f.Reference("gradcam", $"q{q}-out"));
+            Assert.True(error < Bound, $"input {q}: raw relative L2 {error:G3} through the CLI");
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folders[q], "result.json")));
+            Assert.Equal("tokens", Assert.Single(doc.RootElement.GetProperty("extra_inputs").EnumerateArray().ToList()).GetProperty("name").GetString());
+        }
+        var batched = Directory.GetFiles(folders[1], "*.npy").Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(Directory.GetFiles(alone, "*.npy").Select(Path.GetFileName).Order(), batched);
+        foreach (var file in batched)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(alone, file!)), File.ReadAllBytes(Path.Combine(folders[1], file!)));
+    }
+
+    [Fact]
+    public void Run_TwoInputModel_BadExtraInputs_AreUsageOrInputErrors()
+    {
+        var f = Require(TwoInput);
+        using var temp = new TempDirectory("explain-family-vqa-bad");
+        string[] common = ["run", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), "--method", "gradcam", "--out", temp.File("out")];
+
+        var missing = ExplainCli.Run(common);
+        var malformed = ExplainCli.Run([.. common, "--extra-input", "tokens"]);
+        var counts = ExplainCli.Run([.. common, "--extra-input", "tokens=" + f.File("tokens0.npy"), "--extra-input", "tokens=" + f.File("tokens1.npy")]);
+        var absent = ExplainCli.Run([.. common, "--extra-input", "tokens=" + temp.File("nope.npy")]);
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("extra input 'tokens' is missing", missing.Stderr);
+        Assert.Equal(2, malformed.ExitCode);
+        Assert.Contains("is not NAME=FILE.npy", malformed.Stderr);
+        Assert.Equal(2, counts.ExitCode);
+        Assert.Contains("--extra-input tokens: 2 files for 1 inputs", counts.Stderr);
+        Assert.Equal(2, absent.ExitCode);
+        Assert.Contains("no file", absent.Stderr);
+    }
+
     private static void AssertRawMatches(FamilyFixture f, string dir, string target)
     {
         var raw = Npy.Read(Path.Combine(dir, $"gradcam-{target}.raw.npy"));

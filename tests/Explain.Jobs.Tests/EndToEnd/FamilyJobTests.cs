@@ -18,6 +18,7 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
     private const string Segmenter = "lraspp_mobilenet_v3";
     private const string Detector = "ssdlite_mobilenet_v3";
     private const string Embedder = "resnet18_embedding";
+    private const string TwoInput = "vqa_toy";
 
     /// <summary>segment:13:box=16,24,80,96 sums 64 × 72 pixels of the 128 × 128 output.</summary>
     private const int BoxPixels = 64 * 72;
@@ -147,6 +148,129 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
             Assert.Contains("the mask is 64x64; the output 'out' is 128x128", violation.Description);
         Assert.Equal(events, server.Transport.Events.Count);
         Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
+    }
+
+    /// <summary>A two-input model (image + int64 token ids, issue 14 part 2): `explain submit --extra-input` writes what `explain run --extra-input` writes, result.json naming the extra input.</summary>
+    [Fact]
+    public void Submit_ImageWithTokens_WritesWhatRunWrites()
+    {
+        string[] common = ["--image", RepoPaths.Image("both.png"), "--method", "gradcam,scorecam", "--target", "output:answers:3",
+            "--extra-input", "tokens=" + RepoPaths.Family(TwoInput, "tokens0.npy")];
+
+        var (_, remote) = RunAndSubmit(TwoInput, common, "vqa");
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(remote, "result.json")));
+        var extra = Assert.Single(doc.RootElement.GetProperty("extra_inputs").EnumerateArray().ToList());
+        Assert.Equal("tokens", extra.GetProperty("name").GetString());
+        Assert.Equal("int64", extra.GetProperty("element_type").GetString());
+        Assert.Equal([1, 8], extra.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+    }
+
+    /// <summary>The tokens reach the worker's passes: two questions give different maps; a batch of the picture with each question gives each job's maps.</summary>
+    [Fact]
+    public async Task Explain_TokensPerJobAndPerBatchImage_EachImageGetsItsQuestionsMaps()
+    {
+        var alone = new List<List<Heatmap>>();
+        for (int q = 0; q < 2; q++)
+        {
+            var request = VqaRequest();
+            request.ExtraInputs.Add(Tokens(q));
+            alone.Add(await HeatmapsAsync(request));
+        }
+        var batch = VqaRequest();
+        batch.Images.Add(batch.Image);
+        batch.Images.Add(batch.Image);
+        batch.ClearInput();
+        batch.ImageExtraInputs.Add(new InputTensors { Items = { Tokens(0) } });
+        batch.ImageExtraInputs.Add(new InputTensors { Items = { Tokens(1) } });
+
+        var both = await HeatmapsAsync(batch);
+
+        Assert.Equal(alone[0].Count * 2, both.Count);
+        double difference = Math.Sqrt(alone[0][0].Raw.Zip(alone[1][0].Raw, (a, b) => (double)(a - b) * (a - b)).Sum() / alone[1][0].Raw.Sum(b => (double)b * b));
+        Assert.True(difference > 0.1, $"the two questions' maps should differ (relative L2 {difference:G3})");
+        for (int q = 0; q < 2; q++)
+        {
+            var mine = both.Where(h => h.ImageIndex == q).ToList();
+            Assert.Equal(alone[q].Select(h => (h.Method, h.Target)), mine.Select(h => (h.Method, h.Target)));
+            for (int i = 0; i < mine.Count; i++)
+                Assert.Equal(alone[q][i].Raw, mine[i].Raw);
+        }
+    }
+
+    /// <summary>Extra inputs that cannot feed the model: INVALID_ARGUMENT naming the field, nothing queued.</summary>
+    [Theory]
+    [InlineData("missing", "extra_inputs", "extra input 'tokens' is missing")]
+    [InlineData("float-for-int64", "extra_inputs[0]", "extra input 'tokens' is float; the model declares int64")]
+    [InlineData("wrong-length", "extra_inputs[0]", "extra input 'tokens' has shape [1, 9]")]
+    [InlineData("unknown-name", "extra_inputs[1]", "'question' is not an input of the model (its other inputs: tokens)")]
+    [InlineData("token-out-of-vocabulary", "extra_inputs[0]", "holds 50 at [0, 3]")]
+    [InlineData("data-count", "extra_inputs[0].ints", "holds 8 values, ints has 7")]
+    [InlineData("batch-2", "extra_inputs[0].shape", "first (batch) dimension is 1, not 2")]
+    [InlineData("floats-and-ints", "extra_inputs[0]", "exactly one of floats")]
+    [InlineData("nan", "extra_inputs[0].floats", "floats[0] is not finite")]
+    [InlineData("no-name", "extra_inputs[0].name", "needs the name")]
+    [InlineData("twice", "extra_inputs[1].name", "given twice")]
+    [InlineData("too-many", "extra_inputs", "at most 4 extra inputs")]
+    [InlineData("batch-count", "image_extra_inputs", "1 sets of extra inputs for 2 images")]
+    [InlineData("batch-without-images", "image_extra_inputs", "send the images in images")]
+    [InlineData("one-input-model", "extra_inputs[0]", "is not an input of the model (its other inputs: none)")]
+    public async Task Submit_BadExtraInputs_BadRequestNamesTheFieldNothingQueued(string what, string field, string message)
+    {
+        var request = VqaRequest();
+        var tokens = Tokens(0);
+        InputTensor With(Action<InputTensor> change)
+        {
+            var t = tokens.Clone();
+            change(t);
+            return t;
+        }
+        switch (what)
+        {
+            case "missing": break;
+            case "float-for-int64": request.ExtraInputs.Add(With(t => { t.Ints.Clear(); t.Floats.Add(new float[8]); })); break;
+            case "wrong-length": request.ExtraInputs.Add(With(t => { t.Shape[1] = 9; t.Ints.Add(1); })); break;
+            case "unknown-name": request.ExtraInputs.Add(tokens); request.ExtraInputs.Add(With(t => t.Name = "question")); break;
+            case "token-out-of-vocabulary": request.ExtraInputs.Add(With(t => t.Ints[3] = 50)); break;
+            case "data-count": request.ExtraInputs.Add(With(t => t.Ints.RemoveAt(7))); break;
+            case "batch-2": request.ExtraInputs.Add(With(t => { t.Shape[0] = 2; t.Ints.Add(t.Ints.ToArray()); })); break;
+            case "floats-and-ints": request.ExtraInputs.Add(With(t => t.Floats.Add(1f))); break;
+            case "nan": request.ExtraInputs.Add(With(t => { t.Ints.Clear(); t.Floats.Add(Enumerable.Repeat(float.NaN, 8)); })); break;
+            case "no-name": request.ExtraInputs.Add(With(t => t.Name = "")); break;
+            case "twice": request.ExtraInputs.Add(tokens); request.ExtraInputs.Add(tokens); break;
+            case "too-many": request.ExtraInputs.Add(Enumerable.Range(0, 5).Select(i => With(t => t.Name = $"t{i}"))); break;
+            case "batch-count":
+                request.Images.Add(request.Image);
+                request.Images.Add(request.Image);
+                request.ClearInput();
+                request.ImageExtraInputs.Add(new InputTensors { Items = { tokens } });
+                break;
+            case "batch-without-images": request.ImageExtraInputs.Add(new InputTensors { Items = { tokens } }); break;
+            case "one-input-model": request = Request(Embedder); request.ExtraInputs.Add(tokens); break;
+        }
+        int events = server.Transport.Events.Count, queued = server.Transport.Jobs.ReadyCount;
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.SubmitAsync(request));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var violation = Assert.Single(Detail<Google.Rpc.BadRequest>(ex.GetRpcStatus()!).FieldViolations);
+        Assert.Equal(field, violation.Field);
+        Assert.Contains(message, violation.Description);
+        Assert.Equal(events, server.Transport.Events.Count);
+        Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
+    }
+
+    private static ExplainRequest VqaRequest()
+    {
+        var request = Request(TwoInput, new Target { Kind = TargetKind.Output, Output = "answers", Index = { 3 } });
+        request.Methods.Add("scorecam");
+        return request;
+    }
+
+    private static InputTensor Tokens(int question)
+    {
+        var ids = Engine.Tensors.Npy.Read(RepoPaths.Family(TwoInput, $"tokens{question}.npy"));
+        return new InputTensor { Name = "tokens", Shape = { ids.Shape }, Ints = { ids.Longs } };
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
