@@ -21,6 +21,7 @@ internal static class InferCommand
         var threads = CliOptions.Threads();
         var backendOption = CliOptions.Backend();
         var device = CliOptions.Device();
+        var extraInputs = CliOptions.ExtraInputs();
         var command = new Command("infer", """
             Run the model once and print its top classes (with probabilities); optionally write every output as .npy.
 
@@ -28,7 +29,8 @@ internal static class InferCommand
               explain infer --model mobilenet_v2 --image ../shared/data/images/both.png
               explain infer --model mobilenet_v2 --input-npy x.npy --out out/infer
               explain infer --model mobilenet_v2 --image photo.png --backend managed --threads 1
-            """) { model, image, tensor, outDir, top, threads, backendOption, device };
+              explain infer --model vqa.onnx --image photo.png --extra-input tokens=question.npy
+            """) { model, image, tensor, outDir, top, threads, backendOption, device, extraInputs };
         command.Validators.Add(r =>
         {
             int count = (CliOptions.Value(r, image)?.Count ?? 0) + (CliOptions.Value(r, tensor)?.Count ?? 0);
@@ -46,6 +48,11 @@ internal static class InferCommand
             var clock = Stopwatch.StartNew();
             using var backend = Backend.Open(card, Backend.Options(p.GetValue(backendOption), p.GetValue(device), threadCount));
             double loadMs = clock.Elapsed.TotalMilliseconds;
+            var extras = ExtraInputFiles.PerInput(p.GetValue(extraInputs) ?? [], 1)[0];
+            backend.CheckExtraInputs(extras);
+            if (extras.Count > 0)
+                Cam.Backends.ExtraInputFeeds.CheckIndices(backend.Graph, extras);
+            backend.ExtraInputs = extras;
             backend.Forward(input, PassRequest.Outputs); // the first run plans buffers and compiles kernels; the timed one is the steady state
             clock.Restart();
             var result = backend.Forward(input, PassRequest.Outputs);

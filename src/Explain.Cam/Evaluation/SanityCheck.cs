@@ -20,7 +20,7 @@ internal static class SanityCheck
         var (replaced, layers) = ParameterRandomization.Draw(explainer.Graph, options.Evaluation.SanityCheckLayers, options.Seed);
         var cancellation = explainer.Backend.Cancellation;
         using var randomized = new Explainer(explainer.Backend.WithInitializers(replaced), explainer.Card);
-        var again = randomized.Explain(input, options with
+        var again = randomized.Explain(input, explainer.Backend.ExtraInputs, options with
         {
             Methods = maps.Select(m => m.Method).Distinct().ToList(),
             // Target objects are fixed; predicted classes are pinned (the randomized model predicts others).

@@ -31,8 +31,13 @@ public sealed class ModelsGrpcService(ModelCatalog catalog) : Explain.V1.Models.
         };
         description.Labels.AddRange(card.Labels);
         description.Methods.AddRange(CamRegistry.Names);
+        var declared = entry.Graph.Inputs.ToDictionary(i => i.Name, i => i.ElementType, StringComparer.Ordinal);
         foreach (var input in entry.Inputs)
-            description.Inputs.Add(Tensor(input.Name, input.Shape, ""));
+        {
+            var tensor = Tensor(input.Name, input.Shape, "");
+            tensor.ElementType = !declared.TryGetValue(input.Name, out var type) || type == "float" ? "float32" : type;
+            description.Inputs.Add(tensor);
+        }
         foreach (var layer in entry.Layers)
             description.ObservableLayers.Add(Tensor(layer.Name, layer.Shape, layer.Producer));
         return description;

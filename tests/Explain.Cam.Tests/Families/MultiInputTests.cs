@@ -1,4 +1,5 @@
 using Explain.Cam.Backends;
+using Explain.Cam.Evaluation;
 using Explain.Cam.Targets;
 using Explain.Cam.Tests.Support;
 using Explain.Engine.Tensors;
@@ -143,6 +144,29 @@ public sealed class MultiInputTests(ITestOutputHelper output)
             output.WriteLine($"{a.Maps[i].Method} {a.Maps[i].Target}: ORT vs managed {error:G3}");
             Assert.True(error < 1e-4, $"{a.Maps[i].Method} {a.Maps[i].Target}: {error:G3}");
         }
+    }
+
+    /// <summary>The metrics' re-runs, aug-smooth's augmented passes and the sanity check's randomized model are fed the tokens too: each question scores its own map.</summary>
+    [Fact]
+    public void Explain_MetricsSanityCheckAndAugSmooth_RunWithEachImagesTokens()
+    {
+        var f = Require(TwoInput);
+        using var explainer = f.Open(BackendKind.OnnxRuntime);
+        var options = Options(f, 0) with { Methods = ["gradcam"], Metrics = true, Evaluation = new EvaluationOptions { SanityCheck = true } };
+        var targets = Questions.Select((_, q) => Options(f, q).Targets).ToList();
+
+        var batch = explainer.ExplainBatch([f.Input(), f.Input()], [Tokens(f, 0), Tokens(f, 1)], targets, options);
+        var smoothed = explainer.Explain(f.Input(), Tokens(f, 1), options with { Targets = targets[1], AugSmooth = true, Metrics = false });
+
+        for (int q = 0; q < 2; q++)
+        {
+            var alone = explainer.Explain(f.Input(), Tokens(f, q), options with { Targets = targets[q] });
+            Assert.NotNull(batch[q].Metrics);
+            Assert.Equal(alone.Metrics!.Count, batch[q].Metrics!.Count);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(alone.Metrics), System.Text.Json.JsonSerializer.Serialize(batch[q].Metrics));
+        }
+        Assert.NotEqual(System.Text.Json.JsonSerializer.Serialize(batch[0].Metrics), System.Text.Json.JsonSerializer.Serialize(batch[1].Metrics));
+        Assert.Equal(2, smoothed.Maps.Count);
     }
 
     [Theory]

@@ -198,6 +198,16 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
         }
     }
 
+    /// <summary>Models.Describe tells a caller what to feed: the image input first, then the token ids with their element type.</summary>
+    [Fact]
+    public async Task Describe_TwoInputModel_ListsBothInputsWithTheirElementTypes()
+    {
+        var description = await server.Client.DescribeModelAsync(TwoInput);
+
+        Assert.Equal([("input", "float32", "1,3,64,64"), ("tokens", "int64", "1,8")],
+            description.Inputs.Select(i => (i.Name, i.ElementType, string.Join(',', i.Shape))));
+    }
+
     /// <summary>Extra inputs that cannot feed the model: INVALID_ARGUMENT naming the field, nothing queued.</summary>
     [Theory]
     [InlineData("missing", "extra_inputs", "extra input 'tokens' is missing")]
