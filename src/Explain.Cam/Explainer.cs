@@ -228,6 +228,7 @@ public sealed partial class Explainer : IDisposable
             shared[stage] = Lap(clock);
             progress?.Report(new ExplainProgress(stage, 1, 1));
         });
+        IReadOnlySet<string> sharedStages = batch.Count > 1 ? shared.Keys.ToHashSet(StringComparer.Ordinal) : new HashSet<string>();
         var explanations = new List<Explanation>(batch.Count);
         foreach (var passes in batch)
         {
@@ -252,7 +253,7 @@ public sealed partial class Explainer : IDisposable
             var texts = Texts(passes, passes.Options);
             if (texts is not null)
                 timings["text"] = Lap(clock);
-            explanations.Add(new Explanation(predictions, WithGeometry(maps, passes), layers, timings) { Texts = texts });
+            explanations.Add(new Explanation(predictions, WithGeometry(maps, passes), layers, timings) { Texts = texts, SharedStages = sharedStages });
         }
         return explanations;
     }

@@ -38,6 +38,14 @@ public sealed record Explanation(IReadOnlyList<Prediction> Predictions, IReadOnl
 
     /// <summary>Textual explanations per target (Grad-CAM paper §7), when a gradient pass was made.</summary>
     public IReadOnlyList<Evaluation.TextExplanation>? Texts { get; init; }
+
+    /// <summary>
+    /// The stages of <see cref="TimingsMs"/> that every explanation of one <see cref="Explainer.ExplainBatch(IReadOnlyList{Engine.Tensors.Tensor}, IReadOnlyList{Targets.TargetSelection}, ExplainOptions, CancellationToken)"/>
+    /// call shared (the batch's forward, backward and guided passes: the same time in each); empty for an image explained on its own passes.
+    /// </summary>
+    public IReadOnlySet<string> SharedStages { get; init; } = NoStages;
+
+    private static readonly IReadOnlySet<string> NoStages = new HashSet<string>();
 }
 
 /// <summary>

@@ -19,6 +19,18 @@ public interface IEventStream
     IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences = null);
 
     /// <summary>
+    /// <see cref="SubscribeAsync(CancellationToken, Func{long, bool}?)"/>, and <paramref name="caughtUp"/> called once when the
+    /// subscription has handed out the retained log (the replay after a start or a reconnect) and is waiting for new
+    /// events: in memory when it reaches the log's end; on RabbitMQ when the consumer, once registered, has had nothing
+    /// to deliver for <see cref="CaughtUpIdle"/> (the broker sends the retained log without pause while the subscriber
+    /// keeps up, so a pause that long means the log's end).
+    /// </summary>
+    IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences, Action? caughtUp);
+
+    /// <summary>How long a RabbitMQ stream consumer must have been idle to count as caught up.</summary>
+    static TimeSpan CaughtUpIdle => TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
     /// The events at <paramref name="offsets"/> (ascending, each an <see cref="JobEventEnvelope.Offset"/>
     /// this stream handed out), in that order, read again from the log; an event retention has
     /// removed since is left out, so a caller compares offsets to learn what is gone.

@@ -20,7 +20,7 @@ public sealed class ResultsGrpcService(ResultsIndex index, ResultsMetrics metric
     {
         CheckJobId(request.JobId);
         var record = index.Find(request.JobId, ExplainClaims.TenantOf(context.GetHttpContext().User))
-            ?? throw JobRejectedException.NotFound("unknown_job", $"no job '{request.JobId}'", "job", request.JobId);
+            ?? throw index.UnknownJob(request.JobId);
         var state = record.State; // read before the events: the state never runs ahead of them
         var result = new JobResult { JobId = request.JobId, State = state };
         result.Events.AddRange(await index.ReadAllAsync(record, context.CancellationToken));

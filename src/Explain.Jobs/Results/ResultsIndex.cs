@@ -27,7 +27,36 @@ public sealed class ResultsIndex
     private long _streamBytes;
     private long _inlineBytes;
     private TaskCompletionSource _newJob = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _replaying;
     private readonly RecentPayloads _recent;
+
+    /// <summary>
+    /// Whether the index is still replaying the events stream (after a start or a resubscription): a job it does not
+    /// know may be in the part not read yet. <see cref="ResultsIndexer"/> sets it; an index fed otherwise never replays.
+    /// </summary>
+    public bool Replaying => Volatile.Read(ref _replaying) == 1;
+
+    /// <summary>The indexer starts reading the stream from its retained start.</summary>
+    public void BeginReplay() => Volatile.Write(ref _replaying, 1);
+
+    /// <summary>The indexer has read everything the stream retained and waits for new events.</summary>
+    public void EndReplay()
+    {
+        Volatile.Write(ref _replaying, 0);
+        // Wake waiters for unknown jobs: their answer is NOT_FOUND now, not UNAVAILABLE.
+        Interlocked.Exchange(ref _newJob, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>How long a client should wait before asking again for a job the replaying index does not know yet.</summary>
+    public static readonly TimeSpan ReplayRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The answer for a job id the index does not hold: NOT_FOUND (with ResourceInfo), or while it replays the stream
+    /// UNAVAILABLE with RetryInfo, since the job may be in the part not read yet.
+    /// </summary>
+    public JobRejectedException UnknownJob(string jobId) => Replaying
+        ? new JobRejectedException(ErrorKind.Unavailable, "results_replaying", $"the results index is replaying the events stream and has not reached job '{LogText.Of(jobId)}' yet (if it exists); retry") { RetryAfter = ReplayRetryAfter }
+        : JobRejectedException.NotFound("unknown_job", $"no job '{LogText.Of(jobId)}'", "job", LogText.Of(jobId));
 
     /// <summary>An index that keeps every event whole (no stream to read payloads back from).</summary>
     public ResultsIndex(JobsOptions options, ResultsMetrics metrics)
@@ -190,7 +219,7 @@ public sealed class ResultsIndex
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw JobRejectedException.NotFound("unknown_job", $"no job '{LogText.Of(jobId)}'", "job", LogText.Of(jobId));
+                throw UnknownJob(jobId);
             }
         }
     }

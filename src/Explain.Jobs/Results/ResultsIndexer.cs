@@ -11,6 +11,8 @@ namespace Explain.Jobs.Results;
 /// index after a restart), then live events. Resubscribing after a failure replays again; the
 /// index drops what it has already seen (job id + sequence), so that is harmless. In an ingestion
 /// host it also tells admission which jobs are queued and which ended (<see cref="ActiveJobs"/>).
+/// Until a subscription has replayed the retained log the index says so (<see cref="ResultsIndex.Replaying"/>):
+/// a job it does not know yet may still be on the way, so lookups answer UNAVAILABLE, not NOT_FOUND.
 /// </summary>
 public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex index, ILogger<ResultsIndexer> logger, ActiveJobs? activeJobs = null) : BackgroundService
 {
@@ -22,7 +24,8 @@ public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex ind
             try
             {
                 ResultsLog.Subscribing(logger);
-                await foreach (var envelope in transport.Events.SubscribeAsync(stoppingToken))
+                index.BeginReplay();
+                await foreach (var envelope in transport.Events.SubscribeAsync(stoppingToken, null, index.EndReplay))
                 {
                     Apply(envelope);
                     delayMs = 100;

@@ -124,12 +124,14 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         if (explanations.Count == 1)
             return explanations[0].TimingsMs;
         var timings = new Dictionary<string, double>();
-        foreach (var (stage, ms) in explanations.SelectMany(e => e.TimingsMs))
-            timings[stage] = SharedStages.Contains(stage) ? ms : timings.GetValueOrDefault(stage) + ms;
+        foreach (var explanation in explanations)
+            foreach (var (stage, ms) in explanation.TimingsMs)
+                timings[stage] = explanation.SharedStages.Contains(stage) || stage == DecodeStage ? ms : timings.GetValueOrDefault(stage) + ms;
         return timings;
     }
 
-    private static readonly HashSet<string> SharedStages = ["forward", "backward", "guided", "decode_preprocess"];
+    /// <summary>Decoding and preprocessing of the whole request, timed once (every explanation carries the same value).</summary>
+    private const string DecodeStage = "decode_preprocess";
 
     private (IReadOnlyList<ExplainInput> Inputs, ExplainInput? Reference, IReadOnlyList<Explanation> Explanations) Compute(Explainer explainer, ExplainRequest request, IProgress<ExplainProgress>? progress, CancellationToken cancellationToken)
     {
@@ -169,6 +171,6 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
                 request.ImageTargets.Count > 0 ? request.ImageTargets.Select((t, i) => TargetsMapper.From(t, field: $"image_targets[{i}]")).ToList() : inputs.Select(_ => targets).ToList(),
                 camOptions, cancellationToken)
             : [explainer.ExplainPair(inputs[0].Tensor, reference?.Tensor, camOptions, cancellationToken)];
-        return (inputs, reference, explanations.Select(e => e with { TimingsMs = new Dictionary<string, double>(e.TimingsMs) { ["decode_preprocess"] = decode } }).ToList());
+        return (inputs, reference, explanations.Select(e => e with { TimingsMs = new Dictionary<string, double>(e.TimingsMs) { [DecodeStage] = decode } }).ToList());
     }
 }

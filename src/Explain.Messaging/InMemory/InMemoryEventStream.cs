@@ -62,7 +62,10 @@ public sealed class InMemoryEventStream : IEventStream
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences = null)
+    public IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences = null) =>
+        SubscribeAsync(cancellationToken, sequences, null);
+
+    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences, Action? caughtUp)
     {
         for (long next = -1; ; next++)
         {
@@ -72,6 +75,9 @@ public sealed class InMemoryEventStream : IEventStream
             {
                 if (appended is null)
                     yield break;
+                // The log's end: everything retained has been handed out.
+                caughtUp?.Invoke();
+                caughtUp = null;
                 await appended.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             if (sequences is null || sequences(jobEvent.Sequence))

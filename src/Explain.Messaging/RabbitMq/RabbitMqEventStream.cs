@@ -33,13 +33,17 @@ public sealed partial class RabbitMqEventStream : IEventStream
         return _publisher.PublishAsync(_stream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
     }
 
-    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences = null)
+    public IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences = null) =>
+        SubscribeAsync(cancellationToken, sequences, null);
+
+    public async IAsyncEnumerable<JobEventEnvelope> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken, Func<long, bool>? sequences, Action? caughtUp)
     {
         var items = Channel.CreateUnbounded<StreamItem>(); // multi-reader flavour: it can count what is buffered
         void OnRecovered() => items.Writer.TryWrite(StreamItem.Recovered);
         await _broker.WaitOpenAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         var channel = await _broker.Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         _broker.Recovered += OnRecovered;
+        IdleWatch? idle = null;
         try
         {
             var consumer = new AsyncEventingBasicConsumer(channel);
@@ -57,8 +61,10 @@ public sealed partial class RabbitMqEventStream : IEventStream
             ulong unacked = 0;
             int unackedCount = 0;
             await ConsumeFromAsync(channel, consumer, next == 0 ? "first" : (object)next, Prefetch, cancellationToken).ConfigureAwait(false);
+            idle = caughtUp is null ? null : new IdleWatch(caughtUp, () => items.Reader.Count, cancellationToken);
             await foreach (var item in items.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                idle?.Delivered();
                 if (item.Resubscribe)
                 {
                     (unacked, unackedCount) = (0, 0); // tags from before the recovery are void
@@ -84,6 +90,7 @@ public sealed partial class RabbitMqEventStream : IEventStream
         }
         finally
         {
+            idle?.Dispose();
             _broker.Recovered -= OnRecovered;
             await channel.DisposeAsync().ConfigureAwait(false);
         }
@@ -98,6 +105,35 @@ public sealed partial class RabbitMqEventStream : IEventStream
         var arguments = new Dictionary<string, object?> { ["x-stream-offset"] = offset };
         return await channel.BasicConsumeAsync(_stream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
             arguments, consumer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Calls its action once, when nothing has been delivered or buffered for <see cref="IEventStream.CaughtUpIdle"/>.</summary>
+    private sealed class IdleWatch : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _lastTicks = Environment.TickCount64;
+        private Action? _action;
+
+        public IdleWatch(Action action, Func<int> buffered, CancellationToken cancellationToken)
+        {
+            _action = action;
+            var period = IEventStream.CaughtUpIdle / 6;
+            _timer = new Timer(_ =>
+            {
+                if (cancellationToken.IsCancellationRequested || buffered() > 0
+                    || Environment.TickCount64 - Interlocked.Read(ref _lastTicks) < IEventStream.CaughtUpIdle.TotalMilliseconds)
+                    return;
+                if (Interlocked.Exchange(ref _action, null) is { } caughtUp)
+                {
+                    _timer!.Change(Timeout.Infinite, Timeout.Infinite);
+                    caughtUp();
+                }
+            }, null, period, period);
+        }
+
+        public void Delivered() => Interlocked.Exchange(ref _lastTicks, Environment.TickCount64);
+
+        public void Dispose() => _timer.Dispose();
     }
 
     private readonly record struct StreamItem(JobEventEnvelope? Event, long Offset, ulong DeliveryTag, bool Resubscribe)

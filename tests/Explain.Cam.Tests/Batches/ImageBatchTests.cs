@@ -92,6 +92,25 @@ public sealed class ImageBatchTests(ITestOutputHelper output)
         Assert.Equal(3 * 2 * images.Length, counting.SeedRows[0]);
     }
 
+    /// <summary>What a caller adding up a batch's time must count once: the batch's shared passes, and only when they were shared.</summary>
+    [Fact]
+    public void ExplainBatch_SharedStages_NameTheBatchPassesOnlyWhenShared()
+    {
+        var images = Images()[..2];
+        using var explainer = BothScene.CreateExplainer();
+        var options = new ExplainOptions { Methods = ["gradcam", "guided-gradcam"] };
+
+        var batch = explainer.ExplainBatch(images, PerImage[..2], options);
+        var smoothed = explainer.ExplainBatch(images, PerImage[..2], options with { AugSmooth = true });
+        var alone = explainer.Explain(images[0], options);
+
+        Assert.All(batch, e => Assert.Equal(["backward", "forward", "guided"], e.SharedStages.Order()));
+        Assert.Equal(batch[0].TimingsMs["forward"], batch[1].TimingsMs["forward"]);
+        // Aug-smooth explains each image on its own passes (six augmented runs each): nothing is shared.
+        Assert.All(smoothed, e => Assert.Empty(e.SharedStages));
+        Assert.Empty(alone.SharedStages);
+    }
+
     [Fact]
     public void ExplainBatch_TargetListsNotMatchingTheImages_AreRefusedBeforeAnyPass()
     {

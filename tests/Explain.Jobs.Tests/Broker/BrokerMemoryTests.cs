@@ -71,10 +71,11 @@ public sealed class BrokerMemoryTests(SuiteFixture suite) : IClassFixture<SuiteF
 
         await using var replica = await InProcessService.ResultsAsync(suite.Broker.Uri, Options() with { MaxRetainedJobs = 1, WatchGrace = TimeSpan.FromSeconds(1) });
         // The replica replays the whole stream first (the class's big-photo jobs put tens of MB on it); the
-        // short grace is for the refused lookup, so let the replay reach the newest job before asking.
+        // short grace is for the refused lookup, so let the replay reach the newest job and end before asking
+        // (while it replays, an unknown job is UNAVAILABLE: ResultsReplayTests).
         var index = replica.Services.GetRequiredService<ResultsIndex>();
         var replayed = System.Diagnostics.Stopwatch.StartNew();
-        while (index.Find(newest.JobId) is null && replayed.Elapsed < TimeSpan.FromSeconds(60))
+        while ((index.Find(newest.JobId) is null || index.Replaying) && replayed.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(20);
         var served = await replica.Client.WatchAllAsync(newest.JobId);
         var refused = await Assert.ThrowsAsync<RpcException>(() => replica.Client.GetAsync(older.JobId));

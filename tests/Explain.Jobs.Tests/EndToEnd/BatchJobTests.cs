@@ -139,15 +139,6 @@ public sealed class BatchJobTests(ServeFixture server) : IClassFixture<ServeFixt
                 request.ImageTargets[2] = new Targets { Items = { new Target { Kind = TargetKind.Similarity, ReferenceImage = request.Images[0] } } };
                 break;
         }
-        int events = server.Transport.Events.Count, queued = server.Transport.Jobs.ReadyCount;
-
-        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.SubmitAsync(request));
-
-        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        var violation = Assert.Single(Detail<Google.Rpc.BadRequest>(ex.GetRpcStatus()!).FieldViolations);
-        Assert.Equal(field, violation.Field);
-        Assert.Contains(message, violation.Description);
-        Assert.Equal(events, server.Transport.Events.Count);
-        Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
+        await server.AssertInvalidNothingQueuedAsync(request, field, message);
     }
 }

@@ -137,17 +137,7 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
             "detector-index-wrong-axes" => (Detector, new Target { Kind = TargetKind.Output, Output = "scores", Index = { 1, 2, 3 } }),
             _ => (Embedder, new Target { Kind = TargetKind.Similarity, ReferenceEmbedding = { new float[1000] } }),
         };
-        int events = server.Transport.Events.Count, queued = server.Transport.Jobs.ReadyCount;
-
-        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.SubmitAsync(Request(model, target)));
-
-        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        var violation = Assert.Single(Detail<Google.Rpc.BadRequest>(ex.GetRpcStatus()!).FieldViolations);
-        Assert.Equal(field, violation.Field);
-        if (what == "mask-wrong-size")
-            Assert.Contains("the mask is 64x64; the output 'out' is 128x128", violation.Description);
-        Assert.Equal(events, server.Transport.Events.Count);
-        Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
+        await server.AssertInvalidNothingQueuedAsync(Request(model, target), field, what == "mask-wrong-size" ? "the mask is 64x64; the output 'out' is 128x128" : null);
     }
 
     /// <summary>A two-input model (image + int64 token ids, issue 14 part 2): `explain submit --extra-input` writes what `explain run --extra-input` writes, result.json naming the extra input.</summary>
@@ -258,16 +248,7 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
             case "batch-without-images": request.ImageExtraInputs.Add(new InputTensors { Items = { tokens } }); break;
             case "one-input-model": request = Request(Embedder); request.ExtraInputs.Add(tokens); break;
         }
-        int events = server.Transport.Events.Count, queued = server.Transport.Jobs.ReadyCount;
-
-        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Client.SubmitAsync(request));
-
-        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        var violation = Assert.Single(Detail<Google.Rpc.BadRequest>(ex.GetRpcStatus()!).FieldViolations);
-        Assert.Equal(field, violation.Field);
-        Assert.Contains(message, violation.Description);
-        Assert.Equal(events, server.Transport.Events.Count);
-        Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
+        await server.AssertInvalidNothingQueuedAsync(request, field, message);
     }
 
     private static ExplainRequest VqaRequest()

@@ -23,6 +23,28 @@ public sealed class InMemoryEventStreamTests
     }
 
     [Fact]
+    public async Task SubscribeAsync_CaughtUp_AtTheLogsEndOnce()
+    {
+        await using var transport = new InMemoryTransport();
+        for (int i = 0; i < 3; i++)
+            await transport.Events.PublishAsync(Event("a", i), CancellationToken.None);
+        int handedOut = 0, seenAtCaughtUp = -1, calls = 0;
+        await using var subscriber = transport.Events.SubscribeAsync(CancellationToken.None, null, () => { seenAtCaughtUp = handedOut; calls++; }).GetAsyncEnumerator();
+
+        for (int i = 0; i < 3; i++, handedOut++)
+            await NextAsync(subscriber);
+        var (quiet, pending) = await IsQuietAsync(subscriber, TimeSpan.FromMilliseconds(100));
+        await transport.Events.PublishAsync(Event("b", 0), CancellationToken.None);
+        Assert.True(await pending.WaitAsync(Timeout));
+        await transport.Events.PublishAsync(Event("b", 1), CancellationToken.None);
+        await NextAsync(subscriber);
+
+        Assert.True(quiet);
+        Assert.Equal(3, seenAtCaughtUp);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public async Task SubscribeAsync_TwoSubscribers_BothSeeEveryEventInOrder()
     {
         await using var transport = new InMemoryTransport();

@@ -23,6 +23,44 @@ public sealed class RabbitMqEventStreamTests(BrokerFixture broker)
         Assert.Equal("heatmap", live.Headers["kind"]);
     }
 
+    /// <summary>The replay's end (the results index's "no longer replaying"): after every event retained at the start, once, not before.</summary>
+    [Fact]
+    public async Task SubscribeAsync_CaughtUp_AfterTheRetainedEventsOnce()
+    {
+        await using var transport = await RabbitMqTransport.ConnectAsync(broker.Options());
+        string job = "caught-" + Guid.NewGuid().ToString("N");
+        const int Retained = 500;
+        var confirms = Enumerable.Range(0, Retained).Select(i => transport.Events.PublishAsync(Event(job, i), CancellationToken.None)).ToList();
+        await Task.WhenAll(confirms);
+        int mine = 0, seenAtCaughtUp = -1, caughtUpCalls = 0;
+        using var stop = new CancellationTokenSource(Timeout);
+        var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in transport.Events.SubscribeAsync(stop.Token, null, () =>
+            {
+                seenAtCaughtUp = Volatile.Read(ref mine);
+                Interlocked.Increment(ref caughtUpCalls);
+                caughtUp.TrySetResult();
+            }))
+            {
+                if (e.JobId == job && Interlocked.Increment(ref mine) == Retained + 1)
+                    live.TrySetResult();
+            }
+        });
+
+        await caughtUp.Task.WaitAsync(Timeout);
+        await transport.Events.PublishAsync(Event(job, Retained), CancellationToken.None);
+        await live.Task.WaitAsync(Timeout);
+        await Task.Delay(2 * IEventStream.CaughtUpIdle);
+        await stop.CancelAsync();
+        await reader.ContinueWith(_ => { });
+
+        Assert.Equal(Retained, seenAtCaughtUp);
+        Assert.Equal(1, caughtUpCalls);
+    }
+
     [Fact]
     public async Task SubscribeAsync_TwoSubscribersOnTwoConnections_BothSeeEveryEvent()
     {
