@@ -45,6 +45,6 @@ public sealed class GradientGraphCache
         // NOTE: external data lives beside the model, so its folder is part of the identity.
         string hash = Convert.ToHexString(SHA256.HashData(model));
         return string.Join('\u001f', [hash, modelDirectory ?? "", request.ScoresOutput, request.Mode.ToString(),
-            request.IncludeInputGradient ? "input" : "", .. request.Observed]);
+            request.IncludeInputGradient ? "input" : "", $"batch={request.Batch}", .. request.Observed]);
     }
 }

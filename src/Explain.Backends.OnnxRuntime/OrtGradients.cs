@@ -9,8 +9,9 @@ namespace Explain.Backends.OnnxRuntime;
 /// (src/Explain.Autodiff) into a gradient graph of standard ONNX ops that runs the forward pass and
 /// the backward pass for all K seeds in one session run. Each (tensors, mode) compiles once per
 /// backend, straight into its session: the compiler reads the model with its weights declared
-/// without data (<see cref="SharedInitializers"/>), and its session reads the shared weights. The graph is compiled for batch 1:
-/// a batch of B inputs (Integrated Grad-CAM's path) runs as B runs of K seeds each.
+/// without data (<see cref="SharedInitializers"/>), and its session reads the shared weights. A batch of B ≤ 16 inputs (an image batch,
+/// Integrated Grad-CAM's path) runs as ONE run of a graph compiled for batch B (seed [K, B, ...]); a larger one as B
+/// runs of the batch-1 graph, K seeds each.
 /// </summary>
 internal sealed class OrtGradients(OrtBackend backend)
 {
@@ -30,12 +31,20 @@ internal sealed class OrtGradients(OrtBackend backend)
         if (seeds.Rank == 0 || seeds.Shape[0] % batch != 0)
             throw new ArgumentException($"seeds of shape {TensorShape.Format(seeds.Shape)} do not stack K seeds per input row of a batch of {batch}");
         int k = seeds.Shape[0] / batch;
-        Tensor SeedsOf(int b) => batch == 1 ? seeds : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray());
-        if (SuffixGraph(pass.Values, output, mode, at) is { } suffix)
-            return Stacked(at, suffix.Names, k, batch, b => RunToHost(suffix.Session, feeds => suffix.Feed(feeds, batch == 1 ? -1 : b, batch, SeedsOf(b)), suffix.Names));
+        // A batch up to MaxBatchedRun runs as ONE run of a graph compiled for it: the seam's seed rows t·B + b are the
+        // graph's seed [K, B, ...] reshaped, and its gradients [K, B, ...] reshaped back. Larger batches (Integrated
+        // Grad-CAM's longer paths, CLI batches over 16) run one row at a time on the batch-1 graph.
+        int compiled = batch > 1 && batch <= MaxBatchedRun ? batch : 1;
+        bool oneRun = compiled == batch;
+        Tensor SeedsOf(int b) => oneRun ? (batch == 1 ? seeds : seeds.Reshape([k, batch, .. seeds.Shape[1..]]))
+            : Rows(seeds, Enumerable.Range(0, k).Select(t => t * batch + b).ToArray());
+        if (SuffixGraph(pass.Values, output, mode, at, compiled) is { } suffix)
+            return oneRun
+                ? Unbatched(at, suffix.Names, k, batch, RunToHost(suffix.Session, feeds => suffix.Feed(feeds, -1, batch, SeedsOf(0)), suffix.Names))
+                : Stacked(at, suffix.Names, k, batch, b => RunToHost(suffix.Session, feeds => suffix.Feed(feeds, batch == 1 ? -1 : b, batch, SeedsOf(b)), suffix.Names));
         var inputs = at.Where(backend.InputNames.Contains).ToList();
-        var request = new GradientRequest(at.Except(inputs).ToList(), output, Map(mode), inputs.Count > 0);
-        string key = $"gradients:{mode}\n{string.Join('\n', at)}";
+        var request = new GradientRequest(at.Except(inputs).ToList(), output, Map(mode), inputs.Count > 0, compiled);
+        string key = $"gradients:{mode}\nbatch={compiled}\n{string.Join('\n', at)}";
         if (!_compiled.TryGetValue(key, out var graph))
         {
             // Static shapes from ONNX Runtime itself (one run on zeros), so any model it runs can be compiled.
@@ -47,13 +56,27 @@ internal sealed class OrtGradients(OrtBackend backend)
         var names = at.Select(a => graph.GradientOutputs.TryGetValue(a, out var g) ? g
             : throw new ArgumentException($"the gradient graph has no gradient for '{a}'")).ToList();
 
-        return Stacked(at, names, k, batch, b => RunToHost(session, feeds =>
+        void Feed(Feeds feeds, int row)
         {
-            input.BindTo(feeds, graph.Input, batch == 1 ? -1 : b, batch);
-            backend.BindExtras(feeds, batch == 1 ? -1 : b, batch, pass.Extras);
-            feeds.Add(graph.SeedInput, SeedsOf(b));
-        }, names));
+            input.BindTo(feeds, graph.Input, row, batch);
+            backend.BindExtras(feeds, row, batch, pass.Extras);
+            feeds.Add(graph.SeedInput, SeedsOf(Math.Max(row, 0)));
+        }
+        return oneRun
+            ? Unbatched(at, names, k, batch, RunToHost(session, feeds => Feed(feeds, -1), names))
+            : Stacked(at, names, k, batch, b => RunToHost(session, feeds => Feed(feeds, batch == 1 ? -1 : b), names));
     }
+
+    /// <summary>The largest batch whose gradients run as one run of a graph compiled for that batch (each size compiles once).</summary>
+    internal const int MaxBatchedRun = 16;
+
+    /// <summary>One run's gradients [K, B, ...] in the seam's row order (row t·B + b is target t on batch row b): a reshape.</summary>
+    private static Dictionary<string, Tensor> Unbatched(IReadOnlyList<string> at, IReadOnlyList<string> names, int k, int batch, Dictionary<string, Tensor> run) =>
+        at.Select((a, i) => (a, i)).ToDictionary(x => x.a, x =>
+        {
+            var g = run[names[x.i]];
+            return batch == 1 ? g : g.Reshape([k * batch, .. g.Shape[2..]]);
+        });
 
     /// <summary>The inputs and gradient outputs of the graph compiled for session <paramref name="key"/> (full or suffix), for tests that rerun it unbound.</summary>
     internal (string Input, string SeedInput, IReadOnlyDictionary<string, string> GradientOutputs) Graph(string key)
@@ -130,7 +153,7 @@ internal sealed class OrtGradients(OrtBackend backend)
     /// The backward pass is the same either way (it only ever runs from the scores back to the
     /// requested tensors); what the suffix saves is re-running the layers before the cut.
     /// </summary>
-    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, PassValue> values, string output, CamGradientMode mode, IReadOnlyList<string> at)
+    private SuffixRun? SuffixGraph(IReadOnlyDictionary<string, PassValue> values, string output, CamGradientMode mode, IReadOnlyList<string> at, int batch)
     {
         if (at.Count == 0 || at.Any(a => backend.InputNames.Contains(a) || !values.TryGetValue(a, out var v) || !v.IsFloat))
             return null;
@@ -138,15 +161,15 @@ internal sealed class OrtGradients(OrtBackend backend)
         if (at.Any(a => !order.ContainsKey(a)))
             return null;
         string cut = at.MinBy(a => order[a])!;
-        string key = $"suffix-gradients:{mode}\n{output}\n{cut}\n{string.Join('\n', at)}";
+        string key = $"suffix-gradients:{mode}\nbatch={batch}\n{output}\n{cut}\n{string.Join('\n', at)}";
         if (!_suffixGraphs.TryGetValue(key, out var entry))
         {
             var model = SuffixModel.Cut(backend.Model, cut, output,
-                name => values.TryGetValue(name, out var v) && v.IsFloat ? SuffixModel.StaticInput(name, [1, .. v.Shape[1..]]) : null);
+                name => values.TryGetValue(name, out var v) && v.IsFloat ? SuffixModel.StaticInput(name, [batch, .. v.Shape[1..]]) : null);
             Compiled? graph = null;
             if (model is not null && at.All(a => a == cut || model.Contains(a)))
             {
-                var request = new GradientRequest(at.Where(a => a != cut).ToList(), output, Map(mode), IncludeInputGradient: true);
+                var request = new GradientRequest(at.Where(a => a != cut).ToList(), output, Map(mode), IncludeInputGradient: true, Batch: batch);
                 // The shapes come from a run of the suffix itself: a run of the whole model with every tensor an output would
                 // hold the whole model's activations at once for shapes the suffix does not read.
                 var compiled = Compile(model.Bytes, request, shapes => TensorDescriptions.Shapes(backend.Sessions, model.Model, shapes));

@@ -22,7 +22,7 @@ internal static class GraphCompilation
             throw new ArgumentException($"the model's opset {opset} is below {LowestOpset}, the lowest the gradient compiler emits");
         var graph = model.Graph;
         ExternalData.Inline(graph, modelDirectory);
-        var (runtime, planned) = StaticShapes.Plan(model, probe);
+        var (runtime, planned) = StaticShapes.Plan(model, probe, request.Batch);
         var types = ElementTypes.Infer(graph);
         var shapes = ConstantShapes.With(graph, planned);
 

@@ -16,23 +16,30 @@ namespace Explain.Autodiff.Compiler;
 /// </summary>
 internal static class StaticShapes
 {
-    public static (Dictionary<string, int[]> Runtime, Dictionary<string, int[]> All) Plan(ModelProto model, TensorShapeProbe? probe)
+    public static (Dictionary<string, int[]> Runtime, Dictionary<string, int[]> All) Plan(ModelProto model, TensorShapeProbe? probe, int batch = 1)
     {
+        if (batch < 1)
+            throw new ArgumentException($"a gradient graph's batch is at least 1, not {batch}");
         if (probe is null)
         {
+            if (batch != 1)
+                throw new ArgumentException("a gradient graph for a batch above 1 needs a shape probe (the backend that runs it)");
             var planned = PlanWithEngine(model);
             return (planned, new Dictionary<string, int[]>(planned, StringComparer.Ordinal));
         }
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var fed = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
-        var all = new Dictionary<string, int[]>(probe(fed.ToDictionary(i => i.Name, DeclaredShape)), StringComparer.Ordinal);
+        var all = new Dictionary<string, int[]>(probe(fed.ToDictionary(i => i.Name, i => AtBatch(DeclaredShape(i), batch))), StringComparer.Ordinal);
         var dependent = fed.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var node in graph.Node)
             if (node.Input.Any(dependent.Contains))
                 dependent.UnionWith(node.Output.Where(o => o.Length > 0));
         return (all.Where(s => dependent.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal), all);
     }
+
+    /// <summary><paramref name="shape"/> with its leading (batch) dimension <paramref name="batch"/>; unchanged at batch 1 or for a scalar.</summary>
+    private static int[] AtBatch(int[] shape, int batch) => batch == 1 || shape.Length == 0 ? shape : [batch, .. shape[1..]];
 
     /// <summary>The declared shape of a fed input; a symbolic leading (batch) dimension is 1, any other symbolic one an error.</summary>
     private static int[] DeclaredShape(ValueInfoProto input)

@@ -60,15 +60,16 @@ public sealed class IoBindingTests
 
         Assert.Equal(uploads + 1, backend.Memory.Uploads);
         Assert.True(((OrtPass)pass).Input.OnDevice, "the pass holds its input on the device");
-        string key = $"gradients:{GradientMode.Standard}\n{inputName}";
+        // A batch compiles its own graph (batch B) and runs once: the seam's seed rows t·B + b are its seed [2, B, ...].
+        string key = $"gradients:{GradientMode.Standard}\nbatch={batch}\n{inputName}";
         var graph = backend.GradientGraphs.Graph(key);
         var session = backend.Sessions.Get(key, NotBuilt);
-        var expected = PerRow(batch, 2, b => Unbound(session, new()
+        var expected = Unbound(session, new()
         {
-            [graph.Input] = Rows(input, [b]),
-            [graph.SeedInput] = Rows(seeds, [b, batch + b]),
-        }, [graph.GradientOutputs[inputName]])[graph.GradientOutputs[inputName]]);
-        Same(expected, gradient.Floats);
+            [graph.Input] = input,
+            [graph.SeedInput] = AsSeed(seeds, batch),
+        }, [graph.GradientOutputs[inputName]])[graph.GradientOutputs[inputName]];
+        Same(expected.Floats, gradient.Floats);
         Assert.NotEqual(gradient.Floats, again.Floats);
     }
 
@@ -100,12 +101,12 @@ public sealed class IoBindingTests
         var activation = pass.Observed[layer];
         Assert.Equal(copies + 1, backend.Memory.HostCopies);
         var session = backend.Sessions.Get(key, NotBuilt);
-        var expected = PerRow(batch, 2, b => Unbound(session, new()
+        var expected = Unbound(session, new()
         {
-            [layer] = Rows(activation, [b]),
-            [graph.SeedInput] = Rows(seeds, [b, batch + b]),
-        }, [graph.GradientOutputs[layer]])[graph.GradientOutputs[layer]]);
-        Same(expected, onDevice.Floats);
+            [layer] = activation,
+            [graph.SeedInput] = AsSeed(seeds, batch),
+        }, [graph.GradientOutputs[layer]])[graph.GradientOutputs[layer]];
+        Same(expected.Floats, onDevice.Floats);
         // Read first: on the CPU provider the device copy is then dropped and the host copy is bound.
         var read = (OrtPass)backend.Forward(input, request);
         _ = read.Observed[layer];
@@ -352,19 +353,10 @@ public sealed class IoBindingTests
         }
     }
 
-    private static string SessionKey(OrtBackend backend, string prefix) => backend.Sessions.Keys.Single(k => k.StartsWith(prefix, StringComparison.Ordinal));
+    /// <summary>The seam's seeds [K·B, ...] (row t·B + b) as a batch-B graph's seed input [K, B, ...]; unchanged at batch 1.</summary>
+    private static Tensor AsSeed(Tensor seeds, int batch) => batch == 1 ? seeds : seeds.Reshape([seeds.Shape[0] / batch, batch, .. seeds.Shape[1..]]);
 
-    /// <summary>Per batch row b, the rows [t·B + b] of <paramref name="run"/>(b) put back in the seam's order (target t, row b).</summary>
-    private static float[] PerRow(int batch, int targets, Func<int, Tensor> run)
-    {
-        var perRow = Enumerable.Range(0, batch).Select(run).ToList();
-        int size = perRow[0].Length / targets;
-        var result = new float[targets * batch * size];
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < targets; t++)
-                perRow[b].Floats.AsSpan(t * size, size).CopyTo(result.AsSpan((t * batch + b) * size, size));
-        return result;
-    }
+    private static string SessionKey(OrtBackend backend, string prefix) => backend.Sessions.Keys.Single(k => k.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Seeds [K·B, classes]: row t·B + b seeds class classes[t] on batch row b.</summary>
     private static Tensor Seeds(int classes, int batch, params int[] targets)
