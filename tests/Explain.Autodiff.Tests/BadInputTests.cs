@@ -1,5 +1,5 @@
 using Explain.Autodiff.Compiler;
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 using Explain.Autodiff.Tests.Support;
 using Google.Protobuf;
 

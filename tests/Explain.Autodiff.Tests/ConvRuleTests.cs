@@ -50,7 +50,7 @@ public sealed class ConvRuleTests
         int[] dilations, string autoPad, bool engine = true)
     {
         var random = new Random(cin * 31 + cout);
-        var attributes = new List<Explain.Autodiff.Onnx.AttributeProto>
+        var attributes = new List<Explain.Engine.Onnx.Proto.AttributeProto>
         {
             Attributes.Of("kernel_shape", kernel.Select(v => (long)v)), Attributes.Of("strides", strides.Select(v => (long)v)),
             Attributes.Of("dilations", dilations.Select(v => (long)v)), Attributes.Of("group", (long)groups),

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Explain.Autodiff.Tests;

@@ -40,7 +40,7 @@ public sealed class PoolRuleTests
     public void GlobalAveragePool_MatchesEngineAndFiniteDifferences() =>
         GradientCheck.AssertClose(Op.Check("GlobalAveragePool", [1, 3, 4, 5], ["x"]));
 
-    private static Explain.Autodiff.Onnx.AttributeProto[] Window(int[] kernel, int[] strides, int[] pads, long ceil) =>
+    private static Explain.Engine.Onnx.Proto.AttributeProto[] Window(int[] kernel, int[] strides, int[] pads, long ceil) =>
     [
         Attributes.Of("kernel_shape", kernel.Select(v => (long)v)), Attributes.Of("strides", strides.Select(v => (long)v)),
         Attributes.Of("pads", pads.Select(v => (long)v)), Attributes.Of("ceil_mode", ceil),

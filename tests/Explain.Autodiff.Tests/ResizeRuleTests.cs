@@ -55,7 +55,7 @@ public sealed class ResizeRuleTests
         Assert.Equal([0, 0, 0, 1f], r[28..]);
     }
 
-    private static Explain.Autodiff.Onnx.AttributeProto[] Linear(string transform) =>
+    private static Explain.Engine.Onnx.Proto.AttributeProto[] Linear(string transform) =>
         [Attributes.Of("mode", "linear"), Attributes.Of("coordinate_transformation_mode", transform)];
 
     private static TensorShapeProbe Probe(int[] x, int[] y) => _ => new Dictionary<string, int[]> { ["x"] = x, ["y"] = y };

@@ -1,4 +1,4 @@
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 
 namespace Explain.Autodiff.Compiler;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 
 namespace Explain.Autodiff.Compiler;
 

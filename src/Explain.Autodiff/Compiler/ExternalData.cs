@@ -1,4 +1,4 @@
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 using Google.Protobuf;
 
 namespace Explain.Autodiff.Compiler;

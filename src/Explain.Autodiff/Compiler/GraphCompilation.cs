@@ -1,4 +1,4 @@
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 using Explain.Autodiff.Rules;
 using Google.Protobuf;
 

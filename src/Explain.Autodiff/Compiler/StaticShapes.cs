@@ -1,4 +1,4 @@
-using Explain.Autodiff.Onnx;
+using Explain.Engine.Onnx.Proto;
 using Explain.Engine.Errors;
 using Explain.Engine.Graph;
 using Explain.Engine.Onnx;
