@@ -54,9 +54,15 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
 
     public static TheoryData<string> DeterministicMethods() => new(
         "gradcam", "xgradcam", "gradcam++", "layercam", "hirescam", "gradcam-elementwise", "scorecam", "ablationcam", "cam", "shapleycam", "finercam",
-        "saliency", "inputxgradient", "integrated-gradients");
+        "saliency", "inputxgradient", "integrated-gradients", "segeigencam", "integrated-gradcam", "groupcam");
 
     public static TheoryData<string> DeterministicPerturbationMethods() => new("smoothgradcam++", "iscam", "occlusion", "rise");
+
+    // Guided backpropagation pictures [3, H, W], compared as raw input gradients like the input-gradient
+    // methods above (the same 35 ReLU6 gates, guided, between Conv_1 and the input: float32 against
+    // float64 differs at the 1e-3 level), and as pictures (deprocess: a standardization, so the raw
+    // error carries over scaled by 0.1 / std; a pixel at the clip edge can move by its full error).
+    public static TheoryData<string> GuidedMethods() => new("guided-backprop", "guided-gradcam");
 
     [Fact]
     public void Input_SameTensorAsTheReference()
@@ -108,6 +114,86 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
             $"sscam: shares ours {dog:P1}/{cat:P1}, reference {refDog:P1}/{refCat:P1} (want within {StochasticShareBound:P0})");
     }
 
+    /// <summary>
+    /// Guided backpropagation and Guided Grad-CAM: Raw is the guided input gradient [3, H, W] (times the
+    /// normalized Grad-CAM map for guided-gradcam), Map the deprocessed picture. A picture has no
+    /// mass to share out, so the shares are those of the gradient's magnitude Σ_c |raw_c| per pixel, on
+    /// both sides.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GuidedMethods))]
+    public void Explain_DogAboveCat_GuidedMapsAndSharesMatchTheReference(string method)
+    {
+        // Arrange
+        var fixture = DiscriminationFixture.Require();
+        using var explainer = BothScene.CreateExplainer();
+
+        // Act
+        var explanation = explainer.Explain(BothScene.Input().Tensor, new ExplainOptions { Methods = [method], Targets = Both });
+
+        // Assert
+        var failures = new List<string>();
+        foreach (int c in new[] { BothScene.BullMastiff, BothScene.Tabby })
+        {
+            var map = explanation.Maps.Single(m => m.Class == c);
+            double raw = MapError.RelativeL2(map.Raw, fixture.Reference($"{method}-c{c}.raw.npy").Floats);
+            double picture = MapError.MaxAbs(map.Map, fixture.Reference($"{method}-c{c}.npy").Floats);
+            output.WriteLine($"{method} c{c}: raw rel-L2 {raw:E2}, picture max abs {picture:E2}");
+            if (!(raw < InputGradientRawBound)) failures.Add($"c{c}: raw rel-L2 {raw:E2} (want < {InputGradientRawBound:E0})");
+            if (!(picture < InputGradientMapBound)) failures.Add($"c{c}: picture max abs {picture:E2} (want < {InputGradientMapBound:E0})");
+        }
+        var (dog, cat) = MagnitudeShares(explanation);
+        var (refDog, refCat) = fixture.Shares(method);
+        output.WriteLine($"{method}: class 243 upper half ours {dog:P1} / reference {refDog:P1}, class 281 lower half ours {cat:P1} / reference {refCat:P1} (of Σ_c |raw|)");
+        if (Math.Abs(dog - refDog) > ShareBound || Math.Abs(cat - refCat) > ShareBound)
+            failures.Add($"shares ours {dog:P1}/{cat:P1}, reference {refDog:P1}/{refCat:P1} (want within {ShareBound:P0})");
+        Assert.True(failures.Count == 0, $"{method}: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>
+    /// Eigen-Grad-CAM: the first principal component of g ⊙ A, whose sign is arbitrary on both sides
+    /// (pytorch-grad-cam's get_2d_projection takes whatever numpy.linalg.svd, LAPACK gesdd, returns;
+    /// ours whatever the Jacobi rotations of PrincipalProjection end on). The raw maps are compared up
+    /// to that sign: the reference's is flipped when its dot product with ours is negative; the
+    /// normalized map and the shares are then those of the same sign (eigengradcam-c&lt;k&gt;.npy, or
+    /// .neg.npy and other_sign_shares for the flipped one). Which sign each side took is printed.
+    /// </summary>
+    [Fact]
+    public void Explain_DogAboveCat_EigenGradCamMatchesTheReferenceUpToSign()
+    {
+        // Arrange
+        var fixture = DiscriminationFixture.Require();
+        using var explainer = BothScene.CreateExplainer();
+        using var meta = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.Directory, "discrimination_meta.json")));
+
+        // Act
+        var explanation = explainer.Explain(BothScene.Input().Tensor, new ExplainOptions { Methods = ["eigengradcam"], Targets = Both });
+
+        // Assert
+        var failures = new List<string>();
+        var flipped = new Dictionary<int, bool>();
+        foreach (int c in new[] { BothScene.BullMastiff, BothScene.Tabby })
+        {
+            var map = explanation.Maps.Single(m => m.Class == c);
+            var reference = fixture.Reference($"eigengradcam-c{c}.raw.npy").Floats;
+            double dot = 0;
+            for (int i = 0; i < reference.Length; i++) dot += (double)map.Raw[i] * reference[i];
+            flipped[c] = dot < 0;
+            double raw = MapError.RelativeL2(map.Raw, flipped[c] ? MapError.Negated(reference) : reference);
+            double norm = MapError.MaxAbs(map.Map, fixture.Reference($"eigengradcam-c{c}.{(flipped[c] ? "neg." : "")}npy").Floats);
+            output.WriteLine($"eigengradcam c{c}: sign {(flipped[c] ? "opposite to" : "equal to")} numpy's, raw rel-L2 (up to sign) {raw:E2}, normalized max abs {norm:E2}");
+            if (!(raw < RawBound)) failures.Add($"c{c}: raw map rel-L2 up to sign {raw:E2} (want < {RawBound:E0})");
+            if (!(norm < MapBound)) failures.Add($"c{c}: normalized map max abs {norm:E2} (want < {MapBound:E0})");
+        }
+        var (dog, cat) = Shares(explanation);
+        double Share(int c, string key) => meta.RootElement.GetProperty(flipped[c] ? "other_sign_shares" : "shares").GetProperty("eigengradcam").GetProperty(key).GetDouble();
+        double refDog = Share(BothScene.BullMastiff, "dog_upper"), refCat = Share(BothScene.Tabby, "cat_lower");
+        output.WriteLine($"eigengradcam: class 243 upper half ours {dog:P1} / reference {refDog:P1}, class 281 lower half ours {cat:P1} / reference {refCat:P1} (same sign)");
+        if (Math.Abs(dog - refDog) > ShareBound || Math.Abs(cat - refCat) > ShareBound)
+            failures.Add($"shares ours {dog:P1}/{cat:P1}, reference {refDog:P1}/{refCat:P1} (want within {ShareBound:P0})");
+        Assert.True(failures.Count == 0, $"eigengradcam: {string.Join("; ", failures)}");
+    }
+
     private static TargetSelection Both => new([BothScene.BullMastiff, BothScene.Tabby], 0, false);
 
     // PerturbationDiscriminationTests' options; seed 0 is ExplainOptions' default, which the reference's RISE masks reproduce.
@@ -150,6 +236,22 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
         if (Math.Abs(dog - refDog) > ShareBound || Math.Abs(cat - refCat) > ShareBound)
             failures.Add($"shares ours {dog:P1}/{cat:P1}, reference {refDog:P1}/{refCat:P1} (want within {ShareBound:P0})");
         Assert.True(failures.Count == 0, $"{method}: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>The shares of Σ_c |raw_c| for the [C, H, W] pictures of the guided methods.</summary>
+    private static (double Dog, double Cat) MagnitudeShares(Explanation explanation)
+    {
+        float[] Heat(CamMap map)
+        {
+            int plane = map.RawShape[1] * map.RawShape[2];
+            var heat = new float[plane];
+            for (int i = 0; i < map.Raw.Length; i++) heat[i % plane] += Math.Abs(map.Raw[i]);
+            return heat;
+        }
+        var dog = explanation.Maps.Single(m => m.Class == BothScene.BullMastiff);
+        var cat = explanation.Maps.Single(m => m.Class == BothScene.Tabby);
+        int h = dog.RawShape[1], w = dog.RawShape[2];
+        return (BothScene.MassFraction(Heat(dog), h, w, 0, h / 2), BothScene.MassFraction(Heat(cat), h, w, h / 2, h));
     }
 
     private static (double Dog, double Cat) Shares(Explanation explanation)
