@@ -54,7 +54,8 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
 
     public static TheoryData<string> DeterministicMethods() => new(
         "gradcam", "xgradcam", "gradcam++", "layercam", "hirescam", "gradcam-elementwise", "scorecam", "ablationcam", "cam", "shapleycam", "finercam",
-        "saliency", "inputxgradient", "integrated-gradients", "segeigencam", "integrated-gradcam", "groupcam");
+        "saliency", "inputxgradient", "integrated-gradients", "segeigencam", "integrated-gradcam", "groupcam",
+        "fullgrad", "smoothgrad", "smoothgrad-squared", "vargrad");
 
     public static TheoryData<string> DeterministicPerturbationMethods() => new("smoothgradcam++", "iscam", "occlusion", "rise");
 
@@ -219,7 +220,7 @@ public sealed class ReferenceDiscriminationTests(ITestOutputHelper output)
         if (explanation.Layers.Count > 0) // occlusion and RISE perturb the input, at no layer
             Assert.Equal(fixture.Layer, explanation.Layers[0]);
         var failures = new List<string>();
-        bool inputGradient = method is "saliency" or "inputxgradient" or "integrated-gradients";
+        bool inputGradient = method is "saliency" or "inputxgradient" or "integrated-gradients" or "fullgrad" or "smoothgrad" or "smoothgrad-squared" or "vargrad";
         double rawBound = inputGradient ? InputGradientRawBound : RawBound, mapBound = inputGradient ? InputGradientMapBound : MapBound;
         foreach (int c in new[] { BothScene.BullMastiff, BothScene.Tabby })
         {
