@@ -144,8 +144,12 @@ public sealed class FamilyCliTests
         }
         var batched = Directory.GetFiles(folders[1], "*.npy").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(Directory.GetFiles(alone, "*.npy").Select(Path.GetFileName).Order(), batched);
+        // The batch's gradients come from one batch-2 ONNX Runtime run, alone from a batch-1 run: equal to float32 rounding.
         foreach (var file in batched)
-            Assert.Equal(File.ReadAllBytes(Path.Combine(alone, file!)), File.ReadAllBytes(Path.Combine(folders[1], file!)));
+        {
+            double error = MapError.RelativeL2(Npy.Read(Path.Combine(folders[1], file!)).Floats, Npy.Read(Path.Combine(alone, file!)).Floats);
+            Assert.True(error < 1e-5, $"{file}: batch vs alone rel-L2 {error:G3}");
+        }
     }
 
     [Fact]
