@@ -177,16 +177,24 @@ public sealed class FamilyJobTests(FamilyServeFixture server) : IClassFixture<Fa
         var both = await HeatmapsAsync(batch);
 
         Assert.Equal(alone[0].Count * 2, both.Count);
-        double difference = Math.Sqrt(alone[0][0].Raw.Zip(alone[1][0].Raw, (a, b) => (double)(a - b) * (a - b)).Sum() / alone[1][0].Raw.Sum(b => (double)b * b));
+        double difference = RelativeL2(alone[0][0].Raw, alone[1][0].Raw);
         Assert.True(difference > 0.1, $"the two questions' maps should differ (relative L2 {difference:G3})");
         for (int q = 0; q < 2; q++)
         {
             var mine = both.Where(h => h.ImageIndex == q).ToList();
             Assert.Equal(alone[q].Select(h => (h.Method, h.Target)), mine.Select(h => (h.Method, h.Target)));
+            // The batch's gradients come from one batch-2 ONNX Runtime run, each job's from a batch-1 run:
+            // equal up to float32 summation order (measured ~1e-7), far below the 0.1 that tells two questions apart.
             for (int i = 0; i < mine.Count; i++)
-                Assert.Equal(alone[q][i].Raw, mine[i].Raw);
+            {
+                double error = RelativeL2(mine[i].Raw, alone[q][i].Raw);
+                Assert.True(error < 1e-5, $"image {q}, {mine[i].Method}: batch vs alone relative L2 {error:G3}");
+            }
         }
     }
+
+    static double RelativeL2(IReadOnlyList<float> actual, IReadOnlyList<float> expected) =>
+        Math.Sqrt(actual.Zip(expected, (a, b) => (double)(a - b) * (a - b)).Sum() / Math.Max(expected.Sum(b => (double)b * b), 1e-30));
 
     /// <summary>Models.Describe tells a caller what to feed: the image input first, then the token ids with their element type.</summary>
     [Fact]
