@@ -39,6 +39,17 @@ public sealed class ConvRuleTests
         GradientCheck.AssertClose(result);
     }
 
+    /// <summary>TF "SAME" stride 2 on an even extent: the pad is at the end only (MobileNetV2's depthwise 14 → 7).</summary>
+    [Theory]
+    [InlineData(14, 1)]
+    [InlineData(14, 4)]
+    [InlineData(8, 4)]
+    public void Conv_EndPadOnlyStride2_MatchesEngineAndFiniteDifferences(int extent, int groups)
+    {
+        var result = Check(4, 4, groups, [1, 4, extent, extent], [3, 3], [2, 2], [0, 0, 1, 1], [1, 1], "NOTSET");
+        GradientCheck.AssertClose(result);
+    }
+
     [Fact]
     public void Conv_OneDimensional_MatchesFiniteDifferences()
     {
