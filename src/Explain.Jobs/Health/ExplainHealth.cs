@@ -8,7 +8,8 @@ namespace Explain.Jobs.Health;
 /// grpc.health.v1 per service name, from ASP.NET Core health checks: a service is SERVING only
 /// while what it needs is up. Explainer needs the transport and the model store, Models the model
 /// store, Results the transport; "" (the whole server, what Kubernetes' grpc probe asks when no
-/// service is named) needs every check the host registered — a worker's "" is its readiness.
+/// service is named) needs every check the host registered. Explainer and Results also wait for
+/// the results index to finish replaying the events stream (idempotency keys, known jobs) — a worker's "" is its readiness.
 /// "explain.liveness" depends on no check: liveness probes ask it.
 /// </summary>
 public static class ExplainHealth
@@ -16,6 +17,9 @@ public static class ExplainHealth
     public const string TransportTag = "transport";
 
     public const string ModelStoreTag = "model-store";
+
+    /// <summary>The results index has caught up with the events stream (<see cref="ResultsReplayHealthCheck"/>): hosts with an index only.</summary>
+    public const string ResultsIndexTag = "results-index";
 
     /// <summary>SERVING while the process answers at all: the liveness probe's name (a broker outage must not restart pods).</summary>
     public const string LivenessService = "explain.liveness";
@@ -43,6 +47,16 @@ public static class ExplainHealth
             o.Delay = TimeSpan.Zero;
             o.Period = Period;
         });
+        return services;
+    }
+
+    /// <summary>The results index's replay check, registered once however many services of the host read the index.</summary>
+    internal static IServiceCollection AddResultsReplayHealth(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ResultsReplayHealthCheck)))
+            return services;
+        services.AddSingleton<ResultsReplayHealthCheck>();
+        services.AddHealthChecks().AddCheck<ResultsReplayHealthCheck>("results-index", tags: [ResultsIndexTag]);
         return services;
     }
 

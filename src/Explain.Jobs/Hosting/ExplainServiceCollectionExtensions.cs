@@ -38,7 +38,7 @@ public static class ExplainServiceCollectionExtensions
         services.TryAddSingleton<IngestionMetrics>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<ExplainerGrpcService>();
-        services.AddServiceHealth(Explainer.Descriptor.FullName, ExplainHealth.TransportTag, ExplainHealth.ModelStoreTag);
+        services.AddServiceHealth(Explainer.Descriptor.FullName, ExplainHealth.TransportTag, ExplainHealth.ModelStoreTag, ExplainHealth.ResultsIndexTag);
         services.AddServiceHealth(Explain.V1.Models.Descriptor.FullName, ExplainHealth.ModelStoreTag);
         return services.AddResultsIndex();
     }
@@ -59,7 +59,7 @@ public static class ExplainServiceCollectionExtensions
     public static IServiceCollection AddExplainResults(this IServiceCollection services)
     {
         services.TryAddSingleton<ResultsGrpcService>();
-        services.AddServiceHealth(Explain.V1.Results.Descriptor.FullName, ExplainHealth.TransportTag);
+        services.AddServiceHealth(Explain.V1.Results.Descriptor.FullName, ExplainHealth.TransportTag, ExplainHealth.ResultsIndexTag);
         return services.AddResultsIndex();
     }
 
@@ -68,6 +68,6 @@ public static class ExplainServiceCollectionExtensions
         services.TryAddSingleton<ResultsMetrics>(sp => new ResultsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), tenants: sp.GetRequiredService<TenantLabels>()));
         services.TryAddSingleton<ResultsIndex>();
         services.AddHostedService<ResultsIndexer>();
-        return services;
+        return services.AddResultsReplayHealth();
     }
 }

@@ -14,13 +14,18 @@ namespace Explain.Jobs.Ingestion;
 /// stream and the index keep it. Then in this process's own table, kept for <see cref="Retention"/>
 /// and at most <see cref="Capacity"/> keys, where concurrent submissions with one key share one
 /// job (the first reserves the key). Two replicas given one key within the time QUEUED takes to
-/// reach them (about a millisecond) can still both create a job.
+/// reach them (about a millisecond) can still both create a job. While the index is still replaying the
+/// stream (after a start), a key it has not reached waits for the replay (<see cref="ReplayWait"/>), then is
+/// UNAVAILABLE with RetryInfo rather than a possible second job.
 /// </summary>
 public sealed class IdempotencyCache(ResultsIndex index)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     public const int Capacity = 100_000;
+
+    /// <summary>How long a submission with a key waits for the results index's replay to end before it is UNAVAILABLE.</summary>
+    public TimeSpan ReplayWait { get; set; } = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _added;
@@ -31,7 +36,19 @@ public sealed class IdempotencyCache(ResultsIndex index)
     {
         string fingerprint = Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
         string key = tenant.Length == 0 ? request.IdempotencyKey : tenant + "/" + request.IdempotencyKey;
-        if (index.FindByIdempotencyKey(key) is { } known)
+        var known = index.FindByIdempotencyKey(key);
+        // A key the index has not seen while it is still replaying may be in the part of the stream not read yet:
+        // creating a job now could run a retried request twice. Wait for the replay (seconds after a start), then
+        // look again; a replay that takes longer is UNAVAILABLE with RetryInfo, and the client retries.
+        if (known is null && index.Replaying && !_entries.ContainsKey(key))
+        {
+            if (!await index.WaitForReplayAsync(ReplayWait))
+                throw new JobRejectedException(ErrorKind.Unavailable, "results_replaying",
+                    "this ingestion replica is still replaying the events stream and cannot tell yet whether idempotency_key was used; retry")
+                { RetryAfter = ResultsIndex.ReplayRetryAfter };
+            known = index.FindByIdempotencyKey(key);
+        }
+        if (known is not null)
         {
             if (known.Fingerprint != fingerprint)
                 throw Reused();

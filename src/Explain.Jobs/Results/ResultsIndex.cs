@@ -28,6 +28,7 @@ public sealed class ResultsIndex
     private long _inlineBytes;
     private TaskCompletionSource _newJob = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _replaying;
+    private volatile TaskCompletionSource _replayed = Completed();
     private readonly RecentPayloads _recent;
 
     /// <summary>
@@ -37,12 +38,33 @@ public sealed class ResultsIndex
     public bool Replaying => Volatile.Read(ref _replaying) == 1;
 
     /// <summary>The indexer starts reading the stream from its retained start.</summary>
-    public void BeginReplay() => Volatile.Write(ref _replaying, 1);
+    public void BeginReplay()
+    {
+        if (!Replaying)
+            _replayed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _replaying, 1);
+    }
+
+    /// <summary>Waits at most <paramref name="wait"/> for a replay in progress to end; true when the index is no longer replaying.</summary>
+    public async Task<bool> WaitForReplayAsync(TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        if (!Replaying)
+            return true;
+        try
+        {
+            await _replayed.Task.WaitAsync(wait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+        return !Replaying;
+    }
 
     /// <summary>The indexer has read everything the stream retained and waits for new events.</summary>
     public void EndReplay()
     {
         Volatile.Write(ref _replaying, 0);
+        _replayed.TrySetResult();
         // Wake waiters for unknown jobs: their answer is NOT_FOUND now, not UNAVAILABLE.
         Interlocked.Exchange(ref _newJob, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
@@ -57,6 +79,13 @@ public sealed class ResultsIndex
     public JobRejectedException UnknownJob(string jobId) => Replaying
         ? new JobRejectedException(ErrorKind.Unavailable, "results_replaying", $"the results index is replaying the events stream and has not reached job '{LogText.Of(jobId)}' yet (if it exists); retry") { RetryAfter = ReplayRetryAfter }
         : JobRejectedException.NotFound("unknown_job", $"no job '{LogText.Of(jobId)}'", "job", LogText.Of(jobId));
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
 
     /// <summary>An index that keeps every event whole (no stream to read payloads back from).</summary>
     public ResultsIndex(JobsOptions options, ResultsMetrics metrics)

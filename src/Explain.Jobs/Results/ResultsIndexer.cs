@@ -16,6 +16,16 @@ namespace Explain.Jobs.Results;
 /// </summary>
 public sealed class ResultsIndexer(IMessageTransport transport, ResultsIndex index, ILogger<ResultsIndexer> logger, ActiveJobs? activeJobs = null) : BackgroundService
 {
+    /// <summary>
+    /// Marks the index replaying before the host goes on: .NET 10 runs ExecuteAsync wholly in the background, so
+    /// without this a request arriving first would find an index that claims to be caught up and is empty.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        index.BeginReplay();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         int delayMs = 100;

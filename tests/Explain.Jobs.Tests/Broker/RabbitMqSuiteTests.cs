@@ -44,7 +44,8 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
     {
         var ingestion = new Grpc.Health.V1.Health.HealthClient(suite.Ingestion.Channel);
         var results = new Grpc.Health.V1.Health.HealthClient(suite.Results.Channel);
-        Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.v1.Explainer"));
+        // Ready once the broker is connected and the results index has replayed the stream (ResultsReplayTests).
+        await WaitForStatusAsync(ingestion, "explain.v1.Explainer", Serving.Serving);
 
         await suite.Broker.CtlAsync("stop_app");
         try

@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static Explain.Jobs.Tests.Api.RichStatusTests;
+using Serving = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Explain.Jobs.Tests.Results;
 
@@ -50,6 +51,109 @@ public sealed class ResultsReplayTests(ResultsReplayTests.Fixture server) : ICla
         await WaitUntilAsync(() => !index.Replaying);
 
         Assert.False(index.Replaying);
+    }
+
+    /// <summary>
+    /// Readiness follows the replay: Explainer and Results (and the whole server) are NOT_SERVING while the index replays
+    /// the stream, SERVING again once it has caught up; Models and liveness do not depend on it.
+    /// </summary>
+    [Fact]
+    public async Task Health_WhileReplaying_ExplainerAndResultsNotServing_ThenServingAgain()
+    {
+        var index = server.Host.Services.GetRequiredService<ResultsIndex>();
+        var health = new Grpc.Health.V1.Health.HealthClient(server.Channel);
+        await WaitUntilAsync(() => !index.Replaying);
+        await WaitForStatusAsync(health, "explain.v1.Results", Serving.Serving);
+
+        index.BeginReplay();
+        try
+        {
+            await WaitForStatusAsync(health, "explain.v1.Results", Serving.NotServing);
+            await WaitForStatusAsync(health, "explain.v1.Explainer", Serving.NotServing);
+            await WaitForStatusAsync(health, "", Serving.NotServing);
+            Assert.Equal(Serving.Serving, await StatusAsync(health, "explain.v1.Models"));
+            Assert.Equal(Serving.Serving, await StatusAsync(health, "explain.liveness"));
+        }
+        finally
+        {
+            index.EndReplay();
+        }
+
+        await WaitForStatusAsync(health, "explain.v1.Results", Serving.Serving);
+        await WaitForStatusAsync(health, "explain.v1.Explainer", Serving.Serving);
+        await WaitForStatusAsync(health, "", Serving.Serving);
+    }
+
+    /// <summary>
+    /// A submission with an idempotency key the replaying index has not reached could be a retry of a job in the part
+    /// of the stream not read yet: it waits for the replay to end and is answered only then.
+    /// </summary>
+    [Fact]
+    public async Task Submit_WithKeyWhileReplaying_WaitsForTheReplayThenQueues()
+    {
+        var index = server.Host.Services.GetRequiredService<ResultsIndex>();
+        await WaitUntilAsync(() => !index.Replaying);
+        var request = Requests.Image();
+        request.IdempotencyKey = "replay-" + Guid.NewGuid().ToString("N");
+        bool ended = false;
+
+        index.BeginReplay();
+        var submission = server.Client.SubmitAsync(request);
+        await Task.Delay(200);
+        bool answeredDuringReplay = submission.IsCompleted;
+        Volatile.Write(ref ended, true);
+        index.EndReplay();
+        var ticket = await submission;
+
+        Assert.False(answeredDuringReplay, "the keyed submission was answered while the index was replaying");
+        Assert.True(Volatile.Read(ref ended));
+        Assert.False(ticket.Duplicate);
+        await server.Client.WatchAllAsync(ticket.JobId);
+        Assert.Equal(V1.JobState.Completed, (await server.Client.GetAsync(ticket.JobId)).State);
+    }
+
+    /// <summary>A replay that outlasts the wait: UNAVAILABLE with RetryInfo (results_replaying), and no job queued.</summary>
+    [Fact]
+    public async Task Submit_WithKeyWhileReplayOutlastsTheWait_UnavailableWithRetryInfoNothingQueued()
+    {
+        var index = server.Host.Services.GetRequiredService<ResultsIndex>();
+        var cache = server.Host.Services.GetRequiredService<Explain.Jobs.Ingestion.IdempotencyCache>();
+        await WaitUntilAsync(() => !index.Replaying);
+        var request = Requests.Image();
+        request.IdempotencyKey = "replay-" + Guid.NewGuid().ToString("N");
+        var wait = cache.ReplayWait;
+        cache.ReplayWait = TimeSpan.FromMilliseconds(50);
+        int queued = server.Transport.Jobs.ReadyCount, events = server.Transport.Events.Count;
+        RpcException refused;
+        index.BeginReplay();
+        try
+        {
+            refused = await Assert.ThrowsAsync<RpcException>(() => server.Client.SubmitAsync(request));
+        }
+        finally
+        {
+            index.EndReplay();
+            cache.ReplayWait = wait;
+        }
+
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        var status = refused.GetRpcStatus()!;
+        Assert.Equal("results_replaying", Detail<ErrorInfo>(status).Reason);
+        Assert.Equal(TimeSpan.FromSeconds(1), Detail<RetryInfo>(status).RetryDelay.ToTimeSpan());
+        Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
+        Assert.Equal(events, server.Transport.Events.Count);
+    }
+
+    private static async Task<Serving> StatusAsync(Grpc.Health.V1.Health.HealthClient health, string service) =>
+        (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
+
+    private static async Task WaitForStatusAsync(Grpc.Health.V1.Health.HealthClient health, string service, Serving expected)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Serving last;
+        while ((last = await StatusAsync(health, service)) != expected && clock.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(20);
+        Assert.True(last == expected, $"health of '{service}' stayed {last}, expected {expected}");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
