@@ -45,42 +45,27 @@ public sealed class RabbitMqSuiteTests(SuiteFixture suite) : IClassFixture<Suite
         var ingestion = new Grpc.Health.V1.Health.HealthClient(suite.Ingestion.Channel);
         var results = new Grpc.Health.V1.Health.HealthClient(suite.Results.Channel);
         // Ready once the broker is connected and the results index has replayed the stream (ResultsReplayTests).
-        await WaitForStatusAsync(ingestion, "explain.v1.Explainer", Serving.Serving);
+        await ingestion.WaitForStatusAsync("explain.v1.Explainer", Serving.Serving);
 
         await suite.Broker.CtlAsync("stop_app");
         try
         {
-            await WaitForStatusAsync(ingestion, "explain.v1.Explainer", Serving.NotServing);
-            await WaitForStatusAsync(ingestion, "", Serving.NotServing);
-            await WaitForStatusAsync(results, "explain.v1.Results", Serving.NotServing);
+            await ingestion.WaitForStatusAsync("explain.v1.Explainer", Serving.NotServing);
+            await ingestion.WaitForStatusAsync("", Serving.NotServing);
+            await results.WaitForStatusAsync("explain.v1.Results", Serving.NotServing);
             // Models needs only the model store, which is still there.
-            Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.v1.Models"));
+            Assert.Equal(Serving.Serving, await ingestion.StatusAsync("explain.v1.Models"));
             // Liveness never depends on the broker: an outage must not restart the pods (k8s/base probes).
-            Assert.Equal(Serving.Serving, await StatusAsync(ingestion, "explain.liveness"));
+            Assert.Equal(Serving.Serving, await ingestion.StatusAsync("explain.liveness"));
         }
         finally
         {
             await suite.Broker.CtlAsync("start_app");
         }
 
-        await WaitForStatusAsync(ingestion, "explain.v1.Explainer", Serving.Serving);
-        await WaitForStatusAsync(results, "explain.v1.Results", Serving.Serving);
-        await WaitForStatusAsync(ingestion, "", Serving.Serving);
-    }
-
-    private static async Task<Serving> StatusAsync(Grpc.Health.V1.Health.HealthClient health, string service) =>
-        (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
-
-    private static async Task WaitForStatusAsync(Grpc.Health.V1.Health.HealthClient health, string service, Serving expected)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Serving last;
-        while ((last = await StatusAsync(health, service)) != expected)
-        {
-            if (timeout.IsCancellationRequested)
-                Assert.Fail($"health of '{service}' stayed {last}, expected {expected}");
-            await Task.Delay(200);
-        }
+        await ingestion.WaitForStatusAsync("explain.v1.Explainer", Serving.Serving);
+        await results.WaitForStatusAsync("explain.v1.Results", Serving.Serving);
+        await ingestion.WaitForStatusAsync("", Serving.Serving);
     }
 
     [Fact]

@@ -63,25 +63,25 @@ public sealed class ResultsReplayTests(ResultsReplayTests.Fixture server) : ICla
         var index = server.Host.Services.GetRequiredService<ResultsIndex>();
         var health = new Grpc.Health.V1.Health.HealthClient(server.Channel);
         await WaitUntilAsync(() => !index.Replaying);
-        await WaitForStatusAsync(health, "explain.v1.Results", Serving.Serving);
+        await health.WaitForStatusAsync("explain.v1.Results", Serving.Serving);
 
         index.BeginReplay();
         try
         {
-            await WaitForStatusAsync(health, "explain.v1.Results", Serving.NotServing);
-            await WaitForStatusAsync(health, "explain.v1.Explainer", Serving.NotServing);
-            await WaitForStatusAsync(health, "", Serving.NotServing);
-            Assert.Equal(Serving.Serving, await StatusAsync(health, "explain.v1.Models"));
-            Assert.Equal(Serving.Serving, await StatusAsync(health, "explain.liveness"));
+            await health.WaitForStatusAsync("explain.v1.Results", Serving.NotServing);
+            await health.WaitForStatusAsync("explain.v1.Explainer", Serving.NotServing);
+            await health.WaitForStatusAsync("", Serving.NotServing);
+            Assert.Equal(Serving.Serving, await health.StatusAsync("explain.v1.Models"));
+            Assert.Equal(Serving.Serving, await health.StatusAsync("explain.liveness"));
         }
         finally
         {
             index.EndReplay();
         }
 
-        await WaitForStatusAsync(health, "explain.v1.Results", Serving.Serving);
-        await WaitForStatusAsync(health, "explain.v1.Explainer", Serving.Serving);
-        await WaitForStatusAsync(health, "", Serving.Serving);
+        await health.WaitForStatusAsync("explain.v1.Results", Serving.Serving);
+        await health.WaitForStatusAsync("explain.v1.Explainer", Serving.Serving);
+        await health.WaitForStatusAsync("", Serving.Serving);
     }
 
     /// <summary>
@@ -142,18 +142,6 @@ public sealed class ResultsReplayTests(ResultsReplayTests.Fixture server) : ICla
         Assert.Equal(TimeSpan.FromSeconds(1), Detail<RetryInfo>(status).RetryDelay.ToTimeSpan());
         Assert.Equal(queued, server.Transport.Jobs.ReadyCount);
         Assert.Equal(events, server.Transport.Events.Count);
-    }
-
-    private static async Task<Serving> StatusAsync(Grpc.Health.V1.Health.HealthClient health, string service) =>
-        (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
-
-    private static async Task WaitForStatusAsync(Grpc.Health.V1.Health.HealthClient health, string service, Serving expected)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Serving last;
-        while ((last = await StatusAsync(health, service)) != expected && clock.Elapsed < TimeSpan.FromSeconds(10))
-            await Task.Delay(20);
-        Assert.True(last == expected, $"health of '{service}' stayed {last}, expected {expected}");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
