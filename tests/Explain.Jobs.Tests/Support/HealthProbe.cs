@@ -6,11 +6,11 @@ namespace Explain.Jobs.Tests.Support;
 /// <summary>grpc.health.v1 Check from tests: one answer, or polling until a service reaches a status.</summary>
 public static class HealthProbe
 {
-    public static async Task<Serving> StatusAsync(this Health.HealthClient health, string service) =>
+    public static async Task<Serving> StatusAsync(this Grpc.Health.V1.Health.HealthClient health, string service) =>
         (await health.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5))).Status;
 
     /// <summary>Asks every <paramref name="pollMs"/> ms until <paramref name="service"/> is <paramref name="expected"/>; fails after <paramref name="timeoutSeconds"/>.</summary>
-    public static async Task WaitForStatusAsync(this Health.HealthClient health, string service, Serving expected, int timeoutSeconds = 60, int pollMs = 50)
+    public static async Task WaitForStatusAsync(this Grpc.Health.V1.Health.HealthClient health, string service, Serving expected, int timeoutSeconds = 60, int pollMs = 50)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Serving last;
