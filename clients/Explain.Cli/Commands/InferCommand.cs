@@ -49,9 +49,7 @@ internal static class InferCommand
             using var backend = Backend.Open(card, Backend.Options(p.GetValue(backendOption), p.GetValue(device), threadCount));
             double loadMs = clock.Elapsed.TotalMilliseconds;
             var extras = ExtraInputFiles.PerInput(p.GetValue(extraInputs) ?? [], 1)[0];
-            backend.CheckExtraInputs(extras);
-            if (extras.Count > 0)
-                Cam.Backends.ExtraInputFeeds.CheckIndices(backend.Graph, extras);
+            Cam.Backends.ExtraInputFeeds.CheckImage(backend, () => backend.Graph, extras);
             backend.ExtraInputs = extras;
             backend.Forward(input, PassRequest.Outputs); // the first run plans buffers and compiles kernels; the timed one is the steady state
             clock.Restart();

@@ -14,7 +14,7 @@ internal sealed class BatchExtras
     private readonly IReadOnlyList<IReadOnlyDictionary<string, Tensor>> _images;
     private IReadOnlyDictionary<string, Tensor>? _stacked;
 
-    /// <exception cref="ArgumentException">An image's extra input is missing, unknown, of another batch than 1, element type or shape, named with the image in a batch.</exception>
+    /// <exception cref="ExtraInputException">An image's extra input is missing, unknown, of another batch than 1, element type or shape, named with the image in a batch.</exception>
     public BatchExtras(IModelBackend backend, Func<Engine.Onnx.OnnxModel> graph, IReadOnlyList<IReadOnlyDictionary<string, Tensor>> images)
     {
         _backend = backend;
@@ -24,16 +24,11 @@ internal sealed class BatchExtras
             string of = images.Count > 1 ? $"image {b}: " : "";
             try
             {
-                foreach (var (name, value) in images[b])
-                    if (value.Rank == 0 || value.Shape[0] != 1)
-                        throw new ArgumentException($"extra input '{name}' has shape {TensorShape.Format(value.Shape)}; an image's extra inputs have batch 1");
-                backend.CheckExtraInputs(images[b]);
-                if (images[b].Values.Any(v => v.Type == DataType.Int64))
-                    ExtraInputFeeds.CheckIndices(graph(), images[b]);
+                ExtraInputFeeds.CheckImage(backend, graph, images[b]);
             }
-            catch (ArgumentException e) when (of.Length > 0)
+            catch (ExtraInputException e) when (of.Length > 0)
             {
-                throw new ArgumentException(of + e.Message, e);
+                throw new ExtraInputException(e.InputName, of + e.Message, e.Missing, e);
             }
         }
     }

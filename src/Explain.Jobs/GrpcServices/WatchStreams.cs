@@ -24,7 +24,9 @@ public static class WatchStreams
     /// <summary>
     /// Events at most this big are written without a flush when another is ready behind them; a
     /// bigger one is flushed on its own, so HTTP/2 flow control holds the writer back instead of
-    /// the unflushed bytes piling up in Kestrel's output.
+    /// the unflushed bytes piling up in Kestrel's output, unless only the batch's last event follows
+    /// it (the last heatmap and COMPLETED): then both go out in one flush, and what is unflushed is
+    /// still at most one event and this much.
     /// </summary>
     private const int UnflushedBytes = 64 << 10;
 
@@ -47,7 +49,7 @@ public static class WatchStreams
                 for (int i = 0; i < batch.Count; i++)
                 {
                     if (buffer)
-                        responses.WriteOptions = i < batch.Count - 1 && batch[i].CalculateSize() <= UnflushedBytes ? Buffered : null;
+                        responses.WriteOptions = Buffer(batch, i) ? Buffered : null;
                     await WriteAsync(responses, batch[i], jobId, written, options.WatchStallTimeout, metrics, context);
                     written = batch[i].Sequence;
                 }
@@ -58,6 +60,11 @@ public static class WatchStreams
             metrics.WatchEnded();
         }
     }
+
+    /// <summary>Whether event <paramref name="i"/> of a batch may wait for the flush of a later one (<see cref="UnflushedBytes"/>).</summary>
+    internal static bool Buffer(IReadOnlyList<JobEvent> batch, int i) =>
+        i < batch.Count - 1
+        && (batch[i].CalculateSize() <= UnflushedBytes || (i == batch.Count - 2 && batch[^1].CalculateSize() <= UnflushedBytes));
 
     /// <summary>
     /// Writes one event. A client that has not accepted it within <paramref name="stall"/> fell

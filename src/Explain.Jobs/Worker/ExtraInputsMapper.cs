@@ -75,7 +75,7 @@ public static class ExtraInputsMapper
         return tensors;
     }
 
-    /// <summary>The library's checks (ExtraInputFeeds), each failure named by the item whose name it quotes, else the whole list.</summary>
+    /// <summary>The library's checks (ExtraInputFeeds), each failure named by the item that gave the input, or the whole list for a missing one.</summary>
     private static void CheckAgainst(OnnxModel graph, Dictionary<string, Tensor> tensors, IReadOnlyList<Proto.InputTensor> items, string field)
     {
         try
@@ -83,11 +83,10 @@ public static class ExtraInputsMapper
             ExtraInputFeeds.Check(graph.Inputs, tensors);
             ExtraInputFeeds.CheckIndices(graph, tensors);
         }
-        catch (ArgumentException e)
+        catch (ExtraInputException e)
         {
-            int i = items.ToList().FindIndex(item => e.Message.StartsWith($"extra input '{item.Name}'", StringComparison.Ordinal));
-            bool missing = e.Message.Contains("is missing", StringComparison.Ordinal);
-            throw JobRejectedException.Invalid("bad_extra_input", e.Message, missing || i < 0 ? field : $"{field}[{i}]");
+            int i = e.Missing ? -1 : items.ToList().FindIndex(item => item.Name == e.InputName);
+            throw JobRejectedException.Invalid("bad_extra_input", e.Message, i < 0 ? field : $"{field}[{i}]");
         }
     }
 }

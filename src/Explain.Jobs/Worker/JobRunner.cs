@@ -76,10 +76,11 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
         var maps = explanations.SelectMany((e, image) => e.Maps.Select(map => (Image: image, Map: map))).ToList();
 
         long sequence = EventSequences.FirstWorkerEvent + 1;
-        inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanations), sequence++), cancellationToken));
+        long predictions = sequence++;
         var apiOptions = job.Request.Options ?? new V1.ExplainOptions();
         long firstHeatmap = sequence;
-        var (heatmaps, renderMs) = await threads.RunAsync(() =>
+        // The compute thread renders while PREDICTIONS is encoded and sent here (it still precedes the heatmaps).
+        var render = threads.RunAsync(() =>
         {
             // The heatmap events' overlays and arrays, encoded: the same stage as `explain run`'s "render".
             var clock = Stopwatch.StartNew();
@@ -93,6 +94,9 @@ public sealed class JobRunner(IMessageTransport transport, ExplainerCache cache,
             }).ToList();
             return (events, clock.Elapsed.TotalMilliseconds);
         });
+        inFlight.Add(render);
+        inFlight.Add(Publish(EventCodec.Event(JobEventFactory.PredictionsEvent(id, explanations), predictions), cancellationToken));
+        var (heatmaps, renderMs) = await render;
         foreach (var heatmap in heatmaps)
             inFlight.Add(Publish(heatmap, cancellationToken));
         sequence += heatmaps.Count;

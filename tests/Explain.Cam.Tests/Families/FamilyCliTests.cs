@@ -174,6 +174,46 @@ public sealed class FamilyCliTests
         Assert.Contains("no file", absent.Stderr);
     }
 
+    /// <summary>
+    /// `explain infer --extra-input` on the two-input model: each question's answer scores are PyTorch's (the fixture's
+    /// score of the argmax answer), the two differ, and the one-image checks of `explain run` refuse bad tokens before the pass.
+    /// </summary>
+    [Fact]
+    public void Infer_TwoInputModel_ScoresFollowTheTokens_BadTokensRefusedBeforeThePass()
+    {
+        var f = Require(TwoInput);
+        using var temp = new TempDirectory("explain-family-vqa-infer");
+        string[] common = ["infer", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy")];
+        var scores = new float[2][];
+        for (int q = 0; q < 2; q++)
+        {
+            string dir = temp.File($"q{q}");
+            var result = ExplainCli.Run([.. common, "--extra-input", $"tokens={f.File($"tokens{q}.npy")}", "--out", dir]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            scores[q] = Npy.Read(Path.Combine(dir, "answers.npy")).Floats;
+            int answer = f.Meta.GetProperty("answers")[q].GetInt32();
+            double expected = f.Meta.GetProperty("stats").GetProperty($"q{q}-c{answer}").GetProperty("score").GetDouble();
+            Assert.Equal(answer, Array.IndexOf(scores[q], scores[q].Max()));
+            Assert.True(Math.Abs(scores[q][answer] - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"q{q}: answer {answer} score {scores[q][answer]} vs PyTorch {expected}");
+        }
+        Assert.True(MapError.RelativeL2(scores[0], scores[1]) > 1e-3, "the two questions' scores are the same: the tokens were not fed");
+
+        var ids = Npy.Read(f.File("tokens0.npy")).Longs.ToArray();
+        ids[2] = 50;
+        Npy.Write(temp.File("oov.npy"), Tensor.FromInt64(ids, [1, 8]));
+        Npy.Write(temp.File("two.npy"), Tensor.FromInt64([.. ids.Select(_ => 0L), .. ids.Select(_ => 0L)], [2, 8]));
+        var missing = ExplainCli.Run(common);
+        var outside = ExplainCli.Run([.. common, "--extra-input", "tokens=" + temp.File("oov.npy")]);
+        var batch = ExplainCli.Run([.. common, "--extra-input", "tokens=" + temp.File("two.npy")]);
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("extra input 'tokens' is missing", missing.Stderr);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("extra input 'tokens' holds 50 at [0, 2]", outside.Stderr);
+        Assert.Equal(1, batch.ExitCode);
+        Assert.Contains("an image's extra inputs have batch 1", batch.Stderr);
+    }
+
     private static void AssertRawMatches(FamilyFixture f, string dir, string target)
     {
         var raw = Npy.Read(Path.Combine(dir, $"gradcam-{target}.raw.npy"));

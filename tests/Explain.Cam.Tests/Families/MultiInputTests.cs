@@ -181,19 +181,27 @@ public sealed class MultiInputTests(ITestOutputHelper output)
         using var explainer = f.Open(backend);
         var options = Options(f, 0);
         var tokens = Tokens(f, 0)["tokens"];
-        string Refused(IReadOnlyDictionary<string, Tensor> extras) =>
-            Assert.Throws<ArgumentException>(() => explainer.Explain(f.Input(), extras, options)).Message;
+        string Refused(IReadOnlyDictionary<string, Tensor> extras, string input = "tokens")
+        {
+            var refused = Assert.Throws<ExtraInputException>(() => explainer.Explain(f.Input(), extras, options));
+            Assert.Equal(input, refused.InputName);
+            Assert.False(refused.Missing);
+            return refused.Message;
+        }
 
-        Assert.Contains("extra input 'tokens' is missing", Assert.Throws<ArgumentException>(() => explainer.Explain(f.Input(), options)).Message);
+        var missing = Assert.Throws<ExtraInputException>(() => explainer.Explain(f.Input(), options));
+        Assert.Contains("extra input 'tokens' is missing", missing.Message);
+        Assert.True(missing.Missing);
         Assert.Contains("extra input 'tokens' is float; the model declares int64", Refused(new Dictionary<string, Tensor> { ["tokens"] = Tensor.Zeros(1, 8) }));
         Assert.Contains("extra input 'tokens' has shape [1, 9]", Refused(new Dictionary<string, Tensor> { ["tokens"] = Tensor.FromInt64(new long[9], [1, 9]) }));
         Assert.Contains("an image's extra inputs have batch 1", Refused(new Dictionary<string, Tensor> { ["tokens"] = ExtraInputFeeds.ToBatch("tokens", tokens, 2) }));
         Assert.Contains("'question' is not an input of the model (its other inputs: tokens)",
-            Refused(new Dictionary<string, Tensor> { ["tokens"] = tokens, ["question"] = tokens }));
-        Assert.Contains("'input' is the image input", Refused(new Dictionary<string, Tensor> { ["tokens"] = tokens, ["input"] = f.Input() }));
-        var batch = Assert.Throws<ArgumentException>(() => explainer.ExplainBatch([f.Input(), f.Input()],
-            [Tokens(f, 0), new Dictionary<string, Tensor>()], [options.Targets, options.Targets], options)).Message;
-        Assert.Contains("image 1: extra input 'tokens' is missing", batch);
+            Refused(new Dictionary<string, Tensor> { ["tokens"] = tokens, ["question"] = tokens }, "question"));
+        Assert.Contains("'input' is the image input", Refused(new Dictionary<string, Tensor> { ["tokens"] = tokens, ["input"] = f.Input() }, "input"));
+        var batch = Assert.Throws<ExtraInputException>(() => explainer.ExplainBatch([f.Input(), f.Input()],
+            [Tokens(f, 0), new Dictionary<string, Tensor>()], [options.Targets, options.Targets], options));
+        Assert.Contains("image 1: extra input 'tokens' is missing", batch.Message);
+        Assert.True(batch.Missing);
         Assert.Contains("one set of extra inputs per image", Assert.Throws<ArgumentException>(() => explainer.ExplainBatch([f.Input(), f.Input()],
             [Tokens(f, 0)], [options.Targets, options.Targets], options)).Message);
     }
@@ -210,8 +218,9 @@ public sealed class MultiInputTests(ITestOutputHelper output)
 
         var e = Record.Exception(() => explainer.Explain(f.Input(), new Dictionary<string, Tensor> { ["tokens"] = Tensor.FromInt64(ids, [1, 8]) }, Options(f, 0)));
 
-        var refused = Assert.IsType<ArgumentException>(e);
+        var refused = Assert.IsType<ExtraInputException>(e);
         output.WriteLine(refused.Message);
+        Assert.Equal("tokens", refused.InputName);
         Assert.Contains("extra input 'tokens' holds 50 at [0, 2]", refused.Message);
         Assert.Contains("lie in [0, 49]", refused.Message);
         // Still usable afterwards.
