@@ -159,19 +159,10 @@ public sealed class FamilyCliTests
         using var temp = new TempDirectory("explain-family-vqa-bad");
         string[] common = ["run", "--model", f.File("model.onnx"), "--input-npy", f.File("input.npy"), "--method", "gradcam", "--out", temp.File("out")];
 
-        var missing = ExplainCli.Run(common);
-        var malformed = ExplainCli.Run([.. common, "--extra-input", "tokens"]);
-        var counts = ExplainCli.Run([.. common, "--extra-input", "tokens=" + f.File("tokens0.npy"), "--extra-input", "tokens=" + f.File("tokens1.npy")]);
-        var absent = ExplainCli.Run([.. common, "--extra-input", "tokens=" + temp.File("nope.npy")]);
-
-        Assert.Equal(1, missing.ExitCode);
-        Assert.Contains("extra input 'tokens' is missing", missing.Stderr);
-        Assert.Equal(2, malformed.ExitCode);
-        Assert.Contains("is not NAME=FILE.npy", malformed.Stderr);
-        Assert.Equal(2, counts.ExitCode);
-        Assert.Contains("--extra-input tokens: 2 files for 1 inputs", counts.Stderr);
-        Assert.Equal(2, absent.ExitCode);
-        Assert.Contains("no file", absent.Stderr);
+        AssertFails(1, "extra input 'tokens' is missing", common);
+        AssertFails(2, "is not NAME=FILE.npy", [.. common, "--extra-input", "tokens"]);
+        AssertFails(2, "--extra-input tokens: 2 files for 1 inputs", [.. common, "--extra-input", "tokens=" + f.File("tokens0.npy"), "--extra-input", "tokens=" + f.File("tokens1.npy")]);
+        AssertFails(2, "no file", [.. common, "--extra-input", "tokens=" + temp.File("nope.npy")]);
     }
 
     /// <summary>
@@ -202,16 +193,17 @@ public sealed class FamilyCliTests
         ids[2] = 50;
         Npy.Write(temp.File("oov.npy"), Tensor.FromInt64(ids, [1, 8]));
         Npy.Write(temp.File("two.npy"), Tensor.FromInt64([.. ids.Select(_ => 0L), .. ids.Select(_ => 0L)], [2, 8]));
-        var missing = ExplainCli.Run(common);
-        var outside = ExplainCli.Run([.. common, "--extra-input", "tokens=" + temp.File("oov.npy")]);
-        var batch = ExplainCli.Run([.. common, "--extra-input", "tokens=" + temp.File("two.npy")]);
+        AssertFails(1, "extra input 'tokens' is missing", common);
+        AssertFails(1, "extra input 'tokens' holds 50 at [0, 2]", [.. common, "--extra-input", "tokens=" + temp.File("oov.npy")]);
+        AssertFails(1, "an image's extra inputs have batch 1", [.. common, "--extra-input", "tokens=" + temp.File("two.npy")]);
+    }
 
-        Assert.Equal(1, missing.ExitCode);
-        Assert.Contains("extra input 'tokens' is missing", missing.Stderr);
-        Assert.Equal(1, outside.ExitCode);
-        Assert.Contains("extra input 'tokens' holds 50 at [0, 2]", outside.Stderr);
-        Assert.Equal(1, batch.ExitCode);
-        Assert.Contains("an image's extra inputs have batch 1", batch.Stderr);
+    /// <summary>The command ends with <paramref name="exitCode"/> (1 input error, 2 usage error) and says <paramref name="message"/> on stderr.</summary>
+    private static void AssertFails(int exitCode, string message, string[] arguments)
+    {
+        var result = ExplainCli.Run(arguments);
+        Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, expected {exitCode}: {result}");
+        Assert.Contains(message, result.Stderr);
     }
 
     private static void AssertRawMatches(FamilyFixture f, string dir, string target)
