@@ -57,11 +57,13 @@ done
 
 # IO binding on the device: every run binds its outputs to the GPU or the host (src/Explain.Backends.OnnxRuntime/OrtRuns.cs);
 # IoBindingTests check on the device that bound runs match unbound runs of the same sessions (1e-5), that observed
-# activations and crossing values stay on the GPU until read, and that disposal and eviction free them. The cancel
-# test is timed for the CPU and left out. Built on the CUDA package into its own artifacts folder.
+# activations and crossing values stay on the GPU until read, and that disposal and eviction free them; PlacedWeightsTests
+# that the sessions of a model (forward, gradient graph, suffix) read one device copy of its weights, made once, with
+# results within bounds of the CPU's. The cancel test is timed for the CPU and left out. Built on the CUDA package
+# into its own artifacts folder.
 [ -d "$root/.fixtures/cam/resnet18_view" ] || bash "$root/tests/fixtures/ensure-fixtures.sh"
 EXPLAIN_TEST_DEVICE="$device" dotnet test "$root/tests/Explain.Cam.Tests" -c Release -p:ExplainOrtGpu=true --artifacts-path "$out/tests" \
-  --filter "FullyQualifiedName~Explain.Cam.Tests.Backends.IoBindingTests&FullyQualifiedName!~CancelledMidRun" --nologo -v q \
+  --filter "(FullyQualifiedName~Explain.Cam.Tests.Backends.IoBindingTests|FullyQualifiedName~Explain.Cam.Tests.Backends.PlacedWeightsTests)&FullyQualifiedName!~CancelledMidRun" --nologo -v q \
   | tee "$out/iobinding.log" | grep -E "Passed!|Failed!|^\s+Failed " || true
 grep -q "Passed!" "$out/iobinding.log" || { echo "IO-binding tests on $device failed (bench/out/gpu/iobinding.log)"; failures=$((failures + 1)); }
 

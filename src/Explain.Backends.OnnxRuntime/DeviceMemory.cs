@@ -85,21 +85,65 @@ internal sealed class DeviceMemory(OrtSessions sessions) : IDisposable
     /// <summary>A copy of <paramref name="tensor"/> on the device, owned by the caller (<see cref="Free"/>).</summary>
     public OrtValue ToDevice(Tensor tensor)
     {
-        var type = tensor.Type == DataType.Float32 ? OrtElementType.Float : OrtElementType.Int64;
-        long[] shape = Array.ConvertAll(tensor.Shape, d => (long)d);
-        var device = Adopt(OrtValue.CreateAllocatedTensorValue(Allocator, type, shape));
+        using var host = OrtValues.From(tensor);
+        var device = Adopt(Copy(host));
+        Uploads++;
+        return device;
+    }
+
+    /// <summary>
+    /// A copy of the host value <paramref name="host"/> (any element type) on the device, owned by the caller, who
+    /// disposes it before this memory: a model's weights (<see cref="SharedInitializers.Place"/>), counted apart
+    /// from the passes' values.
+    /// </summary>
+    public Placed Upload(OrtValue host)
+    {
+        // NOTE: AddInitializer takes only a value over memory its caller owns ("Buffer containing the initializer must
+        // be owned by the user"), not one ONNX Runtime allocated: the copy is allocated on the device as usual and the
+        // value sessions read is a second one over the same buffer (as Row makes), which the first keeps alive.
+        var owner = Copy(host);
         try
         {
-            using var host = OrtValues.From(tensor);
-            if (tensor.Length > 0)
-                Copy(host, device, type);
+            var view = Over(owner, 0, owner.GetTensorTypeAndShape().Shape);
+            WeightUploads++;
+            return new Placed(view, owner);
         }
         catch
         {
-            Free(device);
+            owner.Dispose();
             throw;
         }
-        Uploads++;
+    }
+
+    /// <summary>A weight's copy on the device: the value sessions read and the allocated one under it, freed together.</summary>
+    public sealed class Placed(OrtValue value, OrtValue owner) : IDisposable
+    {
+        public OrtValue Value { get; } = value;
+
+        public void Dispose()
+        {
+            Value.Dispose();
+            owner.Dispose();
+        }
+    }
+
+    /// <summary>Weights copied to the device so far (<see cref="Upload"/>): one per shared initializer, however many sessions read it.</summary>
+    public long WeightUploads { get; private set; }
+
+    private OrtValue Copy(OrtValue host)
+    {
+        var info = host.GetTensorTypeAndShape();
+        var device = OrtValue.CreateAllocatedTensorValue(Allocator, info.ElementDataType, info.Shape);
+        try
+        {
+            if (info.ElementCount > 0)
+                Copy(host, device, info.ElementDataType);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
         return device;
     }
 
@@ -107,15 +151,21 @@ internal sealed class DeviceMemory(OrtSessions sessions) : IDisposable
     /// Row <paramref name="row"/> of <paramref name="value"/> (dimension 0) as a value over the same memory, no copy:
     /// on a GPU too, as it only offsets the device pointer. The caller frees it before <paramref name="value"/>.
     /// </summary>
-    public unsafe OrtValue Row(OrtValue value, int row)
+    public OrtValue Row(OrtValue value, int row)
     {
         var info = value.GetTensorTypeAndShape();
-        long[] shape = [1, .. info.Shape[1..]];
         long rowBytes = checked((long)value.GetTensorSizeInBytes() / info.Shape[0]);
+        return Adopt(Over(value, row * rowBytes, [1, .. info.Shape[1..]]));
+    }
+
+    /// <summary>A value of shape <paramref name="shape"/> over <paramref name="value"/>'s memory from byte <paramref name="offset"/> on, no copy.</summary>
+    private static unsafe OrtValue Over(OrtValue value, long offset, long[] shape)
+    {
+        long bytes = shape.Aggregate(1L, (a, d) => a * d) * ((long)value.GetTensorSizeInBytes() / Math.Max(1L, value.GetTensorTypeAndShape().ElementCount));
         // NOTE: the span is never read: on a GPU it points into device memory; only its address is taken.
         var raw = value.GetTensorMutableRawData();
         nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(raw));
-        return Adopt(OrtValue.CreateTensorValueWithData(value.GetTensorMemoryInfo(), info.ElementDataType, shape, start + (nint)(row * rowBytes), rowBytes));
+        return OrtValue.CreateTensorValueWithData(value.GetTensorMemoryInfo(), value.GetTensorTypeAndShape().ElementDataType, shape, start + (nint)offset, bytes);
     }
 
     private T[] Copy<T>(OrtValue value, long[] shape, int count) where T : unmanaged

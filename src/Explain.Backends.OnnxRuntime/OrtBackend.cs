@@ -33,18 +33,22 @@ public sealed class OrtBackend : IModelBackend
 
     private readonly int _threads;
 
-    private OrtBackend(ModelProto model, ModelFile? file, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true)
+    private OrtBackend(ModelProto model, ModelFile? file, string? modelDirectory, ExecutionDevice device, int threads, GraphOptimizationLevel optimization, bool spinWait = true, bool placeWeights = false)
     {
         _path = file?.Path;
         _threads = threads;
         _model = model;
         ModelDirectory = modelDirectory;
         // The weights move out of the proto into native memory once; every edited copy below is then a few kilobytes.
-        // GPU sessions place weights on the device, where a CPU value cannot be shared: they keep the weights in the proto.
-        var initializers = SharedInitializers.Take(_model, share: !device.IsGpu, file);
+        // On CUDA they are copied to the device once, and every session reads that copy (SharedInitializers.Place).
+        // NOTE: TensorRT builds its engines from the weight values in the graph it is given (shared values are not
+        // in it), so its sessions keep the weights in their own proto, as every GPU session did before.
+        var initializers = SharedInitializers.Take(_model, share: device.Kind != DeviceKind.TensorRt, file);
         if (initializers.Count > 0)
             OrtSessions.CollectGarbage();
         _sessions = new OrtSessions(device, threads > 0 ? threads : Environment.ProcessorCount, ModelDirectory, initializers) { Optimization = optimization, SpinWait = spinWait };
+        if (device.Kind == DeviceKind.Cuda || placeWeights)
+            initializers.Place = _sessions.Memory;
         _gradients = new OrtGradients(this);
         InputNames = OnnxEdits.FedInputs(_model.Graph).Select(i => i.Name).ToList();
         OutputNames = _model.Graph.Output.Select(o => o.Name).ToList();
@@ -98,6 +102,17 @@ public sealed class OrtBackend : IModelBackend
         string path = Path.GetFullPath(onnxPath);
         var (model, file) = Read(path);
         return new OrtBackend(model, file, Path.GetDirectoryName(path), device ?? ExecutionDevice.Cpu, threads, optimization, spinWait);
+    }
+
+    /// <summary>
+    /// <see cref="Load(string, ExecutionDevice?, int, GraphOptimizationLevel, bool)"/> on the CPU with the weights placed
+    /// as on a GPU (copied once into the device memory, every session reading that copy): the GPU's code path, testable here.
+    /// </summary>
+    internal static OrtBackend LoadPlaced(string onnxPath, int threads)
+    {
+        string path = Path.GetFullPath(onnxPath);
+        var (model, file) = Read(path);
+        return new OrtBackend(model, file, Path.GetDirectoryName(path), ExecutionDevice.Cpu, threads, GraphOptimizationLevel.ORT_ENABLE_ALL, placeWeights: true);
     }
 
     public static OrtBackend Load(byte[] model, ExecutionDevice? device = null, int threads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>

@@ -11,7 +11,9 @@ namespace Explain.Backends.OnnxRuntime;
 /// container, so weights (and the blocks ONNX Runtime repacks them into for GEMM kernels) exist once
 /// per model, not once per session. Only a session built <c>full</c> (the forward pass, whose
 /// ORT_ENABLE_ALL layout transform rewrites convolution weights into its own NCHWc copy) carries
-/// the weight data itself. Disposal releases the sessions, then the container and the weights they point into.
+/// the weight data itself; on a GPU, where that layout transform does not apply, the forward session too reads
+/// the one device copy of the weights (<see cref="SharedInitializers.Place"/>). Disposal releases the sessions,
+/// then the container and the weights they point into, then the device memory.
 /// </summary>
 internal sealed class OrtSessions(ExecutionDevice device, int threads, string? modelDirectory, SharedInitializers initializers) : IDisposable
 {
@@ -58,13 +60,14 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
     /// <summary>
     /// A session outside the cache (the caller disposes it) of <paramref name="model"/>, a copy the build
     /// may edit. It reads the shared weights, optimized at ORT_ENABLE_EXTENDED at most (no layout
-    /// transform, which would copy the convolution weights); when <paramref name="full"/>, or when ONNX
-    /// Runtime cannot load it so, the weights are written into the copy and it is optimized at <see cref="Optimization"/>.
+    /// transform, which would copy the convolution weights); when <paramref name="full"/> (ignored when the
+    /// weights are placed on a device: every session there reads the device copy), or when ONNX Runtime
+    /// cannot load it so, the weights are written into the copy and it is optimized at <see cref="Optimization"/>.
     /// </summary>
     public InferenceSession Create(ModelProto model, bool full = false)
     {
         bool share = Initializers.Count > 0 && Initializers.Declared(model).Any();
-        if (!full && share)
+        if ((!full || Initializers.Place is not null) && share)
         {
             Initializers.Seal(model);
             // NOTE: an optimizer that reads weight values fails on the sealed declarations (ORT names no optimizer in
@@ -159,8 +162,8 @@ internal sealed class OrtSessions(ExecutionDevice device, int threads, string? m
         foreach (var session in _sessions.Values)
             session.Dispose();
         _sessions.Clear();
-        _memory?.Dispose();
         _weights.Dispose();
-        Initializers.Dispose();
+        Initializers.Dispose(); // its device copies came from the memory's allocator: freed before it
+        _memory?.Dispose();
     }
 }

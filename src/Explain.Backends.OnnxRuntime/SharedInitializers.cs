@@ -23,6 +23,15 @@ namespace Explain.Backends.OnnxRuntime;
 /// since load (<see cref="Reference"/>: ONNX Runtime maps them, parsing no copy), else written into
 /// the proto (<see cref="Fill"/>), and no overrides (<see cref="OrtSessions"/> says why).
 /// </para>
+/// <para>
+/// On a GPU the values a session reads must lie in the device's memory: ONNX Runtime uses a value handed to
+/// <see cref="SessionOptions.AddInitializer"/> in place only when it is on the device the session planned the
+/// initializer for, and otherwise reads the proto's data (here a sealed declaration, so the load fails and the
+/// session falls back to a copy of its own). So <see cref="Place"/>d weights are copied to the device once, on
+/// the first session that reads them, and every later session of the model reads that one device copy
+/// (<see cref="AddTo"/>); the host copy stays for the sessions that need the data written into their proto
+/// (<see cref="Fill"/>) and for the managed description of the graph.
+/// </para>
 /// </summary>
 internal sealed class SharedInitializers : IDisposable
 {
@@ -43,6 +52,18 @@ internal sealed class SharedInitializers : IDisposable
 
     /// <summary>Their size in bytes.</summary>
     public long Bytes => _entries.Values.Sum(e => e.Length);
+
+    /// <summary>
+    /// Where sessions read the weights from: null, the host values themselves (the CPU provider); else the device
+    /// copies this memory holds (a GPU's; tests place them through the CPU provider's memory, the same code).
+    /// </summary>
+    public DeviceMemory? Place { get; set; }
+
+    /// <summary>How many initializers have their copy on the <see cref="Place"/> device (each copied once, whatever the number of sessions).</summary>
+    public int Placed => _entries.Values.Count(e => e.Placed is not null);
+
+    /// <summary>The value sessions read for initializer <paramref name="name"/> (its device copy when placed), or null when it is not shared.</summary>
+    public OrtValue? Read(string name) => _entries.TryGetValue(name, out var entry) ? entry.Placed?.Value ?? entry.Value : null;
 
     /// <summary>
     /// Moves the large floating-point initializers of <paramref name="model"/> (main graph, data inline) into shared
@@ -118,14 +139,23 @@ internal sealed class SharedInitializers : IDisposable
         }
     }
 
-    /// <summary>Hands the shared values <paramref name="model"/> declares to a session's options; the values outlive every session (disposed after them).</summary>
+    /// <summary>
+    /// Hands the shared values <paramref name="model"/> declares to a session's options, on the <see cref="Place"/>
+    /// device when there is one (copied there on first use); the values outlive every session (disposed after them).
+    /// </summary>
     public void AddTo(SessionOptions options, ModelProto model)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var name in model.Graph.Initializer.Where(t => _entries.ContainsKey(t.Name)).Select(t => t.Name))
-            options.AddInitializer(name, _entries[name].Value);
+        {
+            var entry = _entries[name];
+            if (Place is { } device)
+                entry.Placed ??= device.Upload(entry.Value);
+            options.AddInitializer(name, entry.Placed?.Value ?? entry.Value);
+        }
     }
 
+    /// <summary>Frees the values; the device copies first, while the device memory they came from is still open.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -175,6 +205,9 @@ internal sealed class SharedInitializers : IDisposable
 
         public OrtValue Value { get; }
 
+        /// <summary>The copy on the sessions' device (<see cref="Place"/>), once made; this entry owns it.</summary>
+        public DeviceMemory.Placed? Placed { get; set; }
+
         public override Span<byte> GetSpan() => new(_memory, checked((int)Length));
 
         public override MemoryHandle Pin(int elementIndex = 0) => new((byte*)_memory + elementIndex);
@@ -195,6 +228,7 @@ internal sealed class SharedInitializers : IDisposable
         {
             if (_memory is null)
                 return;
+            Placed?.Dispose();
             Value.Dispose();
             NativeMemory.AlignedFree(_memory);
             _memory = null;
