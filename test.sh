@@ -8,7 +8,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
-mkdir -p artifacts/test-logs
+mkdir -p artifacts/test-logs && rm -f artifacts/test-logs/failures.txt
 # The shared images and model store the tests read (../shared beside the repository, or $EXPLAIN_SHARED).
 . scripts/shared-dir.sh
 if ! explain_find_shared "$root"; then
@@ -65,7 +65,7 @@ run() { # name, env..., -- dotnet test args
     s=$(sed -E 's/.*Skipped: +([0-9]+),.*/\1/' <<<"$line")
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     echo "   $p passed, $f failed, $s skipped (minimum $((${minimum[$name]})) tests)"
-    [ "$f" -gt 0 ] && grep -E "^\s+Failed |Error Message" -A3 "$log" | head -60
+    [ "$f" -gt 0 ] && { echo "-- $name"; grep -E "^\s+Failed |Error Message" -A12 "$log" | head -120; } | tee -a artifacts/test-logs/failures.txt
     if [ $((p + f + s)) -lt "${minimum[$name]}" ]; then
       echo "   only $((p + f + s)) tests ran, fewer than the minimum ${minimum[$name]} in tests/test-minimums.tsv"
       failed=$((failed + 1))
@@ -89,5 +89,7 @@ done
 run "Kernels.NoAVX512" DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 EXPLAIN_EXPECTED_SIMD=no-avx512 -- tests/Explain.Engine.Tests/Explain.Engine.Tests.csproj --filter "Category=Kernels"
 run "Kernels.NoSIMD" DOTNET_EnableHWIntrinsic=0 EXPLAIN_EXPECTED_SIMD=scalar -- tests/Explain.Engine.Tests/Explain.Engine.Tests.csproj --filter "Category=Kernels"
 
+# The failed tests again, last, where a reader of only the end of the output sees them.
+[ -s artifacts/test-logs/failures.txt ] && { echo "== failed tests"; head -80 artifacts/test-logs/failures.txt; }
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -56,7 +56,7 @@ string dir = Directory.CreateTempSubdirectory("explain-load-").FullName;
 string keys = Path.Combine(dir, "keys.txt");
 File.WriteAllLines(keys, tenants.Select(t => ApiKeyStore.Line(t.Item1, t.Item2)));
 
-var broker = new PrivateBroker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"), "load-bench", 45_000);
+var broker = new PrivateBroker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"), "load-bench", 63_000);
 var hosts = new List<HostProcess>();
 var outcomes = new ConcurrentBag<JobOutcome>();
 var refusals = new ConcurrentDictionary<string, int>();

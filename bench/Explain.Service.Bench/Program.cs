@@ -35,7 +35,7 @@ string workerDll = Path.Combine(root, "services", "Explain.Worker", "bin", "Rele
 if (!File.Exists(workerDll))
     throw new FileNotFoundException("build Release first (dotnet build -c Release bench/Explain.Service.Bench)", workerDll);
 
-var broker = new PrivateBroker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"), "service-bench", 40_000);
+var broker = new PrivateBroker(Path.Combine(root, "tests", "Explain.Messaging.Tests", "broker"), "service-bench", 61_000);
 var rows = new List<string>();
 var breakdowns = new List<string>();
 BrokerFloor? floor = null;

@@ -11,6 +11,14 @@ public interface IEventStream
     Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="PublishAsync"/> in two steps: the outer task completes once the event is handed to the broker
+    /// connection (its place among this stream's events is fixed, and a message sent on the same connection
+    /// afterwards goes out behind it), the inner one when the log has it durably. Ingestion sends QUEUED this
+    /// way before the job, so no worker's STARTED can reach the stream ahead of the job's QUEUED.
+    /// </summary>
+    Task<Task> SendAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken) => Task.FromResult(PublishAsync(jobEvent, cancellationToken));
+
+    /// <summary>
     /// Every event from the start of the retained log, then new ones as they arrive, each with its
     /// <see cref="JobEventEnvelope.Offset"/>; with <paramref name="sequences"/>, only events whose
     /// sequence it accepts (the others are skipped before their body is copied: a subscriber that

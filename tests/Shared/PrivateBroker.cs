@@ -19,7 +19,12 @@ internal sealed class PrivateBroker
 
     /// <param name="scriptDir">The folder with start-broker.sh, stop-broker.sh, ctl.sh and crash-broker.sh.</param>
     /// <param name="name">Tells the brokers of concurrent runs apart: dir explain-test-broker-NAME-PID, node explain-NAME-PID@localhost.</param>
-    /// <param name="portBase">Start of the 1 000-port range to pick the block from (e.g. 20 000).</param>
+    /// <param name="portBase">
+    /// Start of the range to pick the block from: up to 1 000 blocks of ten (e.g. 20 000 - 29 999), fewer when the
+    /// ports end first. NOTE: keep ranges out of Linux's ephemeral ports (32 768 - 60 999 by default): a port free when
+    /// checked could be taken by any outgoing connection of the same test process before the broker binds it
+    /// (seen: eaddrinuse at start, with the jobs tests' range at 30 000).
+    /// </param>
     public PrivateBroker(string scriptDir, string name, int portBase)
     {
         _scriptDir = scriptDir;
@@ -50,9 +55,10 @@ internal sealed class PrivateBroker
     private static Dictionary<string, string> Environment(string name, int portBase)
     {
         int pid = System.Environment.ProcessId;
-        for (int attempt = 0; attempt < 1_000; attempt++)
+        int blocks = Math.Min(1_000, (IPEndPoint.MaxPort + 1 - portBase) / 10);
+        for (int attempt = 0; attempt < blocks; attempt++)
         {
-            int port = portBase + (pid + attempt) % 1_000 * 10;
+            int port = portBase + (pid + attempt) % blocks * 10;
             if (Enumerable.Range(port, 10).All(IsFree))
             {
                 string P(int offset) => (port + offset).ToString(CultureInfo.InvariantCulture);
@@ -70,7 +76,7 @@ internal sealed class PrivateBroker
                 };
             }
         }
-        throw new InvalidOperationException($"No block of 10 free loopback ports in {portBase}-{portBase + 9_999} for the test broker.");
+        throw new InvalidOperationException($"No block of 10 free loopback ports in {portBase}-{portBase + blocks * 10 - 1} for the test broker.");
     }
 
     private static bool IsFree(int port)

@@ -107,7 +107,9 @@ public sealed class IngestionService(IMessageTransport transport, RequestValidat
         var envelope = new JobEnvelope(jobId, message.ToByteArray(), headers, deadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(deadline));
         var queued = new JobEvent { JobId = jobId, TimeUnixMs = now, Queued = new Queued { Model = request.Model, DeadlineUnixMs = deadline } };
         queued.Queued.Methods.AddRange(request.Methods.Count > 0 ? request.Methods : ["gradcam"]);
-        var queuedConfirmed = transport.Events.PublishAsync(EventCodec.Event(queued, EventSequences.Queued, idempotency, tenant), cancellationToken);
+        // QUEUED is on its way before the job is: a worker's STARTED cannot reach the stream ahead of it (the index
+        // drops a QUEUED that arrives after the job's other events). Its confirm is awaited beside the job's.
+        var queuedConfirmed = await transport.Events.SendAsync(EventCodec.Event(queued, EventSequences.Queued, idempotency, tenant), cancellationToken);
         try
         {
             await transport.Jobs.PublishAsync(envelope, cancellationToken);

@@ -40,7 +40,12 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
 
     /// <summary>Sends the message at once (in call order) and completes when the broker confirmed it.</summary>
     /// <exception cref="PublishException">The broker nacked the message or returned it as unroutable.</exception>
-    public async Task PublishAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task PublishAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        await (await SendAsync(queue, properties, body, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Completes once the message is handed to the client library (in call order); its result completes when the broker confirmed it.</summary>
+    /// <exception cref="PublishException">(the inner task) The broker nacked the message or returned it as unroutable.</exception>
+    public async Task<Task> SendAsync(string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var message = new Outgoing(queue, properties, body, DateTime.UtcNow + _recoveryTimeout);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -56,7 +61,7 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
         {
             _gate.Release();
         }
-        await message.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return message.Done.Task.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -33,6 +33,12 @@ public sealed partial class RabbitMqEventStream : IEventStream
         return _publisher.PublishAsync(_stream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
     }
 
+    public Task<Task> SendAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobEvent);
+        return _publisher.SendAsync(_stream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
+    }
+
     public IAsyncEnumerable<JobEventEnvelope> SubscribeAsync(CancellationToken cancellationToken, Func<long, bool>? sequences = null) =>
         SubscribeAsync(cancellationToken, sequences, null);
 

@@ -8,7 +8,7 @@ namespace Explain.Jobs.Tests.Broker;
 /// </summary>
 public sealed class BrokerFixture : IAsyncLifetime
 {
-    private readonly PrivateBroker _broker = new(Path.Combine(Support.RepoPaths.Root, "tests", "Explain.Messaging.Tests", "broker"), "jobs", 30_000);
+    private readonly PrivateBroker _broker = new(Path.Combine(Support.RepoPaths.Root, "tests", "Explain.Messaging.Tests", "broker"), "jobs", 10_000);
 
     public Uri Uri { get; private set; } = null!;
 
