@@ -161,11 +161,12 @@ internal sealed class DeviceMemory(OrtSessions sessions) : IDisposable
     /// <summary>A value of shape <paramref name="shape"/> over <paramref name="value"/>'s memory from byte <paramref name="offset"/> on, no copy.</summary>
     private static unsafe OrtValue Over(OrtValue value, long offset, long[] shape)
     {
-        long bytes = shape.Aggregate(1L, (a, d) => a * d) * ((long)value.GetTensorSizeInBytes() / Math.Max(1L, value.GetTensorTypeAndShape().ElementCount));
+        var info = value.GetTensorTypeAndShape();
+        long bytes = shape.Aggregate(1L, (a, d) => a * d) * ((long)value.GetTensorSizeInBytes() / Math.Max(1L, info.ElementCount));
         // NOTE: the span is never read: on a GPU it points into device memory; only its address is taken.
         var raw = value.GetTensorMutableRawData();
         nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(raw));
-        return OrtValue.CreateTensorValueWithData(value.GetTensorMemoryInfo(), value.GetTensorTypeAndShape().ElementDataType, shape, start + (nint)offset, bytes);
+        return OrtValue.CreateTensorValueWithData(value.GetTensorMemoryInfo(), info.ElementDataType, shape, start + (nint)offset, bytes);
     }
 
     private T[] Copy<T>(OrtValue value, long[] shape, int count) where T : unmanaged

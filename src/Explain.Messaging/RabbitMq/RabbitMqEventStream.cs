@@ -27,11 +27,8 @@ public sealed partial class RabbitMqEventStream : IEventStream
         _publisher = new ConfirmingPublisher(broker, options.PublishRecoveryTimeout);
     }
 
-    public Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(jobEvent);
-        return _publisher.PublishAsync(_stream, AmqpMessages.ToProperties(jobEvent), jobEvent.Body, cancellationToken);
-    }
+    public async Task PublishAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken) =>
+        await (await SendAsync(jobEvent, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     public Task<Task> SendAsync(JobEventEnvelope jobEvent, CancellationToken cancellationToken)
     {
