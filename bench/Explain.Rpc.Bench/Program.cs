@@ -22,6 +22,7 @@ var servers = new (string Name, string Program, string[] Args)[]
     ("Node grpc-js", "node", [Path.Combine(root, "clients/interop/node/server.js")]),
 };
 
+var loadAtStart = ResultsReport.LoadAverage();
 var results = new List<BenchResult>();
 foreach (var (name, program, arguments) in servers)
 {
@@ -36,7 +37,7 @@ foreach (var (name, program, arguments) in servers)
     }
 }
 
-var report = ResultsReport.Render(results, seconds);
+var report = ResultsReport.Render(results, seconds, loadAtStart, ResultsReport.LoadAverage());
 var resultsFile = Path.Combine(root, "bench", "RESULTS.md");
 var existing = File.Exists(resultsFile) ? await File.ReadAllTextAsync(resultsFile) : null;
 await File.WriteAllTextAsync(resultsFile, ResultsReport.Merge(existing, report));
