@@ -167,10 +167,18 @@ public sealed class RabbitMqEventStreamTests(BrokerFixture broker)
             await transport.Events.PublishAsync(new JobEventEnvelope("a", i, body, new Dictionary<string, string>()), CancellationToken.None);
 
         // Offsets count the stream's own entries too, so they are learnt from a subscription, not assumed.
+        // The broker drops segments one evaluation at a time: wait until it is done (two subscriptions
+        // half a second apart see the same offsets), else a segment can go between the two reads.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        List<long> offsets;
-        while ((offsets = await RetainedOffsetsAsync(transport.Events, lastSequence: 99)).Count > 40)
+        List<long> offsets = await RetainedOffsetsAsync(transport.Events, lastSequence: 99);
+        while (true)
+        {
             await Task.Delay(500, timeout.Token);
+            var again = await RetainedOffsetsAsync(transport.Events, lastSequence: 99);
+            if (again.Count <= 40 && again.SequenceEqual(offsets))
+                break;
+            offsets = again;
+        }
         var retained = await ReadAllAsync(transport.Events, Enumerable.Range(0, (int)offsets[^1] + 1).Select(i => (long)i).ToList());
 
         Assert.InRange(retained.Count, 10, 40);
